@@ -1,0 +1,102 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic NetGen reports. IDs are permanent: add new ones at the end, never renumber
+/// (AnalyzerReleases.*.md tracks them). Each message names the layer and the shapes involved.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    private const string Category = "NetGen";
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "NG0001", "Network class must be partial",
+        "'{0}' must be declared 'partial' so that NetGen can add the generated forward and backward passes to it");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "NG0002", "Network has no [Input]",
+        "Network '{0}' has no [Input(...)]: add one with the shape of a sample, e.g. [Input(28, 28)] for 28×28 images");
+
+    public static readonly DiagnosticDescriptor LayersInSeveralDeclarations = Error(
+        "NG0003", "Layers are spread over several partial declarations",
+        "Layer {0} '{1}' is on a different partial declaration of '{2}' than the layers before it; layers run in the order written, which is only defined within one declaration, so put all layer attributes on one");
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+        "NG0004", "Sizes must be positive",
+        "{0}: {1} is {2}, but it must be at least 1");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+        "NG0005", "Softmax is only for the last layer",
+        "Dense '{0}' uses softmax but is not the last layer; softmax turns the outputs into class probabilities, so use it only on the output layer and pick ReLU, tanh or sigmoid here");
+
+    public static readonly DiagnosticDescriptor CrossEntropyNeedsProbabilities = Error(
+        "NG0006", "Cross-entropy needs a softmax output (or one sigmoid unit)",
+        "Cross-entropy loss needs probabilities, but the last layer, Dense '{0}' with {1} unit{2}, uses {3}; use Activation.Softmax{4}, or Loss.MeanSquaredError for regression");
+
+    public static readonly DiagnosticDescriptor MeanSquaredErrorOnSoftmax = Warning(
+        "NG0007", "Mean squared error after a softmax learns slowly",
+        "Dense '{0}' ends in softmax but the loss is mean squared error; the softmax Jacobian shrinks its gradient when predictions are confidently wrong: use Loss.CrossEntropy with softmax");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        "NG0008", "Two layers have the same name",
+        "Layer {0} is named '{1}', like layer {2}; names key the saved weights ('{1}.weight') and the generated members, so each must be unique (ignoring case)");
+
+    public static readonly DiagnosticDescriptor NestedClass = Error(
+        "NG0009", "Nested network classes are not supported",
+        "'{0}' is nested inside '{1}'; declare the network as a top-level class");
+
+    public static readonly DiagnosticDescriptor GenericClass = Error(
+        "NG0010", "Generic network classes are not supported",
+        "'{0}' has type parameters; a network's shapes are fixed at build time, so declare it without them");
+
+    public static readonly DiagnosticDescriptor InputRank = Error(
+        "NG0011", "[Input] takes 1 to 3 dimensions",
+        "[Input] has {0} dimension{1}; give 1 (features), 2 (height, width) or 3 (channels, height, width)");
+
+    public static readonly DiagnosticDescriptor SeveralInputs = Error(
+        "NG0012", "More than one [Input]",
+        "Network '{0}' has more than one [Input]; a network takes one input");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "NG0013", "Network has no Dense layer",
+        "Network '{0}' has no [Dense(...)] layer, so it has nothing to learn; add at least one");
+
+    public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
+        "NG0014", "Dense layer on a multi-dimensional input",
+        "Dense '{0}' gets samples of shape {1}, but a dense layer takes a flat vector: add [Flatten] before it to turn {1} into {2}");
+
+    public static readonly DiagnosticDescriptor HasBaseClass = Error(
+        "NG0015", "Network class has a base class",
+        "'{0}' derives from '{1}', but the generated part derives from NetGen.Model; remove the base class (use composition instead)");
+
+    public static readonly DiagnosticDescriptor UnknownEnumValue = Error(
+        "NG0016", "Unknown enum value",
+        "{0} is ({1}){2}, which is not a defined {1}");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "NG0017", "Layer name is not an identifier",
+        "Layer name '{0}' must start with a letter or '_' and hold only letters, digits and '_', since it keys the saved weights and names generated members");
+
+    public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
+        "NG0018", "Network must end with a Dense layer",
+        "The last layer of '{0}' is {1} '{2}'; the outputs come from the last Dense layer, so end the network with one");
+
+    public static readonly DiagnosticDescriptor TooManyParameters = Error(
+        "NG0019", "Network is too large",
+        "{0} would need {1} parameters, more than one buffer can hold ({2})");
+
+    public static readonly DiagnosticDescriptor NotAClass = Error(
+        "NG0020", "Network must be a class",
+        "'{0}' is a record; declare the network as a 'partial class'");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "NG0999", "NetGen generator failed",
+        "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Text;
+
+namespace NetGen.Generators.Emit;
+
+/// <summary>Writes C# line by line, keeping track of indentation, so emitters never thread whitespace by hand.</summary>
+internal sealed class CodeWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder _text = new();
+    private int _depth;
+
+    public void Line(string line = "")
+    {
+        if (line.Length > 0)
+        {
+            for (int i = 0; i < _depth; i++)
+            {
+                _text.Append(IndentUnit);
+            }
+            _text.Append(line);
+        }
+        _text.Append('\n');
+    }
+
+    /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
+    public IDisposable Block(string header)
+    {
+        Line(header);
+        Line("{");
+        _depth++;
+        return new Scope(this);
+    }
+
+    public override string ToString() => _text.ToString();
+
+    private sealed class Scope(CodeWriter writer) : IDisposable
+    {
+        public void Dispose()
+        {
+            writer._depth--;
+            writer.Line("}");
+        }
+    }
+}

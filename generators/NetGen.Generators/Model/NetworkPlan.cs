@@ -1,0 +1,58 @@
+namespace NetGen.Generators.Model;
+
+// The network after shape inference: every size known, every tensor placed in the parameter
+// buffer. Only a plan with no errors reaches the emitter.
+
+/// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
+/// <param name="ClassName">The class's name.</param>
+/// <param name="Loss">The training loss.</param>
+/// <param name="InputShape">One sample's dimensions.</param>
+/// <param name="Layers">The layers in order, each with its shapes.</param>
+/// <param name="ParameterCount">Total length of the parameter buffer.</param>
+public sealed record NetworkPlan(
+    string? Namespace,
+    string ClassName,
+    LossKind Loss,
+    EquatableArray<int> InputShape,
+    EquatableArray<PlannedLayer> Layers,
+    int ParameterCount)
+{
+    public int InputSize => Shapes.ShapeInference.Product(InputShape);
+
+    public PlannedDense OutputLayer => (PlannedDense)Layers[Layers.Count - 1];
+}
+
+/// <summary>A layer with its shapes.</summary>
+/// <param name="Name">The layer's name (PyTorch key prefix).</param>
+/// <param name="MemberName">The name's PascalCase form, used in generated member names.</param>
+/// <param name="InputShape">One sample's shape coming in.</param>
+/// <param name="OutputShape">One sample's shape going out.</param>
+public abstract record PlannedLayer(string Name, string MemberName, EquatableArray<int> InputShape, EquatableArray<int> OutputShape)
+{
+    public abstract string Kind { get; }
+}
+
+/// <summary>A reshape to one dimension; it moves no data.</summary>
+public sealed record PlannedFlatten(string Name, string MemberName, EquatableArray<int> InputShape, EquatableArray<int> OutputShape)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape)
+{
+    public override string Kind => "Flatten";
+}
+
+/// <summary>A fully connected layer: <c>weight [Units, Inputs]</c> at <see cref="WeightOffset"/>, <c>bias [Units]</c> at <see cref="BiasOffset"/>.</summary>
+public sealed record PlannedDense(
+    string Name,
+    string MemberName,
+    EquatableArray<int> InputShape,
+    EquatableArray<int> OutputShape,
+    int Inputs,
+    int Units,
+    ActivationKind Activation,
+    int WeightOffset,
+    int BiasOffset)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape)
+{
+    public override string Kind => "Dense";
+
+    public int ParameterCount => Units * Inputs + Units;
+}

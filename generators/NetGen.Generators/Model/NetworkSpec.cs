@@ -1,0 +1,63 @@
+namespace NetGen.Generators.Model;
+
+// The declaration as written, read from the attributes: no shapes inferred yet, nothing checked
+// beyond what only the symbols can tell. Everything here compares by value.
+
+/// <summary>Mirrors <c>NetGen.Loss</c> by number.</summary>
+public enum LossKind
+{
+    MeanSquaredError = 0,
+    CrossEntropy = 1,
+}
+
+/// <summary>Mirrors <c>NetGen.Activation</c> by number.</summary>
+public enum ActivationKind
+{
+    Identity = 0,
+    Sigmoid = 1,
+    Tanh = 2,
+    ReLU = 3,
+    Softmax = 4,
+}
+
+/// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
+/// <param name="ClassName">The class's name.</param>
+/// <param name="Loss">From <c>[Network(Loss = …)]</c>.</param>
+/// <param name="Location">The <c>[Network]</c> attribute.</param>
+/// <param name="Input">From <c>[Input(…)]</c>, or null if there is none.</param>
+/// <param name="Layers">The layer attributes in the order written.</param>
+public sealed record NetworkSpec(
+    string? Namespace,
+    string ClassName,
+    LossKind Loss,
+    LocationInfo? Location,
+    InputSpec? Input,
+    EquatableArray<LayerSpec> Layers);
+
+/// <param name="Dimensions">One sample's dimensions, outermost first, as written.</param>
+public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location);
+
+/// <summary>One layer attribute.</summary>
+/// <param name="Name">The <c>Name =</c> given, or null for the default.</param>
+/// <param name="Location">The attribute, where diagnostics about the layer point.</param>
+public abstract record LayerSpec(string? Name, LocationInfo? Location)
+{
+    /// <summary>The kind as users write it, e.g. <c>Dense</c>; also the stem of default names.</summary>
+    public abstract string Kind { get; }
+}
+
+/// <summary><c>[Flatten]</c>.</summary>
+public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+{
+    public override string Kind => "Flatten";
+}
+
+/// <summary><c>[Dense(units, activation)]</c>.</summary>
+public sealed record DenseSpec(int Units, ActivationKind Activation, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+{
+    public override string Kind => "Dense";
+}
+
+/// <summary>A value and the diagnostics found while making it; the value is null when an error stops the step.</summary>
+public sealed record Result<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics)
+    where T : class;

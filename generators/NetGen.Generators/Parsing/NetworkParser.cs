@@ -1,0 +1,161 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Model;
+
+namespace NetGen.Generators.Parsing;
+
+/// <summary>
+/// Reads a <c>[Network]</c> class's attributes into a <see cref="NetworkSpec"/>. The only code that
+/// touches symbols and syntax: nothing Roslyn-owned leaves this class.
+/// </summary>
+internal static class NetworkParser
+{
+    private const string AttributeNamespace = "NetGen";
+
+    public static Result<NetworkSpec> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        LocationInfo? nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+
+        if (declaration is RecordDeclarationSyntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAClass, nameLocation, type.Name));
+        }
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, type.Name));
+        }
+        if (type.ContainingType is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedClass, nameLocation, type.Name, type.ContainingType.Name));
+        }
+        if (type.TypeParameters.Length > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, nameLocation, type.Name));
+        }
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !IsNetGenType(baseType, "Model"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
+        }
+
+        LossKind loss = LossKind.CrossEntropy;
+        LocationInfo? networkLocation = null;
+        InputSpec? input = null;
+        var layers = new List<LayerSpec>();
+        SyntaxNode? layerDeclaration = null;
+
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attribute.AttributeClass is not { } attributeClass
+                || attributeClass.TypeKind == TypeKind.Error
+                || attribute.AttributeConstructor is null
+                || attributeClass.ContainingNamespace?.ToDisplayString() != AttributeNamespace)
+            {
+                // Not ours, or malformed: the compiler reports the latter itself.
+                continue;
+            }
+            LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference);
+            switch (attributeClass.Name)
+            {
+                case "NetworkAttribute":
+                    networkLocation = location;
+                    if (NamedArgument(attribute, "Loss") is { Value: int lossValue })
+                    {
+                        loss = ReadEnum<LossKind>(lossValue, "Loss", "[Network] Loss", location, diagnostics);
+                    }
+                    break;
+
+                case "InputAttribute":
+                    if (input is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralInputs, location, type.Name));
+                        break;
+                    }
+                    input = new InputSpec(ReadDimensions(attribute), location);
+                    break;
+
+                case "FlattenAttribute":
+                case "DenseAttribute":
+                    SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                    LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics);
+                    if (layerDeclaration is null)
+                    {
+                        layerDeclaration = owner;
+                    }
+                    else if (owner is not null && owner != layerDeclaration)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.LayersInSeveralDeclarations, location, layers.Count + 1, layer.Name ?? layer.Kind, type.Name));
+                    }
+                    layers.Add(layer);
+                    break;
+            }
+        }
+
+        string? @namespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+        var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray());
+        return new Result<NetworkSpec>(
+            diagnostics.Any(diagnostic => diagnostic.IsError) ? null : spec,
+            diagnostics.ToEquatableArray());
+    }
+
+    private static LayerSpec ReadLayer(AttributeData attribute, string attributeName, int layerNumber, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        string? name = NamedArgument(attribute, "Name")?.Value as string;
+        if (attributeName == "FlattenAttribute")
+        {
+            return new FlattenSpec(name, location);
+        }
+        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+        int units = arguments.Length > 0 && arguments[0].Value is int value ? value : 0;
+        ActivationKind activation = arguments.Length > 1 && arguments[1].Value is int activationValue
+            ? ReadEnum<ActivationKind>(activationValue, "Activation", $"The activation of layer {layerNumber} ({name ?? "Dense"})", location, diagnostics)
+            : ActivationKind.Identity;
+        return new DenseSpec(units, activation, name, location);
+    }
+
+    private static EquatableArray<int> ReadDimensions(AttributeData attribute)
+    {
+        // [Input(28, 28)] binds to `params int[]`: one array argument.
+        if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+        {
+            return attribute.ConstructorArguments[0].Values.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
+        }
+        return attribute.ConstructorArguments.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
+    }
+
+    private static TEnum ReadEnum<TEnum>(int value, string enumName, string what, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        where TEnum : struct, System.Enum
+    {
+        var result = (TEnum)(object)value;
+        if (!System.Enum.IsDefined(typeof(TEnum), result))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, location, what, enumName, value));
+        }
+        return result;
+    }
+
+    private static TypedConstant? NamedArgument(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                return argument.Value;
+            }
+        }
+        return null;
+    }
+
+    private static bool IsNetGenType(INamedTypeSymbol type, string name) =>
+        type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNamespace;
+}

@@ -1,0 +1,214 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Model;
+
+namespace NetGen.Generators.Shapes;
+
+/// <summary>
+/// Pure shape inference: walks the layers from the input, giving each its input and output
+/// shape and its slice of the parameter buffer, and reports every mistake it can find in one go.
+/// No Roslyn types beyond the descriptors: this is plain, testable arithmetic.
+/// </summary>
+internal static class ShapeInference
+{
+    public static Result<NetworkPlan> Plan(Result<NetworkSpec> parsed)
+    {
+        if (parsed.Value is not { } spec)
+        {
+            return new Result<NetworkPlan>(null, parsed.Diagnostics);
+        }
+        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
+        NetworkPlan? plan = Plan(spec, diagnostics);
+        return new Result<NetworkPlan>(
+            diagnostics.Any(diagnostic => diagnostic.IsError) ? null : plan,
+            diagnostics.ToEquatableArray());
+    }
+
+    private static NetworkPlan? Plan(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        string[] names = AssignNames(spec.Layers, diagnostics);
+
+        if (spec.Input is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.ClassName));
+        }
+        else if (spec.Input.Dimensions.Count is < 1 or > 3)
+        {
+            int rank = spec.Input.Dimensions.Count;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputRank, spec.Input.Location, rank, rank == 1 ? "" : "s"));
+        }
+        else
+        {
+            for (int i = 0; i < spec.Input.Dimensions.Count; i++)
+            {
+                if (spec.Input.Dimensions[i] <= 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.NonPositiveSize, spec.Input.Location, "[Input]", $"dimension {i + 1}", spec.Input.Dimensions[i]));
+                }
+            }
+        }
+
+        int denseCount = spec.Layers.Count(layer => layer is DenseSpec);
+        if (denseCount == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
+        }
+        else if (spec.Layers[spec.Layers.Count - 1] is not DenseSpec)
+        {
+            LayerSpec last = spec.Layers[spec.Layers.Count - 1];
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1]));
+        }
+
+        // Rules about the layer list itself hold whatever the shapes, so check them before inferring any.
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            if (spec.Layers[i] is DenseSpec { Activation: ActivationKind.Softmax } softmax && i != spec.Layers.Count - 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, softmax.Location, names[i]));
+            }
+        }
+        if (spec.Layers.Count > 0 && spec.Layers[spec.Layers.Count - 1] is DenseSpec output)
+        {
+            CheckLoss(spec.Loss, output, names[spec.Layers.Count - 1], diagnostics);
+        }
+
+        if (spec.Input is null || diagnostics.Any(diagnostic => diagnostic.IsError))
+        {
+            return null;
+        }
+
+        // Walk the layers with the shape of one sample; stop at the first layer whose shape is wrong,
+        // since every shape after it would be a guess.
+        EquatableArray<int> shape = spec.Input.Dimensions;
+        var planned = new List<PlannedLayer>();
+        long offset = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            string name = names[i];
+            string member = MemberName(name);
+            switch (spec.Layers[i])
+            {
+                case FlattenSpec:
+                    var flat = new[] { Product(shape) }.ToEquatableArray();
+                    planned.Add(new PlannedFlatten(name, member, shape, flat));
+                    shape = flat;
+                    break;
+
+                case DenseSpec dense:
+                    if (dense.Units <= 0)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, dense.Location, $"Dense '{name}'", "units", dense.Units));
+                        return null;
+                    }
+                    if (shape.Count != 1)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.DenseNeedsFlatInput, dense.Location, name, FormatShape(shape), Product(shape).ToString(CultureInfo.InvariantCulture)));
+                        return null;
+                    }
+                    int inputs = shape[0];
+                    long weightOffset = offset;
+                    long biasOffset = weightOffset + (long)dense.Units * inputs;
+                    offset = biasOffset + dense.Units;
+                    if (offset > MaxParameters)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.TooManyParameters, dense.Location, $"Dense '{name}'",
+                            offset.ToString("N0", CultureInfo.InvariantCulture), MaxParameters.ToString("N0", CultureInfo.InvariantCulture)));
+                        return null;
+                    }
+                    var outputShape = new[] { dense.Units }.ToEquatableArray();
+                    planned.Add(new PlannedDense(name, member, shape, outputShape, inputs, dense.Units, dense.Activation, (int)weightOffset, (int)biasOffset));
+                    shape = outputShape;
+                    break;
+            }
+        }
+        return new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)offset);
+    }
+
+    /// <summary>The largest .NET float array: the parameter buffer is one array.</summary>
+    private const long MaxParameters = 0x7FFFFFC7;
+
+    private static void CheckLoss(LossKind loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
+    {
+        bool softmax = output.Activation == ActivationKind.Softmax;
+        bool binarySigmoid = output.Activation == ActivationKind.Sigmoid && output.Units == 1;
+        if (loss == LossKind.CrossEntropy && !softmax && !binarySigmoid && output.Units > 0)
+        {
+            string plural = output.Units == 1 ? "" : "s";
+            string alternative = output.Units == 1 ? " with 2 units, or Activation.Sigmoid" : "";
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.CrossEntropyNeedsProbabilities, output.Location, name, output.Units, plural, ActivationName(output.Activation), alternative));
+        }
+        if (loss == LossKind.MeanSquaredError && softmax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOnSoftmax, output.Location, name));
+        }
+    }
+
+    /// <summary>
+    /// Each layer's name: the one given, or the kind in lower case and its position among layers of
+    /// that kind (dense1, dense2, flatten1). Invalid and duplicate names are reported here.
+    /// </summary>
+    private static string[] AssignNames(EquatableArray<LayerSpec> layers, List<DiagnosticInfo> diagnostics)
+    {
+        var names = new string[layers.Count];
+        var countByKind = new Dictionary<string, int>();
+        var firstByName = new Dictionary<string, int>(System.StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerSpec layer = layers[i];
+            countByKind[layer.Kind] = countByKind.TryGetValue(layer.Kind, out int count) ? count + 1 : 1;
+            string name = layer.Name ?? layer.Kind.ToLowerInvariant() + countByKind[layer.Kind].ToString(CultureInfo.InvariantCulture);
+            names[i] = name;
+            if (!IsIdentifier(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, layer.Location, name));
+            }
+            else if (firstByName.TryGetValue(name, out int first))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.Location, i + 1, name, first + 1));
+            }
+            else
+            {
+                firstByName[name] = i;
+            }
+        }
+        return names;
+    }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0
+        && (char.IsLetter(name[0]) || name[0] == '_')
+        && name.All(character => char.IsLetterOrDigit(character) || character == '_');
+
+    /// <summary>fc1 → Fc1: the stem of a layer's generated members.</summary>
+    public static string MemberName(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    public static int Product(EquatableArray<int> shape)
+    {
+        int product = 1;
+        foreach (int dimension in shape)
+        {
+            product *= dimension;
+        }
+        return product;
+    }
+
+    /// <summary>28×28, as messages and generated comments show shapes.</summary>
+    public static string FormatShape(EquatableArray<int> shape) =>
+        string.Join("×", shape.Select(dimension => dimension.ToString(CultureInfo.InvariantCulture)));
+
+    public static string ActivationName(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Identity => "identity",
+        ActivationKind.Sigmoid => "sigmoid",
+        ActivationKind.Tanh => "tanh",
+        ActivationKind.ReLU => "ReLU",
+        ActivationKind.Softmax => "softmax",
+        _ => activation.ToString(),
+    };
+}

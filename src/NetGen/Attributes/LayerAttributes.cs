@@ -1,0 +1,57 @@
+namespace NetGen;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a network: the NetGen generator reads the layer attributes
+/// on it, in the order they are written, and emits the forward and backward passes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>The training loss. Defaults to cross-entropy, the classifier's loss.</summary>
+    public Loss Loss { get; set; } = Loss.CrossEntropy;
+}
+
+/// <summary>The shape of one sample: 1 to 3 positive dimensions, e.g. <c>[Input(28, 28)]</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    public InputAttribute(params int[] dimensions) => Dimensions = dimensions;
+
+    /// <summary>The sample's dimensions, outermost first.</summary>
+    public int[] Dimensions { get; }
+}
+
+/// <summary>Base of the attributes that add a layer; layers run in the order they are written.</summary>
+public abstract class LayerAttribute : Attribute
+{
+    /// <summary>
+    /// The layer's name: it names the parameter tensors (<c>{Name}.weight</c>, <c>{Name}.bias</c>, as in
+    /// PyTorch) and the generated members. Defaults to the kind and its position, e.g. <c>dense1</c>.
+    /// </summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Reshapes a sample into one flat vector; no data moves, since samples are contiguous.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class FlattenAttribute : LayerAttribute
+{
+}
+
+/// <summary>
+/// A fully connected layer: a = f(x·Wᵀ + b) with <c>weight [units, inputs]</c> and <c>bias [units]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DenseAttribute : LayerAttribute
+{
+    public DenseAttribute(int units, Activation activation = Activation.Identity)
+    {
+        Units = units;
+        Activation = activation;
+    }
+
+    /// <summary>Number of output units.</summary>
+    public int Units { get; }
+
+    /// <summary>The non-linearity applied to the pre-activation.</summary>
+    public Activation Activation { get; }
+}

@@ -1,0 +1,151 @@
+namespace NetGen.Data;
+
+/// <summary>
+/// Samples and their targets in two flat row-major arrays: <see cref="Features"/> is
+/// <c>[Count, SampleSize]</c>, <see cref="Targets"/> is <c>[Count, TargetSize]</c>.
+/// Classification data also keeps its integer <see cref="Labels"/>, with one-hot targets.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(float[] features, int[] sampleShape, float[] targets, int targetSize, int[]? labels)
+    {
+        Features = features;
+        SampleShape = sampleShape;
+        SampleSize = ShapeSize(sampleShape);
+        Targets = targets;
+        TargetSize = targetSize;
+        Labels = labels;
+        Count = SampleSize == 0 ? 0 : features.Length / SampleSize;
+    }
+
+    /// <summary>Number of samples.</summary>
+    public int Count { get; }
+
+    /// <summary>One sample's dimensions, outermost first (images: <c>[height, width]</c> or <c>[channels, height, width]</c>).</summary>
+    public int[] SampleShape { get; }
+
+    /// <summary>Numbers per sample: the product of <see cref="SampleShape"/>.</summary>
+    public int SampleSize { get; }
+
+    /// <summary><c>[Count, SampleSize]</c>, row-major.</summary>
+    public float[] Features { get; }
+
+    /// <summary>Numbers per target.</summary>
+    public int TargetSize { get; }
+
+    /// <summary><c>[Count, TargetSize]</c>, row-major.</summary>
+    public float[] Targets { get; }
+
+    /// <summary>Class indices, for data made by <see cref="FromLabels"/>; otherwise null.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>Classification data: each label becomes a one-hot target of <paramref name="classCount"/> numbers.</summary>
+    public static Dataset FromLabels(float[] features, int[] sampleShape, int[] labels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        int sampleSize = CheckShape(features, sampleShape);
+        if (features.Length / sampleSize != labels.Length)
+        {
+            throw new ArgumentException(
+                $"There are {features.Length / sampleSize} samples of {FormatShape(sampleShape)} but {labels.Length} labels.",
+                nameof(labels));
+        }
+        var targets = new float[labels.Length * classCount];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int label = labels[i];
+            if ((uint)label >= (uint)classCount)
+            {
+                throw new ArgumentException($"Label {label} of sample {i} is outside [0, {classCount}).", nameof(labels));
+            }
+            targets[i * classCount + label] = 1f;
+        }
+        return new Dataset(features, (int[])sampleShape.Clone(), targets, classCount, labels);
+    }
+
+    /// <summary>Data with arbitrary targets (regression, autoencoders, multi-output).</summary>
+    public static Dataset FromTargets(float[] features, int[] sampleShape, float[] targets, int targetSize)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetSize);
+        int sampleSize = CheckShape(features, sampleShape);
+        int count = features.Length / sampleSize;
+        if (targets.Length != count * targetSize)
+        {
+            throw new ArgumentException(
+                $"There are {count} samples, so {count} × {targetSize} = {count * targetSize} target numbers were expected, not {targets.Length}.",
+                nameof(targets));
+        }
+        return new Dataset(features, (int[])sampleShape.Clone(), targets, targetSize, null);
+    }
+
+    /// <summary>Samples <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1, copied.</summary>
+    public Dataset Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Samples [{start}, {start + count}) are not within the {Count} samples.");
+        }
+        return new Dataset(
+            Features.AsSpan(start * SampleSize, count * SampleSize).ToArray(),
+            SampleShape,
+            Targets.AsSpan(start * TargetSize, count * TargetSize).ToArray(),
+            TargetSize,
+            Labels?.AsSpan(start, count).ToArray());
+    }
+
+    /// <summary>The first <paramref name="count"/> samples (all of them if there are fewer).</summary>
+    public Dataset Take(int count) => Slice(0, Math.Min(count, Count));
+
+    /// <summary>Sample <paramref name="index"/>'s numbers.</summary>
+    public ReadOnlySpan<float> Sample(int index) => Features.AsSpan(index * SampleSize, SampleSize);
+
+    /// <summary>Sample <paramref name="index"/>'s target.</summary>
+    public ReadOnlySpan<float> Target(int index) => Targets.AsSpan(index * TargetSize, TargetSize);
+
+    /// <summary>
+    /// The first sample holding NaN or ±∞, as (sample, position within it); null if every number is finite.
+    /// Training checks this once up front, so that a bad input is named instead of a diverged loss.
+    /// </summary>
+    public (int Sample, int Offset)? FindNonFinite()
+    {
+        int index = IndexOfNonFinite(Features);
+        return index < 0 ? null : (index / SampleSize, index % SampleSize);
+    }
+
+    private static int IndexOfNonFinite(float[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    internal static string FormatShape(int[] shape) => string.Join("×", shape);
+
+    private static int ShapeSize(int[] shape) => shape.Aggregate(1, (product, dimension) => product * dimension);
+
+    private static int CheckShape(float[] features, int[] sampleShape)
+    {
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        if (sampleShape.Length == 0 || sampleShape.Any(dimension => dimension <= 0))
+        {
+            throw new ArgumentException($"A sample shape needs positive dimensions; got [{string.Join(", ", sampleShape)}].", nameof(sampleShape));
+        }
+        int sampleSize = ShapeSize(sampleShape);
+        if (features.Length % sampleSize != 0)
+        {
+            throw new ArgumentException(
+                $"{features.Length} numbers are not a whole number of {FormatShape(sampleShape)} samples ({sampleSize} numbers each).",
+                nameof(features));
+        }
+        return sampleSize;
+    }
+}

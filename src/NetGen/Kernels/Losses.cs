@@ -1,0 +1,140 @@
+using System.Numerics;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// Loss values and the output layer's δ = dL/dz, for a batch of B rows of O outputs.
+/// Every loss is a mean over the batch, so each δ carries the factor 1/B.
+/// </summary>
+public static class Losses
+{
+    /// <summary>Below this a probability is treated as this, so that log p stays finite for the loss value.</summary>
+    private const double SmallestProbability = 1e-12;
+
+    /// <summary>(1 / (B·O)) Σ (a − y)².</summary>
+    public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, int batch, int outputs)
+    {
+        double sum = 0;
+        for (int i = 0; i < batch * outputs; i++)
+        {
+            double difference = output[i] - target[i];
+            sum += difference * difference;
+        }
+        return (float)(sum / (batch * outputs));
+    }
+
+    /// <summary>(1 / B) Σ_b −Σ_k y log p, after a softmax.</summary>
+    public static float CategoricalCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> target, int batch, int outputs)
+    {
+        double sum = 0;
+        for (int i = 0; i < batch * outputs; i++)
+        {
+            if (target[i] != 0f)
+            {
+                sum -= target[i] * Math.Log(Math.Max(probabilities[i], SmallestProbability));
+            }
+        }
+        return (float)(sum / batch);
+    }
+
+    /// <summary>(1 / B) Σ_b −[y log p + (1 − y) log(1 − p)], after a one-unit sigmoid.</summary>
+    public static float BinaryCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> target, int batch)
+    {
+        double sum = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            double p = probabilities[b], y = target[b];
+            sum -= y * Math.Log(Math.Max(p, SmallestProbability)) + (1 - y) * Math.Log(Math.Max(1 - p, SmallestProbability));
+        }
+        return (float)(sum / batch);
+    }
+
+    /// <summary>
+    /// δ = (p − y) / B: the gradient of cross-entropy through a softmax (or of binary cross-entropy
+    /// through a sigmoid) with respect to z. The exp/log Jacobians cancel, which is why the course
+    /// pairs these two.
+    /// </summary>
+    public static void ProbabilityMinusTargetDelta(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> target, Span<float> delta, int batch, int outputs)
+    {
+        int count = batch * outputs;
+        Dense.RequireLength(delta, count, nameof(delta), "[B, O]");
+        var scale = new Vector<float>(1f / batch);
+        int i = 0;
+        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+        {
+            ((new Vector<float>(probabilities.Slice(i)) - new Vector<float>(target.Slice(i))) * scale).CopyTo(delta.Slice(i));
+        }
+        for (; i < count; i++)
+        {
+            delta[i] = (probabilities[i] - target[i]) / batch;
+        }
+    }
+
+    /// <summary>δ = (2 / (B·O)) (a − y) ⊙ f'(a): mean squared error through an element-wise activation.</summary>
+    public static void MeanSquaredErrorDelta<TActivation>(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, int batch, int outputs)
+        where TActivation : IActivation
+    {
+        int count = batch * outputs;
+        Dense.RequireLength(delta, count, nameof(delta), "[B, O]");
+        float scale = 2f / count;
+        for (int i = 0; i < count; i++)
+        {
+            delta[i] = scale * (output[i] - target[i]) * TActivation.DerivativeFromOutput(output[i]);
+        }
+    }
+
+    /// <summary>
+    /// δ = J_softmaxᵀ g with g = (2 / (B·O)) (p − y): δₖ = pₖ (gₖ − Σⱼ gⱼ pⱼ). Mean squared error
+    /// after a softmax is allowed (with a warning) but learns slowly; cross-entropy is the pairing to use.
+    /// </summary>
+    public static void MeanSquaredErrorSoftmaxDelta(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> target, Span<float> delta, int batch, int outputs)
+    {
+        Dense.RequireLength(delta, batch * outputs, nameof(delta), "[B, O]");
+        float scale = 2f / (batch * outputs);
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> p = probabilities.Slice(b * outputs, outputs);
+            ReadOnlySpan<float> y = target.Slice(b * outputs, outputs);
+            Span<float> d = delta.Slice(b * outputs, outputs);
+            float weighted = 0f;
+            for (int k = 0; k < outputs; k++)
+            {
+                weighted += scale * (p[k] - y[k]) * p[k];
+            }
+            for (int k = 0; k < outputs; k++)
+            {
+                d[k] = p[k] * (scale * (p[k] - y[k]) - weighted);
+            }
+        }
+    }
+}
+
+/// <summary>Row-wise softmax: each sample's outputs become probabilities.</summary>
+public static class Softmax
+{
+    /// <summary>p = e^(z − max z) / Σ e^(z − max z) for each of the <paramref name="batch"/> rows, in place.</summary>
+    public static void Rows(Span<float> values, int batch, int width)
+    {
+        Dense.RequireLength(values, batch * width, nameof(values), "[B, O]");
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> row = values.Slice(b * width, width);
+            float max = float.NegativeInfinity;
+            foreach (float z in row)
+            {
+                max = MathF.Max(max, z);
+            }
+            float sum = 0f;
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] = MathF.Exp(row[k] - max);
+                sum += row[k];
+            }
+            float inverse = 1f / sum;
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] *= inverse;
+            }
+        }
+    }
+}

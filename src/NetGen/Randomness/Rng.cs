@@ -1,0 +1,77 @@
+namespace NetGen.Randomness;
+
+/// <summary>
+/// The one source of randomness in NetGen (initialisation, shuffling, later dropout and
+/// augmentation): xoshiro256** seeded through SplitMix64. Its sequence is fixed by this code,
+/// not by the .NET version, so a seed gives the same weights everywhere.
+/// </summary>
+public sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public Rng(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
+    }
+
+    /// <summary>The next 64 uniformly random bits.</summary>
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>A float uniform in [0, 1), from the top 24 bits (every representable step equally likely).</summary>
+    public float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>A float uniform in [low, high).</summary>
+    public float NextSingle(float low, float high) => low + (high - low) * NextSingle();
+
+    /// <summary>An integer uniform in [0, exclusiveMax), without modulo bias (Lemire's method).</summary>
+    public int NextInt(int exclusiveMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exclusiveMax);
+        ulong bound = (ulong)exclusiveMax;
+        ulong product = (NextUInt64() >> 32) * bound;
+        uint low = (uint)product;
+        if (low < bound)
+        {
+            uint threshold = (uint)((0x1_0000_0000UL - bound) % bound);
+            while (low < threshold)
+            {
+                product = (NextUInt64() >> 32) * bound;
+                low = (uint)product;
+            }
+        }
+        return (int)(product >> 32);
+    }
+
+    /// <summary>Fisher–Yates shuffle in place.</summary>
+    public void Shuffle(Span<int> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

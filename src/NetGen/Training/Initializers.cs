@@ -1,0 +1,41 @@
+using NetGen.Randomness;
+
+namespace NetGen.Training;
+
+/// <summary>How parameter tensors get their first values.</summary>
+public static class Initializers
+{
+    /// <summary>
+    /// Glorot (Xavier) uniform, as the course gives it: W ~ U[−b, b] with
+    /// b = √6 / √(fan_in + fan_out), which keeps activations' and gradients' variance roughly
+    /// constant from layer to layer.
+    /// </summary>
+    public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, Rng random)
+    {
+        float bound = MathF.Sqrt(6f) / MathF.Sqrt(fanIn + fanOut);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = random.NextSingle(-bound, bound);
+        }
+    }
+
+    /// <summary>Every tensor of a network: weights Glorot-uniform, biases zero, in buffer order from one generator.</summary>
+    public static void Initialize(ModelDescription description, Span<float> parameters, Rng random)
+    {
+        foreach (ParameterTensor tensor in description.Tensors)
+        {
+            Span<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+            switch (tensor.Role)
+            {
+                case ParameterRole.Weight:
+                    GlorotUniform(values, tensor.FanIn, tensor.FanOut, random);
+                    break;
+                case ParameterRole.Bias:
+                    values.Clear();
+                    break;
+                default:
+                    throw new InvalidOperationException($"Tensor '{tensor.Name}' has role {tensor.Role}, which has no initialiser.");
+            }
+        }
+    }
+}

@@ -1,0 +1,396 @@
+using System.Diagnostics;
+using NetGen.Data;
+using NetGen.Optimizers;
+using NetGen.Randomness;
+using NetGen.Training;
+
+namespace NetGen;
+
+/// <summary>
+/// What every generated network shares: the parameter and gradient buffers, batching, and the
+/// Keras-like <see cref="Fit"/> / <see cref="Evaluate"/> / <see cref="Predict(ReadOnlySpan{float})"/> loop.
+/// The generator writes the rest — <see cref="ForwardCore"/>, <see cref="ForwardBackwardCore"/> and the
+/// activation buffers — for the exact network declared, with every size a constant.
+/// </summary>
+/// <remarks>A model is not thread-safe: its activation buffers are reused by every call.</remarks>
+public abstract class Model
+{
+    /// <summary>The batch size <see cref="Evaluate"/> and batched prediction work in.</summary>
+    private const int InferenceBatchSize = 256;
+
+    private readonly Rng _random;
+    private float[] _batchInputs = [];
+    private float[] _batchTargets = [];
+
+    /// <param name="description">The network's shapes and tensors, from the generated code.</param>
+    /// <param name="seed">Seeds every random choice: initialisation first, then shuffling.</param>
+    protected Model(ModelDescription description, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        Description = description;
+        Parameters = new float[description.ParameterCount];
+        Gradients = new float[description.ParameterCount];
+        _random = new Rng(unchecked((ulong)seed));
+        Initializers.Initialize(description, Parameters, _random);
+    }
+
+    /// <summary>The network's shapes and parameter tensors.</summary>
+    public ModelDescription Description { get; }
+
+    /// <summary>Every parameter, tensor after tensor (see <see cref="ModelDescription.Tensors"/> for the slices).</summary>
+    public float[] Parameters { get; }
+
+    /// <summary>dL/dθ of the last <see cref="ComputeGradients"/>, averaged over its batch; laid out like <see cref="Parameters"/>.</summary>
+    public float[] Gradients { get; }
+
+    /// <summary>The largest batch the activation buffers currently hold; they grow on demand and never shrink.</summary>
+    public int BatchCapacity { get; private set; }
+
+    /// <summary>Runs the forward pass of <paramref name="batchSize"/> samples into the buffer behind <see cref="OutputBuffer"/>.</summary>
+    protected abstract void ForwardCore(ReadOnlySpan<float> inputs, int batchSize);
+
+    /// <summary>Forward, loss, backward: returns the batch's mean loss and leaves dL/dθ in <see cref="Gradients"/>.</summary>
+    protected abstract float ForwardBackwardCore(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
+
+    /// <summary>The mean loss of a batch of <paramref name="outputs"/> against <paramref name="targets"/>, both <c>[batchSize, OutputSize]</c>.</summary>
+    protected abstract float LossCore(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batchSize);
+
+    /// <summary>The last layer's outputs, <c>[BatchCapacity, OutputSize]</c>.</summary>
+    protected abstract ReadOnlySpan<float> OutputBuffer { get; }
+
+    /// <summary>Allocates the per-layer activation buffers for batches of up to <paramref name="batchCapacity"/> samples.</summary>
+    protected abstract void AllocateActivations(int batchCapacity);
+
+    /// <summary>Makes sure batches of <paramref name="batchSize"/> samples need no allocation.</summary>
+    public void EnsureBatchCapacity(int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (batchSize <= BatchCapacity)
+        {
+            return;
+        }
+        AllocateActivations(batchSize);
+        _batchInputs = new float[batchSize * Description.InputSize];
+        _batchTargets = new float[batchSize * Description.OutputSize];
+        BatchCapacity = batchSize;
+    }
+
+    /// <summary>The named parameter tensor's values, e.g. <c>GetParameters("fc1.weight")</c>.</summary>
+    public Span<float> GetParameters(string tensorName)
+    {
+        ParameterTensor tensor = FindTensor(tensorName);
+        return Parameters.AsSpan(tensor.Offset, tensor.Length);
+    }
+
+    /// <summary>The named tensor's slice of <see cref="Gradients"/>.</summary>
+    public Span<float> GetGradients(string tensorName)
+    {
+        ParameterTensor tensor = FindTensor(tensorName);
+        return Gradients.AsSpan(tensor.Offset, tensor.Length);
+    }
+
+    /// <summary>
+    /// The outputs <c>[batchSize, OutputSize]</c> for <paramref name="inputs"/> <c>[batchSize, InputSize]</c>.
+    /// The span is the model's own buffer: read it before the next call.
+    /// </summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int batchSize)
+    {
+        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
+        EnsureBatchCapacity(batchSize);
+        ForwardCore(inputs, batchSize);
+        return OutputBuffer[..(batchSize * Description.OutputSize)];
+    }
+
+    /// <summary>The mean loss of a batch, without touching <see cref="Gradients"/>.</summary>
+    public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    {
+        ReadOnlySpan<float> outputs = Forward(inputs, batchSize);
+        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        return LossCore(outputs, targets, batchSize);
+    }
+
+    /// <summary>The mean loss of a batch; <see cref="Gradients"/> then hold its gradient (backprop).</summary>
+    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    {
+        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
+        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        EnsureBatchCapacity(batchSize);
+        return ForwardBackwardCore(inputs, targets, batchSize);
+    }
+
+    /// <summary>One sample's outputs (probabilities, after a softmax), as a new array.</summary>
+    public float[] Predict(ReadOnlySpan<float> sample) => Forward(sample, 1).ToArray();
+
+    /// <summary>Outputs for any number of samples, <c>[n, OutputSize]</c> into <paramref name="outputs"/>.</summary>
+    public void Predict(ReadOnlySpan<float> samples, Span<float> outputs)
+    {
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+        if (samples.Length % inputSize != 0)
+        {
+            throw new ArgumentException($"{samples.Length} numbers are not a whole number of samples of {inputSize}.", nameof(samples));
+        }
+        int count = samples.Length / inputSize;
+        if (outputs.Length < count * outputSize)
+        {
+            throw new ArgumentException($"{count} samples need {count * outputSize} outputs; the span holds {outputs.Length}.", nameof(outputs));
+        }
+        for (int start = 0; start < count; start += InferenceBatchSize)
+        {
+            int batch = Math.Min(InferenceBatchSize, count - start);
+            Forward(samples.Slice(start * inputSize, batch * inputSize), batch).CopyTo(outputs.Slice(start * outputSize));
+        }
+    }
+
+    /// <summary>The index of the largest output for one sample: the predicted class.</summary>
+    public int PredictClass(ReadOnlySpan<float> sample)
+    {
+        ReadOnlySpan<float> outputs = Forward(sample, 1);
+        return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
+    }
+
+    /// <summary>Loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
+    public Evaluation Evaluate(Dataset data)
+    {
+        RequireCompatible(data, nameof(data));
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("The data set is empty.", nameof(data));
+        }
+        double lossSum = 0;
+        int correct = 0;
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+        for (int start = 0; start < data.Count; start += InferenceBatchSize)
+        {
+            int batch = Math.Min(InferenceBatchSize, data.Count - start);
+            ReadOnlySpan<float> targets = data.Targets.AsSpan(start * outputSize, batch * outputSize);
+            ReadOnlySpan<float> outputs = Forward(data.Features.AsSpan(start * inputSize, batch * inputSize), batch);
+            lossSum += (double)LossCore(outputs, targets, batch) * batch;
+            correct += CountCorrect(outputs, targets, batch, outputSize);
+        }
+        return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
+    }
+
+    /// <summary>
+    /// Trains with mini-batch gradient descent: every epoch visits each sample once, in a fresh
+    /// random order when <paramref name="shuffle"/> is set; each mini-batch's averaged gradient
+    /// goes to <paramref name="optimizer"/>. The last batch of an epoch may be smaller.
+    /// </summary>
+    /// <param name="training">The training data; its samples must match the network's input.</param>
+    /// <param name="optimizer">Updates the parameters, e.g. <c>new Sgd(0.1f)</c>.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Samples per gradient step.</param>
+    /// <param name="validation">Evaluated after each epoch, if given (never trained on).</param>
+    /// <param name="shuffle">Reorder the samples every epoch (from the model's seed).</param>
+    /// <param name="onEpochEnd">Called after each epoch with its metrics, on the calling thread.</param>
+    /// <param name="cancellationToken">Checked between mini-batches.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public History Fit(
+        Dataset training,
+        Optimizer optimizer,
+        int epochs,
+        int batchSize = 32,
+        Dataset? validation = null,
+        bool shuffle = true,
+        Action<EpochMetrics>? onEpochEnd = null,
+        CancellationToken cancellationToken = default)
+    {
+        RequireCompatible(training, nameof(training));
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (validation is not null)
+        {
+            RequireCompatible(validation, nameof(validation));
+        }
+        if (training.Count == 0)
+        {
+            throw new ArgumentException("The training data set is empty.", nameof(training));
+        }
+        if (training.FindNonFinite() is (int sample, int offset))
+        {
+            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", nameof(training));
+        }
+
+        EnsureBatchCapacity(Math.Min(batchSize, training.Count));
+        optimizer.Bind(Description);
+        var history = new History();
+        int[] order = Enumerable.Range(0, training.Count).ToArray();
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            if (shuffle)
+            {
+                _random.Shuffle(order);
+            }
+            long started = Stopwatch.GetTimestamp();
+            double lossSum = 0;
+            int correct = 0;
+            for (int start = 0, batchIndex = 0; start < training.Count; start += batchSize, batchIndex++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int batch = Math.Min(batchSize, training.Count - start);
+                GatherBatch(training, order.AsSpan(start, batch));
+                Span<float> inputs = _batchInputs.AsSpan(0, batch * inputSize);
+                Span<float> targets = _batchTargets.AsSpan(0, batch * outputSize);
+
+                float loss = ForwardBackwardCore(inputs, targets, batch);
+                if (!float.IsFinite(loss))
+                {
+                    throw new TrainingDivergedException(
+                        $"{Description.Name}: the training loss is {loss} at epoch {epoch}, mini-batch {batchIndex} " +
+                        $"(samples {start}–{start + batch - 1} of the shuffled order). The update was not applied, so the " +
+                        "parameters are those that produced it. A smaller learning rate usually helps.",
+                        epoch, batchIndex, loss, history);
+                }
+                lossSum += (double)loss * batch;
+                correct += CountCorrect(OutputBuffer, targets, batch, outputSize);
+                optimizer.Step(Parameters, Gradients);
+            }
+            TimeSpan duration = Stopwatch.GetElapsedTime(started);
+            Evaluation? validationResult = validation is null ? null : Evaluate(validation);
+            var metrics = new EpochMetrics(
+                epoch,
+                (float)(lossSum / training.Count),
+                (float)correct / training.Count,
+                validationResult,
+                duration,
+                training.Count / Math.Max(duration.TotalSeconds, 1e-9));
+            history.Add(metrics);
+            onEpochEnd?.Invoke(metrics);
+        }
+        return history;
+    }
+
+    /// <summary>
+    /// Finite-difference gradient check (the course's debugging advice): for each parameter tensor,
+    /// compares backprop's gradient with (L(θ + ε) − L(θ − ε)) / 2ε element by element.
+    /// </summary>
+    /// <param name="inputs">A batch of inputs, <c>[batchSize, InputSize]</c>.</param>
+    /// <param name="targets">Their targets, <c>[batchSize, OutputSize]</c>.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="epsilon">
+    /// The step. The network computes in float, so the default 1e-2 balances truncation error
+    /// (≈ ε² f''' / 6) against rounding in the loss (≈ 1e-7 · L / ε): both stay near 1e-5.
+    /// </param>
+    /// <param name="maxElementsPerTensor">Compare at most this many elements per tensor, evenly spread, to bound the cost.</param>
+    public IReadOnlyList<GradientCheckResult> CheckGradients(
+        ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, float epsilon = 1e-2f, int maxElementsPerTensor = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxElementsPerTensor);
+        ComputeGradients(inputs, targets, batchSize);
+        float[] analytic = (float[])Gradients.Clone();
+        var results = new List<GradientCheckResult>();
+        foreach (ParameterTensor tensor in Description.Tensors)
+        {
+            int step = Math.Max(1, tensor.Length / maxElementsPerTensor);
+            double maxAbsolute = 0, maxRelative = 0, worstAnalytic = 0, worstNumeric = 0;
+            int worstIndex = 0, compared = 0;
+            for (int i = 0; i < tensor.Length; i += step, compared++)
+            {
+                int at = tensor.Offset + i;
+                float original = Parameters[at];
+                Parameters[at] = original + epsilon;
+                double lossPlus = ComputeLoss(inputs, targets, batchSize);
+                Parameters[at] = original - epsilon;
+                double lossMinus = ComputeLoss(inputs, targets, batchSize);
+                Parameters[at] = original;
+
+                double numeric = (lossPlus - lossMinus) / (2.0 * epsilon);
+                double absolute = Math.Abs(analytic[at] - numeric);
+                double relative = absolute / Math.Max(Math.Abs(analytic[at]) + Math.Abs(numeric), 1e-8);
+                maxRelative = Math.Max(maxRelative, relative);
+                if (absolute > maxAbsolute || compared == 0)
+                {
+                    maxAbsolute = absolute;
+                    worstIndex = i;
+                    worstAnalytic = analytic[at];
+                    worstNumeric = numeric;
+                }
+            }
+            results.Add(new GradientCheckResult(tensor.Name, compared, maxAbsolute, maxRelative, worstIndex, worstAnalytic, worstNumeric));
+        }
+        analytic.CopyTo(Gradients, 0);
+        return results;
+    }
+
+    /// <summary>Right answers in a batch: argmax against argmax, or, for one output, the side of 0.5.</summary>
+    internal static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batch, int outputSize)
+    {
+        int correct = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> output = outputs.Slice(b * outputSize, outputSize);
+            ReadOnlySpan<float> target = targets.Slice(b * outputSize, outputSize);
+            bool right = outputSize == 1
+                ? (output[0] >= 0.5f) == (target[0] >= 0.5f)
+                : ArgMax(output) == ArgMax(target);
+            correct += right ? 1 : 0;
+        }
+        return correct;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Copies the samples named by <paramref name="indices"/> into the contiguous batch buffers.</summary>
+    private void GatherBatch(Dataset data, ReadOnlySpan<int> indices)
+    {
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            data.Sample(indices[i]).CopyTo(_batchInputs.AsSpan(i * inputSize, inputSize));
+            data.Target(indices[i]).CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
+        }
+    }
+
+    private ParameterTensor FindTensor(string tensorName)
+    {
+        foreach (ParameterTensor tensor in Description.Tensors)
+        {
+            if (tensor.Name == tensorName)
+            {
+                return tensor;
+            }
+        }
+        throw new KeyNotFoundException(
+            $"{Description.Name} has no tensor '{tensorName}'; it has {string.Join(", ", Description.Tensors.Select(t => t.Name))}.");
+    }
+
+    private void RequireBatch(ReadOnlySpan<float> values, int batchSize, int perSample, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (values.Length != batchSize * perSample)
+        {
+            throw new ArgumentException(
+                $"{Description.Name}: {batchSize} samples of {perSample} numbers need {batchSize * perSample} numbers; {name} has {values.Length}.", name);
+        }
+    }
+
+    private void RequireCompatible(Dataset data, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data, name);
+        if (data.SampleSize != Description.InputSize)
+        {
+            throw new ArgumentException(
+                $"{Description.Name} takes samples of {Dataset.FormatShape(Description.InputShape)} ({Description.InputSize} numbers), " +
+                $"but the data's samples are {Dataset.FormatShape(data.SampleShape)} ({data.SampleSize} numbers).", name);
+        }
+        if (data.TargetSize != Description.OutputSize)
+        {
+            throw new ArgumentException(
+                $"{Description.Name} has {Description.OutputSize} outputs, but the data's targets have {data.TargetSize} numbers each.", name);
+        }
+    }
+}
