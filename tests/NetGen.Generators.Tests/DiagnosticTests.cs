@@ -1,0 +1,494 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace NetGen.Generators.Tests;
+
+/// <summary>
+/// One test per diagnostic the generator reports, each marking where it must appear with
+/// <c>{|NG00xx:…|}</c>: the IDs and spans reported must equal the marked ones exactly.
+/// NG0999 (the generator's own failure) has no source that triggers it, by design.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public void CorrectNetworkReportsNothing()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network]
+            [Input(28, 28)]
+            [Flatten]
+            [Dense(32, Activation.ReLU)]
+            [Dense(10, Activation.Softmax)]
+            public partial class Correct;
+            """);
+
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void NG0001_ClassNotPartial()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public class {|NG0001:Sealed|};
+            """);
+
+        Assert.Contains("'Sealed' must be declared 'partial'", Message(run));
+    }
+
+    [Fact]
+    public void NG0002_NoInput()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [{|NG0002:Network(Loss = Loss.CrossEntropy)|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class Inputless;
+            """);
+
+        Assert.Contains("'Inputless' has no [Input(...)]", Message(run));
+    }
+
+    [Fact]
+    public void NG0003_LayersOnTwoPartialDeclarations()
+    {
+        GeneratorRun run = VerifyErrors(
+            """
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.ReLU)]
+            public partial class Split;
+            """,
+            """
+            using NetGen;
+
+            [{|NG0003:Dense(2, Activation.Softmax)|}]
+            public partial class Split;
+            """);
+
+        Assert.StartsWith("Layer 2 ", Message(run));
+        Assert.Contains("declaration of 'Split'", Message(run));
+    }
+
+    [Fact]
+    public void NG0004_DenseWithZeroUnits()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0004:Dense(0, Activation.ReLU)|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class Empty;
+            """);
+
+        Assert.Equal("Dense 'dense1': units is 0, but it must be at least 1", Message(run));
+    }
+
+    [Fact]
+    public void NG0004_EveryNonPositiveInputDimension()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [{|NG0004:{|NG0004:Input(0, 5, -3)|}|}]
+            [Flatten]
+            [Dense(2, Activation.Softmax)]
+            public partial class Degenerate;
+            """);
+
+        Assert.Equal(
+            ["[Input]: dimension 1 is 0, but it must be at least 1", "[Input]: dimension 3 is -3, but it must be at least 1"],
+            Messages(run));
+    }
+
+    [Fact]
+    public void NG0005_SoftmaxBeforeTheLastLayer()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0005:Dense(8, Activation.Softmax, Name = "hidden")|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class EarlySoftmax;
+            """);
+
+        Assert.StartsWith("Dense 'hidden' uses softmax but is not the last layer", Message(run));
+    }
+
+    [Fact]
+    public void NG0006_CrossEntropyWithoutProbabilities()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(4)]
+            [{|NG0006:Dense(3, Activation.ReLU)|}]
+            public partial class Unnormalised;
+            """);
+
+        Assert.Contains("Dense 'dense1' with 3 units, uses ReLU", Message(run));
+    }
+
+    [Fact]
+    public void NG0006_CrossEntropyOnOneIdentityUnitSuggestsSigmoid()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0006:Dense(1, Name = "logit")|}]
+            public partial class Logit;
+            """);
+
+        Assert.Contains("Dense 'logit' with 1 unit, uses identity; use Activation.Softmax with 2 units, or Activation.Sigmoid", Message(run));
+    }
+
+    [Fact]
+    public void NG0007_MeanSquaredErrorOnSoftmaxWarnsAndStillGenerates()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [{|NG0007:Dense(3, Activation.Softmax, Name = "probabilities")|}]
+            public partial class SlowLearner;
+            """);
+
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(run.GeneratorDiagnostics).Severity);
+        Assert.StartsWith("Dense 'probabilities' ends in softmax", Message(run));
+        Assert.Equal("SlowLearner.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    [Fact]
+    public void NG0008_DuplicateLayerNameIgnoringCase()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(2, 2)]
+            [Flatten]
+            [Dense(8, Activation.ReLU, Name = "hidden")]
+            [{|NG0008:Dense(2, Activation.Softmax, Name = "Hidden")|}]
+            public partial class Twins;
+            """);
+
+        Assert.StartsWith("Layer 3 is named 'Hidden', like layer 2;", Message(run));
+    }
+
+    [Fact]
+    public void NG0009_NestedClass()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            public partial class Outer
+            {
+                [Network]
+                [Input(4)]
+                [Dense(2, Activation.Softmax)]
+                public partial class {|NG0009:Inner|};
+            }
+            """);
+
+        Assert.StartsWith("'Inner' is nested inside 'Outer'", Message(run));
+    }
+
+    [Fact]
+    public void NG0010_GenericClass()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial class {|NG0010:Generic|}<T>;
+            """);
+
+        Assert.StartsWith("'Generic' has type parameters", Message(run));
+    }
+
+    [Fact]
+    public void NG0011_InputOfRankFour()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [{|NG0011:Input(2, 3, 4, 5)|}]
+            [Flatten]
+            [Dense(2, Activation.Softmax)]
+            public partial class FourDimensional;
+            """);
+
+        Assert.StartsWith("[Input] has 4 dimensions;", Message(run));
+    }
+
+    [Fact]
+    public void NG0012_SecondInput()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0012:Input(5)|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class TwoInputs;
+            """);
+
+        Assert.StartsWith("Network 'TwoInputs' has more than one [Input]", Message(run));
+    }
+
+    [Fact]
+    public void NG0013_NoDenseLayer()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [{|NG0013:Network|}]
+            [Input(4, 4)]
+            [Flatten]
+            public partial class NothingToLearn;
+            """);
+
+        Assert.StartsWith("Network 'NothingToLearn' has no [Dense(...)] layer", Message(run));
+    }
+
+    [Fact]
+    public void NG0014_DenseOnAnImageWithoutFlatten()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(28, 28)]
+            [{|NG0014:Dense(10, Activation.Softmax, Name = "fc1")|}]
+            public partial class Unflattened;
+            """);
+
+        Assert.Equal(
+            "Dense 'fc1' gets samples of shape 28×28, but a dense layer takes a flat vector: add [Flatten] before it to turn 28×28 into 784",
+            Message(run));
+    }
+
+    [Fact]
+    public void NG0015_BaseClass()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            public class Layered { }
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial class {|NG0015:Derived|} : Layered;
+            """);
+
+        Assert.StartsWith("'Derived' derives from 'Layered'", Message(run));
+    }
+
+    [Fact]
+    public void ModelAsExplicitBaseClassIsAllowed()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial class Explicit : Model;
+            """);
+
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void NG0016_UndefinedActivation()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.ReLU)]
+            [{|NG0016:Dense(2, (Activation)9, Name = "out")|}]
+            public partial class FutureActivation;
+            """);
+
+        Assert.Equal("The activation of layer 2 (out) is (Activation)9, which is not a defined Activation", Message(run));
+    }
+
+    [Fact]
+    public void NG0016_UndefinedLoss()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [{|NG0016:Network(Loss = (Loss)7)|}]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial class FutureLoss;
+            """);
+
+        Assert.Equal("[Network] Loss is (Loss)7, which is not a defined Loss", Message(run));
+    }
+
+    [Fact]
+    public void NG0017_LayerNameNotAnIdentifier()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0017:Dense(2, Activation.Softmax, Name = "output layer")|}]
+            public partial class Spaced;
+            """);
+
+        Assert.StartsWith("Layer name 'output layer' must start with a letter", Message(run));
+    }
+
+    [Fact]
+    public void NG0018_LastLayerNotDense()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            [{|NG0018:Flatten|}]
+            public partial class FlatEnding;
+            """);
+
+        Assert.StartsWith("The last layer of 'FlatEnding' is Flatten 'flatten1'", Message(run));
+    }
+
+    [Fact]
+    public void NG0019_TooManyParameters()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(100000)]
+            [{|NG0019:Dense(100000, Name = "huge")|}]
+            public partial class Enormous;
+            """);
+
+        Assert.Equal("Dense 'huge' would need 10,000,100,000 parameters, more than one buffer can hold (2,147,483,591)", Message(run));
+    }
+
+    [Fact]
+    public void NG0020_Record()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial record {|NG0020:Immutable|};
+            """);
+
+        Assert.StartsWith("'Immutable' is a record", Message(run));
+    }
+
+    [Fact]
+    public void EveryClassLevelProblemIsReported()
+    {
+        VerifyErrors("""
+            using NetGen;
+
+            public class Layered { }
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public class {|NG0001:{|NG0010:{|NG0015:Everything|}|}|}<T> : Layered;
+            """);
+    }
+
+    [Fact]
+    public void ErrorStopsGenerationOfThatNetworkOnly()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0005:Dense(8, Activation.Softmax)|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class Broken;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public partial class Fine;
+            """);
+
+        Assert.Equal("Fine.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    /// <summary>
+    /// Runs the generator on the marked sources and asserts it reports exactly the marked diagnostics
+    /// (ID, file and span), and that the sources are valid C# apart from what the generator checks.
+    /// </summary>
+    private static GeneratorRun VerifyDiagnostics(params string[] markedSources)
+    {
+        MarkedSource[] marked = markedSources.Select(MarkedSource.Parse).ToArray();
+        GeneratorRun run = GeneratorHarness.Run(marked.Select(source => source.Text).ToArray());
+
+        Assert.Empty(run.InputErrors.Select(diagnostic => diagnostic.ToString()));
+        IEnumerable<string> expected = marked.SelectMany((source, index) => source.Expected.Select(diagnostic =>
+            Describe(diagnostic.Id, GeneratorHarness.SourcePath(index), diagnostic.Span, source.Text[diagnostic.Span.Start..diagnostic.Span.End])));
+        IEnumerable<string> actual = run.GeneratorDiagnostics.Select(diagnostic => Describe(
+            diagnostic.Id,
+            diagnostic.Location.SourceTree?.FilePath,
+            diagnostic.Location.SourceSpan,
+            diagnostic.Location.SourceTree?.GetText().ToString(diagnostic.Location.SourceSpan)));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+        return run;
+    }
+
+    /// <summary><see cref="VerifyDiagnostics"/> for a network with errors: they must also stop its generation.</summary>
+    private static GeneratorRun VerifyErrors(params string[] markedSources)
+    {
+        GeneratorRun run = VerifyDiagnostics(markedSources);
+        Assert.Contains(run.GeneratorDiagnostics, GeneratorHarness.IsError);
+        Assert.Empty(run.Sources.Select(generated => generated.HintName));
+        return run;
+    }
+
+    private static string Describe(string id, string? path, TextSpan span, string? text) =>
+        $"{id} at {path}{span} '{text}'";
+
+    private static string Message(GeneratorRun run) => Assert.Single(Messages(run));
+
+    private static string[] Messages(GeneratorRun run) =>
+        run.GeneratorDiagnostics.Select(diagnostic => diagnostic.GetMessage(CultureInfo.InvariantCulture)).ToArray();
+}

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace NetGen.Generators.Tests;
+
+/// <summary>
+/// The generated code for representative networks, compared line for line with reviewed snapshots
+/// in <c>Snapshots/</c>. Each output must also compile, with the runtime, without a single warning.
+/// </summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void MnistSigmoidMlp()
+    {
+        // As in samples/Mnist/Networks.cs: named layers, a file-scoped namespace, softmax + cross-entropy.
+        const string source = """
+            using NetGen;
+
+            namespace Mnist;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(28, 28)]
+            [Flatten]
+            [Dense(500, Activation.Sigmoid, Name = "fc1")]
+            [Dense(500, Activation.Sigmoid, Name = "fc2")]
+            [Dense(10, Activation.Softmax, Name = "fc3")]
+            public partial class MnistMlp;
+            """;
+
+        VerifyGenerated(source, "Mnist.MnistMlp.g.cs");
+    }
+
+    [Fact]
+    public void ReluTanhMlpWithDefaultNamesInGlobalNamespace()
+    {
+        // A 3-D input, [Network] with its default loss, and every layer named by default.
+        const string source = """
+            using NetGen;
+
+            [Network]
+            [Input(3, 8, 8)]
+            [Flatten]
+            [Dense(64, Activation.ReLU)]
+            [Dense(32, Activation.Tanh)]
+            [Dense(5, Activation.Softmax)]
+            public partial class TinyImageClassifier
+            {
+            }
+            """;
+
+        VerifyGenerated(source, "TinyImageClassifier.g.cs");
+    }
+
+    [Fact]
+    public void BinaryClassifierWithSigmoidOutput()
+    {
+        // One sigmoid unit with cross-entropy is binary cross-entropy; a block-scoped, dotted namespace.
+        const string source = """
+            using NetGen;
+
+            namespace Medical.Screening
+            {
+                [Network(Loss = Loss.CrossEntropy)]
+                [Input(30)]
+                [Dense(16, Activation.ReLU, Name = "hidden")]
+                [Dense(1, Activation.Sigmoid, Name = "score")]
+                internal partial class TumourClassifier;
+            }
+            """;
+
+        VerifyGenerated(source, "Medical.Screening.TumourClassifier.g.cs");
+    }
+
+    [Fact]
+    public void RegressionWithMeanSquaredErrorAndIdentityOutput()
+    {
+        // Dense(2) takes the default activation, identity; a hidden identity layer has derivative 1.
+        const string source = """
+            using NetGen;
+
+            namespace Housing;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(13)]
+            [Dense(32, Activation.Tanh)]
+            [Dense(8)]
+            [Dense(2)]
+            public partial class PriceRegressor;
+            """;
+
+        VerifyGenerated(source, "Housing.PriceRegressor.g.cs");
+    }
+
+    [Fact]
+    public void MeanSquaredErrorOnSoftmaxGeneratesWithWarning()
+    {
+        const string source = """
+            using NetGen;
+
+            namespace Iris;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [Dense(8, Activation.Sigmoid)]
+            [Dense(3, Activation.Softmax, Name = "species")]
+            public partial class IrisSoftmaxMse;
+            """;
+
+        GeneratorRun run = VerifyGenerated(source, "Iris.IrisSoftmaxMse.g.cs", expectedDiagnostics: ["NG0007"]);
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(run.GeneratorDiagnostics).Severity);
+    }
+
+    /// <summary>
+    /// Generates <paramref name="source"/>, checks it reports only <paramref name="expectedDiagnostics"/>
+    /// and adds one file <paramref name="hintName"/> that compiles cleanly, then compares that file
+    /// with the calling test's snapshot.
+    /// </summary>
+    private static GeneratorRun VerifyGenerated(
+        string source, string hintName, string[]? expectedDiagnostics = null, [CallerMemberName] string testName = "")
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+
+        Assert.Equal(expectedDiagnostics ?? [], run.GeneratorDiagnostics.Select(diagnostic => diagnostic.Id));
+        Assert.Empty(run.OutputDiagnostics.Select(diagnostic => diagnostic.ToString()));
+        GeneratedSourceResult generated = Assert.Single(run.Sources);
+        Assert.Equal(hintName, generated.HintName);
+
+        Snapshot.Match(generated.SourceText.ToString(), testName);
+        return run;
+    }
+}

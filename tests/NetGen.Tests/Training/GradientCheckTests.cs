@@ -1,0 +1,148 @@
+using NetGen.Data;
+using NetGen.Randomness;
+using NetGen.Tests.Networks;
+using Xunit.Abstractions;
+
+namespace NetGen.Tests.Training;
+
+/// <summary>
+/// The generated backward pass against central differences of the generated forward pass, for
+/// every activation and both losses, comparing every element of every parameter tensor.
+/// </summary>
+/// <remarks>
+/// The networks compute in float. With ε = 1e-3 the central difference's truncation error
+/// (ε² f'''/6 ≈ 1e-7) is negligible and the loss's rounding error (≈ 1e-7 · L / ε) stays near
+/// 1e-4, so an absolute tolerance of 1e-3 on gradients of order 0.01–1 catches any wrong term
+/// (a missing derivative factor or a wrong 1/B is off by far more) while leaving float noise room.
+/// </remarks>
+public sealed class GradientCheckTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-3;
+    private const float Epsilon = 1e-3f;
+
+    public static TheoryData<string, int> Networks() => new()
+    {
+        // Each network in two batch sizes: one a multiple of the kernels' 4-row tile, one not.
+        { nameof(SigmoidTanhClassifier), 8 }, { nameof(SigmoidTanhClassifier), 5 },
+        { nameof(ReluIdentityClassifier), 8 }, { nameof(ReluIdentityClassifier), 3 },
+        { nameof(BinaryClassifier), 8 }, { nameof(BinaryClassifier), 7 },
+        { nameof(LinearRegressor), 8 }, { nameof(LinearRegressor), 1 },
+        { nameof(TanhRegressor), 8 }, { nameof(TanhRegressor), 6 },
+        { nameof(SigmoidRegressor), 4 }, { nameof(SigmoidRegressor), 9 },
+        { nameof(SoftmaxRegressor), 8 }, { nameof(SoftmaxRegressor), 2 },
+        { nameof(WideClassifier), 12 }, { nameof(WideClassifier), 6 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Backprop_matches_central_differences_for_every_parameter(string network, int batchSize)
+    {
+        Model model = Create(network);
+        Dataset data = DataFor(model, batchSize);
+
+        IReadOnlyList<GradientCheckResult> results = model.CheckGradients(data.Features, data.Targets, batchSize, epsilon: Epsilon);
+
+        Assert.Equal(model.Description.Tensors.Select(tensor => tensor.Name), results.Select(result => result.Tensor));
+        foreach (GradientCheckResult result in results)
+        {
+            output.WriteLine($"{result.Tensor}: {result.Checked} compared, max |Δ| {result.MaxAbsoluteError:E2} at {result.WorstIndex} (backprop {result.Analytic:E3}, numeric {result.Numeric:E3})");
+            Assert.Equal(model.Description.Tensors.Single(tensor => tensor.Name == result.Tensor).Length, result.Checked);
+            Assert.True(result.MaxAbsoluteError < Tolerance,
+                $"{network} {result.Tensor}[{result.WorstIndex}]: backprop {result.Analytic}, central difference {result.Numeric}");
+        }
+        // Gradients that are all zero would pass trivially: make sure the check compared real numbers.
+        Assert.Contains(results, result => Math.Abs(result.Analytic) > 1e-3);
+    }
+
+    [Fact]
+    public void Gradient_check_finds_a_wrong_gradient()
+    {
+        // The check itself must be able to fail: compare against a loss with a different scale.
+        Model model = Create(nameof(LinearRegressor));
+        Dataset data = DataFor(model, 4);
+        IReadOnlyList<GradientCheckResult> correct = model.CheckGradients(data.Features, data.Targets, 4);
+        Dataset doubledTargets = Dataset.FromTargets(data.Features, data.SampleShape, data.Targets.Select(t => 2 * t + 3).ToArray(), data.TargetSize);
+
+        model.ComputeGradients(doubledTargets.Features, doubledTargets.Targets, 4);
+        float[] wrongGradients = (float[])model.Gradients.Clone();
+        model.ComputeGradients(data.Features, data.Targets, 4);
+
+        Assert.All(correct, result => Assert.True(result.MaxAbsoluteError < Tolerance));
+        Assert.True(wrongGradients.Zip(model.Gradients).Max(pair => Math.Abs(pair.First - pair.Second)) > 100 * Tolerance);
+    }
+
+    internal static Model Create(string network) => network switch
+    {
+        nameof(SigmoidTanhClassifier) => Randomised(new SigmoidTanhClassifier(seed: 11)),
+        nameof(ReluIdentityClassifier) => Randomised(new ReluIdentityClassifier(seed: 12)),
+        nameof(BinaryClassifier) => Randomised(new BinaryClassifier(seed: 13)),
+        nameof(LinearRegressor) => Randomised(new LinearRegressor(seed: 14)),
+        nameof(TanhRegressor) => Randomised(new TanhRegressor(seed: 15)),
+        nameof(SigmoidRegressor) => Randomised(new SigmoidRegressor(seed: 16)),
+        nameof(SoftmaxRegressor) => Randomised(new SoftmaxRegressor(seed: 17)),
+        nameof(WideClassifier) => Randomised(new WideClassifier(seed: 18)),
+        _ => throw new ArgumentException(network),
+    };
+
+    /// <summary>
+    /// A batch for <paramref name="model"/>. ReLU has a kink at 0: a step of ε that moves a
+    /// pre-activation across it makes the central difference average two slopes, which is no fault
+    /// of backprop. So for the networks whose first layer is ReLU, the data seed is the first from 99
+    /// up for which every first-layer pre-activation is further than 10ε from 0 (a first-layer
+    /// weight step of ε moves z by at most ε·|x| ≤ ε).
+    /// </summary>
+    internal static Dataset DataFor(Model model, int count)
+    {
+        for (ulong seed = 99; ; seed++)
+        {
+            Dataset data = MakeData(model.Description, count, seed);
+            if (!FirstLayerIsReLU(model) || SmallestFirstLayerPreActivation(model, data) > 10 * Epsilon)
+            {
+                return data;
+            }
+        }
+    }
+
+    private static Dataset MakeData(ModelDescription description, int count, ulong seed) =>
+        description.Loss == Loss.MeanSquaredError
+            ? TestData.Regression(count, description.InputSize, description.OutputSize, seed,
+                low: description.OutputActivation == Activation.Identity ? -2f : 0.05f, high: 0.95f)
+            : TestData.Classification(count, description.InputShape, description.OutputSize, seed);
+
+    private static bool FirstLayerIsReLU(Model model) => model is ReluIdentityClassifier or WideClassifier;
+
+    /// <summary>min |z| over the first layer's units and the batch's samples.</summary>
+    private static double SmallestFirstLayerPreActivation(Model model, Dataset data)
+    {
+        ParameterTensor weight = model.Description.Tensors[0], bias = model.Description.Tensors[1];
+        int units = weight.Shape[0], inputs = weight.Shape[1];
+        double smallest = double.MaxValue;
+        for (int sample = 0; sample < data.Count; sample++)
+        {
+            for (int unit = 0; unit < units; unit++)
+            {
+                double z = model.Parameters[bias.Offset + unit];
+                for (int i = 0; i < inputs; i++)
+                {
+                    z += model.Parameters[weight.Offset + unit * inputs + i] * data.Features[sample * inputs + i];
+                }
+                smallest = Math.Min(smallest, Math.Abs(z));
+            }
+        }
+        return smallest;
+    }
+
+    /// <summary>
+    /// Fresh networks have zero biases; random ones make every bias gradient and every unit's
+    /// derivative differ, so a transposed index or a missing term cannot hide.
+    /// </summary>
+    private static Model Randomised(Model model)
+    {
+        var random = new Rng(7);
+        for (int i = 0; i < model.Parameters.Length; i++)
+        {
+            model.Parameters[i] = random.NextSingle(-0.8f, 0.8f);
+        }
+        return model;
+    }
+}
