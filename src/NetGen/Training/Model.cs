@@ -13,7 +13,7 @@ namespace NetGen;
 /// activation buffers — for the exact network declared, with every size a constant.
 /// </summary>
 /// <remarks>A model is not thread-safe: its activation buffers are reused by every call.</remarks>
-public abstract class Model
+public abstract partial class Model
 {
     /// <summary>The batch size <see cref="Evaluate"/> and batched prediction work in.</summary>
     private const int InferenceBatchSize = 256;
