@@ -51,7 +51,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Emit);
         context.RegisterSourceOutput(emittable, static (output, plan) =>
         {
-            string hint = (plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName + ".g.cs";
+            // Hint names allow no '@': a namespace like @event.Models is written without it.
+            string hint = ((plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName).Replace("@", "") + ".g.cs";
             try
             {
                 output.AddSource(hint, NetworkEmitter.Emit(plan));

@@ -77,6 +77,24 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void MovingTheNetworkDownALineReparsesButEmitsNothingNew()
+    {
+        // The spec holds source locations for diagnostics, so it changes; the plan holds none, so it does not.
+        CSharpCompilation compilation = GeneratorHarness.Compile(Network);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            tree, GeneratorHarness.ParseSource("// A new first line.\n" + Network, tree.FilePath));
+
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).RunGenerators(edited);
+        GeneratorRunResult second = driver.GetRunResult().Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, TrackingNames.Parse));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], Reasons(second, TrackingNames.Plan));
+        Assert.Equal([IncrementalStepRunReason.Cached], Reasons(second, TrackingNames.Emit));
+        Assert.Equal([IncrementalStepRunReason.Cached], Reasons(second, TrackingNames.Diagnostics));
+    }
+
+    [Fact]
     public void ChangingUnitsRegeneratesTheNetwork()
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(Network);

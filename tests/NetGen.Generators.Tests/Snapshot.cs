@@ -37,9 +37,9 @@ internal static class Snapshot
         }
 
         File.WriteAllText(receivedPath, actual);
-        string problem = verified is null ? "has no snapshot yet" : $"differs from its snapshot at {FirstDifference(verified, actual)}";
+        string problem = verified is null ? "has no snapshot yet." : $"differs from its snapshot at {FirstDifference(verified, actual)}";
         Assert.Fail(
-            $"{name} {problem}. The output is in {receivedPath}: compare it with {Path.GetFileName(verifiedPath)}, "
+            $"{name} {problem}\nThe output is in {receivedPath}: compare it with {Path.GetFileName(verifiedPath)}, "
             + $"and if it is right, accept it by running the tests with {AcceptVariable}=1 (or by renaming it to .verified.cs).");
     }
 
@@ -55,9 +55,9 @@ internal static class Snapshot
             string? actualLine = i < actualLines.Length ? actualLines[i] : null;
             if (expectedLine != actualLine)
             {
-                return $"line {i + 1}:\n  expected: {expectedLine ?? "(end of file)"}\n  actual:   {actualLine ?? "(end of file)"}\n";
+                return $"line {i + 1}:\n  expected: {expectedLine ?? "(end of file)"}\n  actual:   {actualLine ?? "(end of file)"}";
             }
         }
-        return "(no line differs)";
+        return "no line (only line endings differ).";
     }
 }

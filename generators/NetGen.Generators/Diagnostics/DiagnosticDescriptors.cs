@@ -20,7 +20,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LayersInSeveralDeclarations = Error(
         "NG0003", "Layers are spread over several partial declarations",
-        "Layer {0} '{1}' is on a different partial declaration of '{2}' than the layers before it; layers run in the order written, which is only defined within one declaration, so put all layer attributes on one");
+        "Layer {0} ({1}) is on a different partial declaration of '{2}' than the layers before it; layers run in the order written, which is only defined within one declaration, so put all layer attributes on one");
 
     public static readonly DiagnosticDescriptor NonPositiveSize = Error(
         "NG0004", "Sizes must be positive",
@@ -82,13 +82,25 @@ public static class DiagnosticDescriptors
         "NG0018", "Network must end with a Dense layer",
         "The last layer of '{0}' is {1} '{2}'; the outputs come from the last Dense layer, so end the network with one");
 
-    public static readonly DiagnosticDescriptor TooManyParameters = Error(
+    public static readonly DiagnosticDescriptor TooLarge = Error(
         "NG0019", "Network is too large",
-        "{0} would need {1} parameters, more than one buffer can hold ({2})");
+        "{0} would need {1} numbers, more than one array can hold ({2})");
 
     public static readonly DiagnosticDescriptor NotAClass = Error(
         "NG0020", "Network must be a class",
         "'{0}' is a record; declare the network as a 'partial class'");
+
+    public static readonly DiagnosticDescriptor StaticClass = Error(
+        "NG0021", "Network class cannot be static",
+        "'{0}' is static, but a network is created with 'new' and holds its weights; remove 'static'");
+
+    public static readonly DiagnosticDescriptor FileLocalClass = Error(
+        "NG0022", "File-local network classes are not supported",
+        "'{0}' is a 'file' class; the generated part lives in another file and could not see it, so declare it without 'file'");
+
+    public static readonly DiagnosticDescriptor SoftmaxOverOneUnit = Error(
+        "NG0023", "Softmax over one unit",
+        "Dense '{0}' applies softmax to a single unit, which always outputs 1 and cannot learn; use 2 units with softmax, or 1 unit with Activation.Sigmoid");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",

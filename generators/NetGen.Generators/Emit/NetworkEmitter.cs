@@ -35,7 +35,7 @@ internal static class NetworkEmitter
 
         WriteSummary(writer, plan);
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generators\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"partial class {plan.ClassName} : global::NetGen.Model"))
+        using (writer.Block($"partial class {Identifier(plan.ClassName)} : global::NetGen.Model"))
         {
             WriteConstants(writer, plan);
             WriteArchitecture(writer, plan);
@@ -126,7 +126,7 @@ internal static class NetworkEmitter
     {
         writer.Line("/// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name=\"seed\"/>.</summary>");
         writer.Line("/// <param name=\"seed\">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>");
-        writer.Line($"public {plan.ClassName}(int seed = 0)");
+        writer.Line($"public {Identifier(plan.ClassName)}(int seed = 0)");
         writer.Line("    : base(Architecture, seed)");
         writer.Line("{");
         writer.Line("}");
@@ -236,7 +236,9 @@ internal static class NetworkEmitter
                     writer.Line($"// {dense.Name} reads the network's input: no δ goes further down.");
                     continue;
                 }
-                writer.Line($"// {below.Name}: δ [B, {below.Units}] = (δ{dense.Name} · W{dense.Name}) ⊙ {DerivativeText(below.Activation)}, fused into one pass");
+                writer.Line(below.Activation == ActivationKind.Identity
+                    ? $"// {below.Name}: δ [B, {below.Units}] = δ{dense.Name} · W{dense.Name} (identity: no derivative factor)"
+                    : $"// {below.Name}: δ [B, {below.Units}] = (δ{dense.Name} · W{dense.Name}) ⊙ {DerivativeText(below.Activation)}, fused into one pass");
                 writer.Line($"{Kernels}.Dense.InputDelta<{Kernels}.{below.Activation}>(");
                 writer.Line($"    {delta},");
                 writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
@@ -283,7 +285,7 @@ internal static class NetworkEmitter
         }
         else if (output.Activation == ActivationKind.Softmax)
         {
-            writer.Line($"// {output.Name} (softmax + mean squared error): δ = J_softmaxᵀ · 2 (p − y) / (B·{output.Units})");
+            writer.Line($"// {output.Name} (softmax + mean squared error): δ [B, {output.Units}] = J_softmaxᵀ · 2 (p − y) / (B·{output.Units})");
             writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
         }
         else
@@ -295,12 +297,15 @@ internal static class NetworkEmitter
 
     private static string DerivativeText(ActivationKind activation) => activation switch
     {
-        ActivationKind.Identity => "1",
         ActivationKind.Sigmoid => "a (1 − a)",
         ActivationKind.Tanh => "(1 − a²)",
         ActivationKind.ReLU => "[a > 0]",
         _ => $"{activation}'(a)",
     };
+
+    /// <summary>A name as a C# identifier: keywords get the verbatim prefix (<c>@class</c>).</summary>
+    private static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
 
     private static string LossName(LossKind loss) => loss == LossKind.CrossEntropy ? "cross-entropy" : "mean squared error";
 

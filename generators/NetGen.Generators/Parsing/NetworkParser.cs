@@ -25,6 +25,14 @@ internal static class NetworkParser
         var type = (INamedTypeSymbol)context.TargetSymbol;
         LocationInfo? nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
 
+        // [Network] written on two partial declarations is the compiler's error CS0579; generate
+        // from the first only, so the same file is not added twice.
+        AttributeData[] networkAttributes = type.GetAttributes().Where(attribute => IsNetGenType(attribute.AttributeClass, "NetworkAttribute")).ToArray();
+        if (networkAttributes.Length > 1 && networkAttributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() != declaration)
+        {
+            return new Result<NetworkSpec>(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         if (declaration is RecordDeclarationSyntax)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAClass, nameLocation, type.Name));
@@ -32,6 +40,14 @@ internal static class NetworkParser
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, type.Name));
+        }
+        if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, nameLocation, type.Name));
+        }
+        if (type.IsFileLocal)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalClass, nameLocation, type.Name));
         }
         if (type.ContainingType is not null)
         {
@@ -94,7 +110,7 @@ internal static class NetworkParser
                     else if (owner is not null && owner != layerDeclaration)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
-                            DiagnosticDescriptors.LayersInSeveralDeclarations, location, layers.Count + 1, layer.Name ?? layer.Kind, type.Name));
+                            DiagnosticDescriptors.LayersInSeveralDeclarations, location, layers.Count + 1, layer.Name is null ? layer.Kind : $"{layer.Kind} '{layer.Name}'", type.Name));
                     }
                     layers.Add(layer);
                     break;
@@ -156,6 +172,6 @@ internal static class NetworkParser
         return null;
     }
 
-    private static bool IsNetGenType(INamedTypeSymbol type, string name) =>
-        type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNamespace;
+    private static bool IsNetGenType(INamedTypeSymbol? type, string name) =>
+        type is not null && type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNamespace;
 }

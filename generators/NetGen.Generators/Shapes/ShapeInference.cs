@@ -49,6 +49,13 @@ internal static class ShapeInference
                         DiagnosticDescriptors.NonPositiveSize, spec.Input.Location, "[Input]", $"dimension {i + 1}", spec.Input.Dimensions[i]));
                 }
             }
+            long inputSize = spec.Input.Dimensions.Aggregate(1L, (product, dimension) => product * dimension);
+            if (inputSize > MaxArrayLength)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.TooLarge, spec.Input.Location, $"[Input] {FormatShape(spec.Input.Dimensions)}",
+                    inputSize.ToString("N0", CultureInfo.InvariantCulture), MaxArrayLength.ToString("N0", CultureInfo.InvariantCulture)));
+            }
         }
 
         int denseCount = spec.Layers.Count(layer => layer is DenseSpec);
@@ -65,9 +72,16 @@ internal static class ShapeInference
         // Rules about the layer list itself hold whatever the shapes, so check them before inferring any.
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            if (spec.Layers[i] is DenseSpec { Activation: ActivationKind.Softmax } softmax && i != spec.Layers.Count - 1)
+            if (spec.Layers[i] is DenseSpec { Activation: ActivationKind.Softmax } softmax)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, softmax.Location, names[i]));
+                if (i != spec.Layers.Count - 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, softmax.Location, names[i]));
+                }
+                else if (softmax.Units == 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOverOneUnit, softmax.Location, names[i]));
+                }
             }
         }
         if (spec.Layers.Count > 0 && spec.Layers[spec.Layers.Count - 1] is DenseSpec output)
@@ -113,11 +127,11 @@ internal static class ShapeInference
                     long weightOffset = offset;
                     long biasOffset = weightOffset + (long)dense.Units * inputs;
                     offset = biasOffset + dense.Units;
-                    if (offset > MaxParameters)
+                    if (offset > MaxArrayLength)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
-                            DiagnosticDescriptors.TooManyParameters, dense.Location, $"Dense '{name}'",
-                            offset.ToString("N0", CultureInfo.InvariantCulture), MaxParameters.ToString("N0", CultureInfo.InvariantCulture)));
+                            DiagnosticDescriptors.TooLarge, dense.Location, $"The parameters up to Dense '{name}'",
+                            offset.ToString("N0", CultureInfo.InvariantCulture), MaxArrayLength.ToString("N0", CultureInfo.InvariantCulture)));
                         return null;
                     }
                     var outputShape = new[] { dense.Units }.ToEquatableArray();
@@ -129,8 +143,8 @@ internal static class ShapeInference
         return new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)offset);
     }
 
-    /// <summary>The largest .NET float array: the parameter buffer is one array.</summary>
-    private const long MaxParameters = 0x7FFFFFC7;
+    /// <summary>The longest .NET float array: the parameter buffer and each sample are one array or slice.</summary>
+    private const long MaxArrayLength = 0x7FFFFFC7;
 
     private static void CheckLoss(LossKind loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
     {
