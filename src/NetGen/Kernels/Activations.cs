@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetGen.Kernels;
@@ -6,7 +5,8 @@ namespace NetGen.Kernels;
 /// <summary>
 /// An element-wise non-linearity a = f(z), as a struct with static members so that the JIT
 /// inlines it into a kernel's loop: that is how the activation fuses into the pass that
-/// produces z, and its derivative into the pass that produces dL/da.
+/// produces z, and its derivative into the pass that produces dL/da. The vector forms are
+/// written once, generic over the register type (<see cref="ISimd{TSelf, TVector}"/>).
 /// </summary>
 /// <remarks>
 /// The derivative is expressed through the output a (σ' = a(1 − a), tanh' = 1 − a², ReLU' = [a &gt; 0]),
@@ -17,14 +17,18 @@ public interface IActivation
     /// <summary>f(z).</summary>
     static abstract float Forward(float z);
 
-    /// <summary>f(z) for a vector of z.</summary>
-    static abstract Vector<float> Forward(Vector<float> z);
+    /// <summary>f(z), lane by lane.</summary>
+    static abstract TVector Forward<TSimd, TVector>(TVector z)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct;
 
     /// <summary>f'(z), written in terms of a = f(z).</summary>
     static abstract float DerivativeFromOutput(float a);
 
-    /// <summary>f'(z) for a vector of outputs a.</summary>
-    static abstract Vector<float> DerivativeFromOutput(Vector<float> a);
+    /// <summary>f'(z) from a = f(z), lane by lane.</summary>
+    static abstract TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct;
 }
 
 /// <summary>a = z; a' = 1.</summary>
@@ -34,13 +38,17 @@ public readonly struct Identity : IActivation
     public static float Forward(float z) => z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Forward(Vector<float> z) => z;
+    public static TVector Forward<TSimd, TVector>(TVector z)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float DerivativeFromOutput(float a) => 1f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> DerivativeFromOutput(Vector<float> a) => Vector<float>.One;
+    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.Broadcast(1f);
 }
 
 /// <summary>a = 1 / (1 + e^−z); a' = a (1 − a).</summary>
@@ -50,13 +58,21 @@ public readonly struct Sigmoid : IActivation
     public static float Forward(float z) => 1f / (1f + MathF.Exp(-z));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Forward(Vector<float> z) => Vector<float>.One / (Vector<float>.One + Vector.Exp(-z));
+    public static TVector Forward<TSimd, TVector>(TVector z)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        TVector one = TSimd.Broadcast(1f);
+        return TSimd.Divide(one, TSimd.Add(one, TSimd.Exp(TSimd.Subtract(TSimd.Zero, z))));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float DerivativeFromOutput(float a) => a * (1f - a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> DerivativeFromOutput(Vector<float> a) => a * (Vector<float>.One - a);
+    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.Multiply(a, TSimd.Subtract(TSimd.Broadcast(1f), a));
 }
 
 /// <summary>a = tanh z; a' = 1 − a².</summary>
@@ -67,18 +83,23 @@ public readonly struct Tanh : IActivation
 
     /// <summary>tanh z = sign(z) (1 − e^−2|z|) / (1 + e^−2|z|): the exponent is never positive, so nothing overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Forward(Vector<float> z)
+    public static TVector Forward<TSimd, TVector>(TVector z)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
     {
-        Vector<float> e = Vector.Exp(Vector.Abs(z) * new Vector<float>(-2f));
-        Vector<float> magnitude = (Vector<float>.One - e) / (Vector<float>.One + e);
-        return Vector.ConditionalSelect(Vector.LessThan(z, Vector<float>.Zero), -magnitude, magnitude);
+        TVector one = TSimd.Broadcast(1f);
+        TVector e = TSimd.Exp(TSimd.Multiply(TSimd.Abs(z), TSimd.Broadcast(-2f)));
+        TVector magnitude = TSimd.Divide(TSimd.Subtract(one, e), TSimd.Add(one, e));
+        return TSimd.SelectWhereNegative(z, TSimd.Subtract(TSimd.Zero, magnitude), magnitude);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float DerivativeFromOutput(float a) => 1f - a * a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> DerivativeFromOutput(Vector<float> a) => Vector<float>.One - a * a;
+    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.Subtract(TSimd.Broadcast(1f), TSimd.Multiply(a, a));
 }
 
 /// <summary>a = max(0, z); a' = 1 where z &gt; 0 (equivalently a &gt; 0), else 0, taking 0 at the kink.</summary>
@@ -88,12 +109,15 @@ public readonly struct ReLU : IActivation
     public static float Forward(float z) => z > 0f ? z : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Forward(Vector<float> z) => Vector.Max(z, Vector<float>.Zero);
+    public static TVector Forward<TSimd, TVector>(TVector z)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.Max(z, TSimd.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float DerivativeFromOutput(float a) => a > 0f ? 1f : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> DerivativeFromOutput(Vector<float> a) =>
-        Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
+    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.SelectWherePositive(a, TSimd.Broadcast(1f), TSimd.Zero);
 }

@@ -58,3 +58,10 @@ public partial class SoftmaxRegressor;
 [Dense(37, Activation.ReLU, Name = "hidden")]
 [Dense(10, Activation.Softmax, Name = "output")]
 public partial class WideClassifier;
+
+/// <summary>Large enough (batch 32: 32 × 300 × 256 multiply-adds) that the kernels split products over two threads.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(300)]
+[Dense(256, Activation.Sigmoid)]
+[Dense(10, Activation.Softmax)]
+public partial class ThreadedClassifier;

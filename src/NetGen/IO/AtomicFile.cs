@@ -1,0 +1,46 @@
+namespace NetGen.IO;
+
+/// <summary>
+/// Writes a file so that it appears complete or not at all: the content goes to a temporary file
+/// in the target's folder, is flushed to disk, and is then renamed over the target. A crash or an
+/// exception part-way leaves the old file (or no file) under the real name, never half of a new one.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Creates or replaces <paramref name="path"/> with what <paramref name="writeContent"/> writes to the stream it is given.</summary>
+    public static void Write(string path, Action<Stream> writeContent)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(writeContent);
+        string target = Path.GetFullPath(path);
+        // Same folder, so the rename stays on one file system and is atomic.
+        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                writeContent(file);
+                // On disk before the rename, so a crash cannot leave an empty file under the real name.
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original failure matters more than a leftover temporary file.
+        }
+    }
+}

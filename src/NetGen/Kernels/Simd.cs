@@ -1,0 +1,298 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// The vector operations the kernels use, as static members of a struct, so one kernel source
+/// compiles to AVX-512, AVX2 or portable code: the JIT specialises every generic kernel for the
+/// struct it is given and inlines these members, so no call or dispatch remains in the loops.
+/// </summary>
+/// <typeparam name="TSelf">The implementing struct.</typeparam>
+/// <typeparam name="TVector">Its register type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector{T}"/>.</typeparam>
+public interface ISimd<TSelf, TVector>
+    where TSelf : struct, ISimd<TSelf, TVector>
+    where TVector : struct
+{
+    /// <summary>Floats per register.</summary>
+    static abstract int Width { get; }
+
+    /// <summary>Architectural vector registers: decides how large a tile of accumulators fits without spilling.</summary>
+    static abstract int RegisterCount { get; }
+
+    static abstract TVector Zero { get; }
+
+    static abstract TVector Broadcast(float value);
+
+    static abstract TVector Load(ref float source, nint offset);
+
+    static abstract void Store(TVector value, ref float destination, nint offset);
+
+    /// <summary>a · b + c, rounded once.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Divide(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Abs(TVector value);
+
+    static abstract TVector Exp(TVector value);
+
+    /// <summary>Lanes where <paramref name="value"/> &gt; 0 take <paramref name="ifPositive"/>, the others <paramref name="otherwise"/>.</summary>
+    static abstract TVector SelectWherePositive(TVector value, TVector ifPositive, TVector otherwise);
+
+    /// <summary>Lanes where <paramref name="value"/> &lt; 0 take <paramref name="ifNegative"/>, the others <paramref name="otherwise"/>.</summary>
+    static abstract TVector SelectWhereNegative(TVector value, TVector ifNegative, TVector otherwise);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TVector value);
+}
+
+/// <summary>512-bit registers: sixteen floats, 32 zmm registers (AVX-512F).</summary>
+public readonly struct Avx512 : ISimd<Avx512, Vector512<float>>
+{
+    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
+    public static int Width => Vector512<float>.Count;
+
+    public static int RegisterCount => 32;
+
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(ref float source, nint offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Abs(Vector512<float> value) => Vector512.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> value) => Vector512.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SelectWherePositive(Vector512<float> value, Vector512<float> ifPositive, Vector512<float> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(value, Vector512<float>.Zero), ifPositive, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SelectWhereNegative(Vector512<float> value, Vector512<float> ifNegative, Vector512<float> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(value, Vector512<float>.Zero), ifNegative, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+}
+
+/// <summary>256-bit registers: eight floats, 16 ymm registers (AVX2 + FMA).</summary>
+public readonly struct Avx2 : ISimd<Avx2, Vector256<float>>
+{
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    public static int Width => Vector256<float>.Count;
+
+    public static int RegisterCount => 16;
+
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source, nint offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Abs(Vector256<float> value) => Vector256.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> value) => Vector256.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SelectWherePositive(Vector256<float> value, Vector256<float> ifPositive, Vector256<float> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<float>.Zero), ifPositive, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SelectWhereNegative(Vector256<float> value, Vector256<float> ifNegative, Vector256<float> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<float>.Zero), ifNegative, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+}
+
+/// <summary>
+/// <see cref="Vector{T}"/>, whatever width the runtime gives it (16 bytes on Arm NEON, 32 on x64):
+/// the fallback for every machine the specific paths do not cover.
+/// </summary>
+public readonly struct PortableSimd : ISimd<PortableSimd, Vector<float>>
+{
+    public static int Width => Vector<float>.Count;
+
+    public static int RegisterCount => 16;
+
+    public static Vector<float> Zero => Vector<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Broadcast(float value) => new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Load(ref float source, nint offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> MultiplyAdd(Vector<float> a, Vector<float> b, Vector<float> c) => Vector.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Subtract(Vector<float> a, Vector<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Multiply(Vector<float> a, Vector<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Divide(Vector<float> a, Vector<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Abs(Vector<float> value) => Vector.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Exp(Vector<float> value) => Vector.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> SelectWherePositive(Vector<float> value, Vector<float> ifPositive, Vector<float> otherwise) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(value, Vector<float>.Zero), ifPositive, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> SelectWhereNegative(Vector<float> value, Vector<float> ifNegative, Vector<float> otherwise) =>
+        Vector.ConditionalSelect(Vector.LessThan(value, Vector<float>.Zero), ifNegative, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector<float> value) => Vector.Sum(value);
+}
+
+/// <summary>The instruction sets the kernels are compiled for.</summary>
+public enum InstructionSet
+{
+    /// <summary><see cref="Vector{T}"/>, on any machine.</summary>
+    Portable,
+
+    /// <summary>256-bit AVX2 with FMA.</summary>
+    Avx2,
+
+    /// <summary>512-bit AVX-512F.</summary>
+    Avx512,
+}
+
+/// <summary>Which kernels run: the widest the machine supports, chosen once at start-up.</summary>
+public static class KernelSelection
+{
+    [ThreadStatic]
+    private static InstructionSet? t_override;
+
+    /// <summary>The widest instruction set this machine runs.</summary>
+    public static InstructionSet Best { get; } =
+        Avx512.IsSupported ? InstructionSet.Avx512 : Avx2.IsSupported ? InstructionSet.Avx2 : InstructionSet.Portable;
+
+    /// <summary>The instruction set kernels called from this thread use: <see cref="Best"/> unless overridden.</summary>
+    public static InstructionSet Current => t_override ?? Best;
+
+    /// <summary>
+    /// Runs this thread's kernels on <paramref name="instructionSet"/> until the returned scope is
+    /// disposed (tests force every path this way). One the machine lacks throws, since its kernels
+    /// would run in slow software emulation.
+    /// </summary>
+    public static IDisposable Use(InstructionSet instructionSet)
+    {
+        if (instructionSet > Best)
+        {
+            throw new PlatformNotSupportedException($"This machine supports up to {Best}, not {instructionSet}.");
+        }
+        InstructionSet? previous = t_override;
+        t_override = instructionSet;
+        return new Scope(() => t_override = previous);
+    }
+
+    [ThreadStatic]
+    private static int t_threadCountOverride;
+
+    /// <summary>
+    /// Threads the kernels split large products over by default: the environment variable
+    /// <c>NETGEN_THREADS</c> (1 or 2) if set, else 2 where the machine has two cores or more.
+    /// </summary>
+    public static int DefaultThreadCount { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("NETGEN_THREADS"), out int threads) && threads is 1 or 2
+            ? threads
+            : Environment.ProcessorCount >= 2 ? 2 : 1;
+
+    /// <summary>Threads kernels called from this thread use. Results are bit-identical for any count.</summary>
+    public static int ThreadCount => t_threadCountOverride > 0 ? t_threadCountOverride : DefaultThreadCount;
+
+    /// <summary>Runs this thread's kernels on at most <paramref name="threads"/> threads until the scope is disposed.</summary>
+    public static IDisposable UseThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        int previous = t_threadCountOverride;
+        t_threadCountOverride = threads;
+        return new Scope(() => t_threadCountOverride = previous);
+    }
+
+    private sealed class Scope(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetGen.Data;
+using NetGen.Kernels;
+using NetGen.Optimizers;
+using NetGen.Randomness;
+
+namespace NetGen.Benchmarks;
+
+/// <summary>
+/// The reference workloads, timed the way ../shared/bench/torch_reference.py times PyTorch's, and
+/// printed as <c>RESULT name = value</c> lines with the same names so the two can be set side by side.
+/// </summary>
+internal static class EndToEnd
+{
+    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    public static Dictionary<string, double> Run(int epochs)
+    {
+        var results = new Dictionary<string, double>();
+        void Report(string name, double value)
+        {
+            results[name] = value;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} = {value:0.###}"));
+        }
+
+        Console.WriteLine($"# NetGen: {KernelSelection.Best} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
+        (Dataset train, Dataset test) = LoadData();
+
+        Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+
+        var mlp = new SigmoidMlp(seed: 0);
+        Report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(mlp, train, test, epochs));
+        Report("mlp_b1_latency_us", BatchOneLatencyMicroseconds(mlp, test));
+        Report("mlp_b1000_infer_samples_per_s", BatchInferenceSamplesPerSecond(mlp, test, batch: 1000));
+        Report("small_mlp_b1_latency_us", BatchOneLatencyMicroseconds(new SmallReluMlp(seed: 0), test));
+        return results;
+    }
+
+    /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>
+    private static (Dataset Train, Dataset Test) LoadData()
+    {
+        if (Directory.Exists(FashionMnist))
+        {
+            (Dataset train, Dataset test) = Idx.LoadMnist(FashionMnist);
+            Console.WriteLine($"# data: {FashionMnist}");
+            return (Flatten(train), Flatten(test));
+        }
+        Console.WriteLine("# data: random (Fashion-MNIST not installed); accuracy figures are meaningless, speed is not");
+        var random = new Rng(1);
+        Dataset Make(int count) => Dataset.FromLabels(
+            Enumerable.Range(0, count * 784).Select(_ => random.NextSingle()).ToArray(), [784],
+            Enumerable.Range(0, count).Select(_ => random.NextInt(10)).ToArray(), 10);
+        return (Make(60_000), Make(10_000));
+    }
+
+    private static Dataset Flatten(Dataset images) => Dataset.FromLabels(images.Features, [images.SampleSize], images.Labels!, images.TargetSize);
+
+    /// <summary>Median over repeated runs of the first layer's forward product, in GFLOP/s (2·M·N·K per product).</summary>
+    private static double GemmGflops(int batch, int inputs, int outputs)
+    {
+        var random = new Rng(2);
+        float[] x = Enumerable.Range(0, batch * inputs).Select(_ => random.NextSingle()).ToArray();
+        float[] w = Enumerable.Range(0, outputs * inputs).Select(_ => random.NextSingle()).ToArray();
+        float[] b = new float[outputs], c = new float[batch * outputs];
+        double flops = 2.0 * batch * inputs * outputs;
+        const int ProductsPerSample = 20;
+        var samples = new List<double>();
+        for (int repeat = 0; repeat < 200; repeat++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < ProductsPerSample; i++)
+            {
+                Dense.Forward<Identity>(x, w, b, c, batch, inputs, outputs);
+            }
+            samples.Add(flops * ProductsPerSample / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+        }
+        return Median(samples.Skip(20));
+    }
+
+    /// <summary>Training throughput: the median over epochs after the first (the first includes JIT and warm-up).</summary>
+    private static double TrainSamplesPerSecond(Model model, Dataset train, Dataset test, int epochs)
+    {
+        History history = model.Fit(train, new Sgd(0.1f), epochs, batchSize: 100, onEpochEnd: epoch =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  mlp_sgd epoch {epoch.Epoch}: {epoch.Duration.TotalSeconds:F2}s  {epoch.SamplesPerSecond:N0} samples/s  loss {epoch.Loss:F4}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  mlp_sgd test accuracy after {epochs} epochs: {model.Evaluate(test).Accuracy:F4}"));
+        return Median(history.Epochs.Skip(1).Select(epoch => epoch.SamplesPerSecond));
+    }
+
+    /// <summary>Median latency of one-sample predictions, cycling through the test set, into a reused output buffer.</summary>
+    private static double BatchOneLatencyMicroseconds(Model model, Dataset test)
+    {
+        var output = new float[model.Description.OutputSize];
+        for (int i = 0; i < 500; i++)
+        {
+            model.Predict(test.Sample(i % test.Count), output);
+        }
+        var latencies = new double[5000];
+        for (int i = 0; i < latencies.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Predict(test.Sample(i % test.Count), output);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        return Median(latencies);
+    }
+
+    private static double BatchInferenceSamplesPerSecond(Model model, Dataset test, int batch)
+    {
+        var outputs = new float[batch * model.Description.OutputSize];
+        var rates = new List<double>();
+        for (int repeat = 0; repeat < 30; repeat++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int first = 0; first + batch <= test.Count; first += batch)
+            {
+                model.Predict(test.Features.AsSpan(first * test.SampleSize, batch * test.SampleSize), outputs);
+            }
+            rates.Add(test.Count / batch * batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return Median(rates.Skip(3));
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

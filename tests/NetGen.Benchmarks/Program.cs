@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BenchmarkDotNet.Running;
+using NetGen.Benchmarks;
+
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] NetGen and PyTorch side by side, with ratios
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
+
+string mode = args.Length > 0 ? args[0] : "e2e";
+int epochs = ReadOption(args, "--epochs", 5);
+switch (mode)
+{
+    case "e2e":
+        EndToEnd.Run(epochs);
+        return 0;
+    case "compare":
+        return Compare.Run(epochs);
+    case "kernels":
+        BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare or kernels");
+        return 2;
+}
+
+static int ReadOption(string[] args, string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}

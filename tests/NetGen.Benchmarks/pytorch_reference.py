@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+# PyTorch reference for `dotnet run -c Release --project tests/NetGen.Benchmarks -- compare`.
+# The team benchmark script (shared/bench/torch_reference.py), kept here so the comparison runs from the repository.
+"""PyTorch CPU reference benchmarks on Fashion-MNIST.
+Run: bash setup_torch.sh once, then bash torch_reference.sh [sections...]
+sections: matmul mlp_sgd infer infer_small mlp_adam cnn  (default: all)
+Every figure is printed as a line "RESULT name = value"; DATA_DIR overrides the data folder.
+"""
+import gzip, sys, time, statistics, os, json
+import numpy as np
+import torch, torch.nn as nn, torch.nn.functional as F
+
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+torch.set_num_threads(THREADS)
+torch.manual_seed(0); np.random.seed(0)
+D = os.environ.get("DATA_DIR", "/usr/share/datasets/fashion-mnist")
+
+def load_images(p):
+    with gzip.open(p, "rb") as f: b = f.read()
+    assert int.from_bytes(b[0:4], "big") == 2051
+    n, r, c = (int.from_bytes(b[i:i+4], "big") for i in (4, 8, 12))
+    return np.frombuffer(b, np.uint8, offset=16).reshape(n, r * c).astype(np.float32) / 255.0
+
+def load_labels(p):
+    with gzip.open(p, "rb") as f: b = f.read()
+    assert int.from_bytes(b[0:4], "big") == 2049
+    return np.frombuffer(b, np.uint8, offset=8).astype(np.int64)
+
+Xtr = torch.from_numpy(load_images(f"{D}/train-images-idx3-ubyte.gz"))
+Ytr = torch.from_numpy(load_labels(f"{D}/train-labels-idx1-ubyte.gz"))
+Xte = torch.from_numpy(load_images(f"{D}/t10k-images-idx3-ubyte.gz"))
+Yte = torch.from_numpy(load_labels(f"{D}/t10k-labels-idx1-ubyte.gz"))
+assert Xtr.shape == (60000, 784) and Xte.shape == (10000, 784)
+R = {}
+def out(k, v):
+    R[k] = v; print(f"RESULT {k} = {v}", flush=True)
+
+def mlp(act):
+    return nn.Sequential(nn.Linear(784, 500), act(), nn.Linear(500, 500), act(), nn.Linear(500, 10))
+
+def accuracy(model, X, Y, bs=1000):
+    model.eval(); c = 0
+    with torch.no_grad():
+        for i in range(0, len(X), bs):
+            c += (model(X[i:i+bs]).argmax(1) == Y[i:i+bs]).sum().item()
+    model.train(); return c / len(X)
+
+def train_epoch(model, opt, X, Y, bs):
+    """one shuffled epoch; returns (seconds, mean loss). Loss = softmax+CE (F.cross_entropy on logits)."""
+    perm = torch.randperm(len(X)); tot = 0.0; nb = 0
+    t0 = time.perf_counter()
+    for i in range(0, len(X), bs):
+        idx = perm[i:i+bs]; xb = X[idx]; yb = Y[idx]
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(xb), yb)
+        loss.backward(); opt.step()
+        tot += loss.item(); nb += 1
+    return time.perf_counter() - t0, tot / nb
+
+def run_mlp(tag, act, mkopt, epochs=int(os.environ.get("BENCH_EPOCHS", "5")), bs=100, canonical=None):
+    torch.manual_seed(0)
+    m = mlp(act); opt = mkopt(m.parameters()); rates = []
+    for e in range(1, epochs + 1):
+        t, l = train_epoch(m, opt, Xtr, Ytr, bs)
+        print(f"  {tag} epoch {e}: {t:.2f}s  {len(Xtr)/t:.0f} samples/s  loss {l:.4f}", flush=True)
+        out(f"{tag}_epoch{e}_samples_per_s", round(len(Xtr) / t)); rates.append(len(Xtr) / t)
+    out(f"{tag}_test_acc_after_{epochs}ep", accuracy(m, Xte, Yte))
+    if canonical:  # median over epochs after the first (warm-up)
+        out(canonical, round(statistics.median(rates[1:] or rates)))
+    return m
+
+def sec_mlp_sgd():
+    return run_mlp("mlp_sigmoid_sgd0.1_b100", nn.Sigmoid, lambda p: torch.optim.SGD(p, lr=0.1), canonical="mlp_sgd_train_samples_per_s")
+
+def sec_mlp_adam():
+    run_mlp("mlp_relu_adam1e-3_b100", nn.ReLU, lambda p: torch.optim.Adam(p, lr=1e-3))
+
+def sec_infer(model=None):
+    if model is None:
+        torch.manual_seed(0); model = mlp(nn.Sigmoid)
+    model.eval()
+    with torch.no_grad():
+        xs = [Xte[i:i+1] for i in range(10000)]
+        for x in xs[:1000]: model(x)  # warmup
+        meds = []
+        for rep in range(3):
+            lat = []
+            for x in xs:
+                t0 = time.perf_counter_ns(); model(x); lat.append(time.perf_counter_ns() - t0)
+            lat.sort(); meds.append(lat[5000] / 1e3)
+            out(f"mlp_b1_latency_us_rep{rep}", dict(median=round(lat[5000]/1e3, 2), p10=round(lat[1000]/1e3, 2), p90=round(lat[9000]/1e3, 2), p99=round(lat[9900]/1e3, 2)))
+        out("mlp_b1_latency_us", round(statistics.median(meds), 2))
+        # batch 1000 throughput over the 10k test set
+        for _ in range(3): model(Xte[:1000])
+        tps = []
+        for rep in range(5):
+            t0 = time.perf_counter()
+            for i in range(0, 10000, 1000): model(Xte[i:i+1000])
+            tps.append(10000 / (time.perf_counter() - t0))
+        out("mlp_b1000_infer_samples_per_s_spread", dict(median=round(statistics.median(tps)), min=round(min(tps)), max=round(max(tps))))
+        out("mlp_b1000_infer_samples_per_s", round(statistics.median(tps)))
+
+def sec_infer_small():
+    """batch-1 latency of a small net (784-128-10 ReLU), where per-call overhead dominates"""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)).eval()
+    with torch.no_grad():
+        xs = [Xte[i:i+1] for i in range(10000)]
+        for x in xs[:1000]: model(x)
+        lat = []
+        for x in xs:
+            t0 = time.perf_counter_ns(); model(x); lat.append(time.perf_counter_ns() - t0)
+        lat.sort()
+        out("small_mlp_b1_latency_us_spread", dict(median=round(lat[5000]/1e3, 2), p10=round(lat[1000]/1e3, 2), p90=round(lat[9000]/1e3, 2)))
+        out("small_mlp_b1_latency_us", round(lat[5000]/1e3, 2))
+
+class CNN(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c1 = nn.Conv2d(1, 32, 5); s.c2 = nn.Conv2d(32, 64, 5)
+        s.f1 = nn.Linear(64 * 4 * 4, 128); s.f2 = nn.Linear(128, 10)
+    def forward(s, x):
+        x = F.max_pool2d(F.relu(s.c1(x)), 2)   # 28->24->12
+        x = F.max_pool2d(F.relu(s.c2(x)), 2)   # 12->8->4
+        return s.f2(F.relu(s.f1(x.flatten(1))))  # 1024->128->10
+
+def sec_cnn(epochs=2, bs=64, timebox=240.0):
+    torch.manual_seed(0)
+    m = CNN(); opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+    X = Xtr.view(-1, 1, 28, 28); XT = Xte.view(-1, 1, 28, 28)
+    # probe: time 200 batches first to decide whether a full epoch fits the time-box
+    perm = torch.randperm(len(X)); t0 = time.perf_counter(); n = 0
+    for b in range(200):
+        idx = perm[b*bs:(b+1)*bs]
+        opt.zero_grad(set_to_none=True); loss = F.cross_entropy(m(X[idx]), Ytr[idx]); loss.backward(); opt.step(); n += len(idx)
+    t = time.perf_counter() - t0
+    out("cnn_b64_adam_200batch_probe_samples_per_s", round(n / t))
+    out("cnn_train_samples_per_s", round(n / t))
+    est = len(X) / (n / t)
+    print(f"  CNN estimated epoch time {est:.0f}s", flush=True)
+    if est > timebox:
+        out("cnn_note", f"epoch est {est:.0f}s > {timebox}s; reported 200-batch extrapolation only")
+        return
+    for e in range(1, epochs + 1):
+        t, l = train_epoch(m, opt, X, Ytr, bs)
+        print(f"  cnn epoch {e}: {t:.1f}s {len(X)/t:.0f} samples/s loss {l:.4f}", flush=True)
+        out(f"cnn_b64_adam_epoch{e}_samples_per_s", round(len(X) / t))
+    out(f"cnn_test_acc_after_{epochs}ep_plus_200batch_probe", accuracy(m, XT, Yte))
+
+def sec_matmul():
+    for (M, K, N) in [(1000, 1000, 1000), (100, 784, 500)]:
+        a = torch.randn(M, K); b = torch.randn(K, N); c = torch.empty(M, N)
+        flop = 2.0 * M * K * N
+        reps = max(1, int(2e9 / flop))  # ~2 GFLOP per timing
+        for _ in range(3): torch.mm(a, b, out=c)
+        g = []
+        for _ in range(15):
+            t0 = time.perf_counter()
+            for _ in range(reps): torch.mm(a, b, out=c)
+            g.append(flop * reps / (time.perf_counter() - t0) / 1e9)
+        out(f"matmul_{M}x{K}x{N}_gflops_spread", dict(best=round(max(g), 1), median=round(statistics.median(g), 1), min=round(min(g), 1)))
+        out(f"gemm_{M}x{K}x{N}_gflops", round(statistics.median(g), 1))
+
+if __name__ == "__main__":
+    secs = sys.argv[1:] or ["matmul", "mlp_sgd", "infer", "infer_small", "mlp_adam", "cnn"]
+    print("torch", torch.__version__, "threads", torch.get_num_threads(),
+          "OPENBLAS_CORETYPE", os.environ.get("OPENBLAS_CORETYPE", "<unset>"), flush=True)
+    model = None
+    for s in secs:
+        print(f"== {s}", flush=True)
+        if s == "mlp_sgd": model = sec_mlp_sgd()
+        elif s == "infer": sec_infer(model)
+        else: globals()[f"sec_{s}"]()
+    print("RESULTS_JSON " + json.dumps(R), flush=True)
