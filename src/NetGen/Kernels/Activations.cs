@@ -9,11 +9,17 @@ namespace NetGen.Kernels;
 /// written once, generic over the register type (<see cref="ISimd{TSelf, TVector}"/>).
 /// </summary>
 /// <remarks>
-/// The derivative is expressed through the output a (σ' = a(1 − a), tanh' = 1 − a², ReLU' = [a &gt; 0]),
-/// so a layer keeps only its outputs for the backward pass.
+/// Where the derivative can be written through the output a (σ' = a(1 − a), tanh' = 1 − a²,
+/// ReLU' = [a &gt; 0]) it is, so such a layer keeps only its outputs for the backward pass.
 /// </remarks>
 public interface IActivation
 {
+    /// <summary>
+    /// Whether f' needs the pre-activation z, not only the output a (GELU, SiLU, arctan, …).
+    /// A layer with such an activation keeps z as well as a for the backward pass.
+    /// </summary>
+    static abstract bool DerivativeNeedsInput { get; }
+
     /// <summary>f(z).</summary>
     static abstract float Forward(float z);
 
@@ -22,11 +28,11 @@ public interface IActivation
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct;
 
-    /// <summary>f'(z), written in terms of a = f(z).</summary>
-    static abstract float DerivativeFromOutput(float a);
+    /// <summary>f'(z), given z and a = f(z) (z is only meaningful when <see cref="DerivativeNeedsInput"/>).</summary>
+    static abstract float Derivative(float z, float a);
 
-    /// <summary>f'(z) from a = f(z), lane by lane.</summary>
-    static abstract TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+    /// <summary>f'(z) from z and a = f(z), lane by lane.</summary>
+    static abstract TVector Derivative<TSimd, TVector>(TVector z, TVector a)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct;
 }
@@ -34,6 +40,8 @@ public interface IActivation
 /// <summary>a = z; a' = 1.</summary>
 public readonly struct Identity : IActivation
 {
+    public static bool DerivativeNeedsInput => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Forward(float z) => z;
 
@@ -43,10 +51,10 @@ public readonly struct Identity : IActivation
         where TVector : struct => z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DerivativeFromOutput(float a) => 1f;
+    public static float Derivative(float z, float a) => 1f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+    public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.Broadcast(1f);
 }
@@ -54,6 +62,8 @@ public readonly struct Identity : IActivation
 /// <summary>a = 1 / (1 + e^−z); a' = a (1 − a).</summary>
 public readonly struct Sigmoid : IActivation
 {
+    public static bool DerivativeNeedsInput => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Forward(float z) => 1f / (1f + MathF.Exp(-z));
 
@@ -67,10 +77,10 @@ public readonly struct Sigmoid : IActivation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DerivativeFromOutput(float a) => a * (1f - a);
+    public static float Derivative(float z, float a) => a * (1f - a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+    public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.Multiply(a, TSimd.Subtract(TSimd.Broadcast(1f), a));
 }
@@ -78,6 +88,8 @@ public readonly struct Sigmoid : IActivation
 /// <summary>a = tanh z; a' = 1 − a².</summary>
 public readonly struct Tanh : IActivation
 {
+    public static bool DerivativeNeedsInput => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Forward(float z) => MathF.Tanh(z);
 
@@ -94,10 +106,10 @@ public readonly struct Tanh : IActivation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DerivativeFromOutput(float a) => 1f - a * a;
+    public static float Derivative(float z, float a) => 1f - a * a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+    public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.Subtract(TSimd.Broadcast(1f), TSimd.Multiply(a, a));
 }
@@ -105,6 +117,8 @@ public readonly struct Tanh : IActivation
 /// <summary>a = max(0, z); a' = 1 where z &gt; 0 (equivalently a &gt; 0), else 0, taking 0 at the kink.</summary>
 public readonly struct ReLU : IActivation
 {
+    public static bool DerivativeNeedsInput => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Forward(float z) => z > 0f ? z : 0f;
 
@@ -114,10 +128,10 @@ public readonly struct ReLU : IActivation
         where TVector : struct => TSimd.Max(z, TSimd.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DerivativeFromOutput(float a) => a > 0f ? 1f : 0f;
+    public static float Derivative(float z, float a) => a > 0f ? 1f : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector DerivativeFromOutput<TSimd, TVector>(TVector a)
+    public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.SelectWherePositive(a, TSimd.Broadcast(1f), TSimd.Zero);
 }

@@ -17,20 +17,27 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe class Dense
 {
-    /// <summary>a [B, O] = f(x [B, I] · Wᵀ + b).</summary>
+    /// <summary>
+    /// a [B, O] = f(z), z = x [B, I] · Wᵀ + b; z is kept in <paramref name="preActivation"/> [B, O] when the
+    /// activation's derivative needs it (see <see cref="IActivation.DerivativeNeedsInput"/>).
+    /// </summary>
     public static void Forward<TActivation>(
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
-        int batch, int inputs, int outputs)
+        int batch, int inputs, int outputs, Span<float> preActivation = default)
         where TActivation : IActivation
     {
+        if (TActivation.DerivativeNeedsInput)
+        {
+            RequireLength(preActivation, batch * outputs, nameof(preActivation), "[B, O]");
+        }
         RequireLength(input, batch * inputs, nameof(input), "[B, I]");
         RequireLength(weight, outputs * inputs, nameof(weight), "[O, I]");
         RequireLength(bias, outputs, nameof(bias), "[O]");
         RequireLength(output, batch * outputs, nameof(output), "[B, O]");
 
-        fixed (float* x = input, w = weight, b = bias, c = output)
+        fixed (float* x = input, w = weight, b = bias, c = output, z = preActivation)
         {
-            var product = new ProductArguments { A = x, B = w, C = c, Extra = b, Rows = batch, Columns = outputs, Depth = inputs };
+            var product = new ProductArguments { A = x, B = w, C = c, Extra = b, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs };
             delegate*<ref ProductArguments, int, int, void> kernel = KernelSelection.Current switch
             {
                 InstructionSet.Avx512 => &DotProductKernel.Run<Avx512, Vector512<float>, TActivation>,
@@ -69,26 +76,32 @@ public static unsafe class Dense
     }
 
     /// <summary>
-    /// δx [B, I] = (δ [B, O] · W [O, I]) ⊙ f'(x): the gradient for the layer below, with that layer's
-    /// activation derivative (read from its output <paramref name="input"/>) applied before the store.
+    /// δx [B, I] = (δ [B, O] · W [O, I]) ⊙ f'(z): the gradient for the layer below, with that layer's
+    /// activation derivative (from its outputs <paramref name="input"/> = f(z), and its pre-activations
+    /// <paramref name="inputPreActivation"/> when f' needs them) applied before the store.
     /// </summary>
     public static void InputDelta<TInputActivation>(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> weight, ReadOnlySpan<float> input, Span<float> inputDelta,
-        int batch, int inputs, int outputs)
+        int batch, int inputs, int outputs, ReadOnlySpan<float> inputPreActivation = default)
         where TInputActivation : IActivation
     {
+        if (TInputActivation.DerivativeNeedsInput)
+        {
+            RequireLength(inputPreActivation, batch * inputs, nameof(inputPreActivation), "[B, I]");
+        }
         RequireLength(delta, batch * outputs, nameof(delta), "[B, O]");
         RequireLength(weight, outputs * inputs, nameof(weight), "[O, I]");
         RequireLength(input, batch * inputs, nameof(input), "[B, I]");
         RequireLength(inputDelta, batch * inputs, nameof(inputDelta), "[B, I]");
 
-        fixed (float* d = delta, w = weight, x = input, dx = inputDelta)
+        fixed (float* d = delta, w = weight, x = input, dx = inputDelta, z = inputPreActivation)
         {
             // δx[b, i] = Σ_o δ[b, o] W[o, i]: A(b, o) = δ[b·O + o], row stride O, depth stride 1.
             var product = new ProductArguments
             {
                 A = d, B = w, C = dx, Rows = batch, Columns = inputs, Depth = outputs, ARowStride = outputs, ADepthStride = 1,
                 Extra = typeof(TInputActivation) == typeof(Identity) ? null : x,
+                PreActivation = z,
             };
             RunOuterProduct<TInputActivation>(ref product);
         }

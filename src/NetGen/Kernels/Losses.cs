@@ -70,16 +70,25 @@ public static class Losses
         }
     }
 
-    /// <summary>δ = (2 / (B·O)) (a − y) ⊙ f'(a): mean squared error through an element-wise activation.</summary>
-    public static void MeanSquaredErrorDelta<TActivation>(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, int batch, int outputs)
+    /// <summary>
+    /// δ = (2 / (B·O)) (a − y) ⊙ f'(z): mean squared error through an element-wise activation;
+    /// <paramref name="preActivation"/> (z) is read only when the activation's derivative needs it.
+    /// </summary>
+    public static void MeanSquaredErrorDelta<TActivation>(
+        ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, int batch, int outputs, ReadOnlySpan<float> preActivation = default)
         where TActivation : IActivation
     {
         int count = batch * outputs;
         Dense.RequireLength(delta, count, nameof(delta), "[B, O]");
+        if (TActivation.DerivativeNeedsInput)
+        {
+            Dense.RequireLength(preActivation, count, nameof(preActivation), "[B, O]");
+        }
         float scale = 2f / count;
         for (int i = 0; i < count; i++)
         {
-            delta[i] = scale * (output[i] - target[i]) * TActivation.DerivativeFromOutput(output[i]);
+            float z = TActivation.DerivativeNeedsInput ? preActivation[i] : 0f;
+            delta[i] = scale * (output[i] - target[i]) * TActivation.Derivative(z, output[i]);
         }
     }
 

@@ -167,6 +167,9 @@ internal unsafe struct ProductArguments
     /// <summary>The bias (forward) or the activation outputs whose derivative scales the result (backward); may be null.</summary>
     public float* Extra;
 
+    /// <summary>The pre-activations z: written forward and read backward, only for activations whose derivative needs them.</summary>
+    public float* PreActivation;
+
     public int Rows;
     public int Columns;
     public int Depth;

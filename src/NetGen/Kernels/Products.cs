@@ -65,7 +65,7 @@ internal static unsafe class DotProductKernel
         }
         // Bias and activation over this thread's columns, which are still in L2: a block of 12
         // columns is narrower than one AVX-512 register, so doing it per block would be scalar.
-        Epilogue.BiasActivation<TSimd, TVector, TActivation>(p.C, p.Extra, rows, columns, firstColumn, endColumn);
+        Epilogue.BiasActivation<TSimd, TVector, TActivation>(p.C, p.Extra, p.PreActivation, rows, columns, firstColumn, endColumn);
     }
 
     /// <summary>Columns [first, end) of one row, one dot product each.</summary>
@@ -285,17 +285,21 @@ internal static unsafe class OuterProductKernel
             a30 = TSimd.MultiplyAdd(s, b0, a30); a31 = TSimd.MultiplyAdd(s, b1, a31); a32 = TSimd.MultiplyAdd(s, b2, a32); a33 = TSimd.MultiplyAdd(s, b3, a33);
         }
         float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
-        Finish<TSimd, TVector, TActivation>(a00, c0, d, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a01, c0, d, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a02, c0, d, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a03, c0, d, 3 * w, slice.Last);
+        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
+        Finish<TSimd, TVector, TActivation>(a00, c0, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a01, c0, d, z, w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a02, c0, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a03, c0, d, z, 3 * w, slice.Last);
         d = d == null ? null : d + n;
-        Finish<TSimd, TVector, TActivation>(a10, c1, d, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a11, c1, d, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a12, c1, d, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a13, c1, d, 3 * w, slice.Last);
+        z = z == null ? null : z + n;
+        Finish<TSimd, TVector, TActivation>(a10, c1, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a11, c1, d, z, w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a12, c1, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a13, c1, d, z, 3 * w, slice.Last);
         d = d == null ? null : d + n;
-        Finish<TSimd, TVector, TActivation>(a20, c2, d, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a21, c2, d, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a22, c2, d, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, c2, d, 3 * w, slice.Last);
+        z = z == null ? null : z + n;
+        Finish<TSimd, TVector, TActivation>(a20, c2, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a21, c2, d, z, w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a22, c2, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, c2, d, z, 3 * w, slice.Last);
         d = d == null ? null : d + n;
-        Finish<TSimd, TVector, TActivation>(a30, c3, d, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a31, c3, d, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a32, c3, d, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, c3, d, 3 * w, slice.Last);
+        z = z == null ? null : z + n;
+        Finish<TSimd, TVector, TActivation>(a30, c3, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a31, c3, d, z, w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a32, c3, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, c3, d, z, 3 * w, slice.Last);
     }
 
     /// <summary>One row, <paramref name="vectors"/> (1 or 4) registers wide: row tails, and the main tile on 16-register machines.</summary>
@@ -309,6 +313,7 @@ internal static unsafe class OuterProductKernel
         float* a = p.A + (nint)row * p.ARowStride;
         nint depthStride = p.ADepthStride;
         float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
+        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
         if (vectors == 4)
         {
             TVector s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
@@ -325,10 +330,10 @@ internal static unsafe class OuterProductKernel
                 s2 = TSimd.MultiplyAdd(s, TSimd.Load(ref *bRow, 2 * w), s2);
                 s3 = TSimd.MultiplyAdd(s, TSimd.Load(ref *bRow, 3 * w), s3);
             }
-            Finish<TSimd, TVector, TActivation>(s0, c, d, 0, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s1, c, d, w, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s2, c, d, 2 * w, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s3, c, d, 3 * w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s0, c, d, z, 0, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s1, c, d, z, w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s2, c, d, z, 2 * w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s3, c, d, z, 3 * w, slice.Last);
             return;
         }
         TVector sum = slice.First ? TSimd.Zero : TSimd.Load(ref *c, 0);
@@ -336,7 +341,7 @@ internal static unsafe class OuterProductKernel
         {
             sum = TSimd.MultiplyAdd(TSimd.Broadcast(a[k * depthStride]), TSimd.Load(ref p.B[(nint)k * n + column], 0), sum);
         }
-        Finish<TSimd, TVector, TActivation>(sum, c, d, 0, slice.Last);
+        Finish<TSimd, TVector, TActivation>(sum, c, d, z, 0, slice.Last);
     }
 
     private static void ScalarColumns<TActivation>(ref ProductArguments p, int row, int firstColumn, int endColumn, DepthSlice slice)
@@ -354,22 +359,28 @@ internal static unsafe class OuterProductKernel
             }
             if (slice.Last && p.Extra != null)
             {
-                sum *= TActivation.DerivativeFromOutput(p.Extra[at]);
+                float z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : 0f;
+                sum *= TActivation.Derivative(z, p.Extra[at]);
             }
             p.C[at] = sum;
         }
     }
 
-    /// <summary>Stores one register of C, scaled by f'(D) after the last depth chunk when D is given.</summary>
+    /// <summary>
+    /// Stores one register of C, scaled by f'(z, a) after the last depth chunk when the activation
+    /// outputs a are given (<paramref name="output"/>; <paramref name="preActivation"/> is z, read only when f' needs it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TSimd, TVector, TActivation>(TVector sum, float* c, float* derivativeSource, int offset, bool last)
+    private static void Finish<TSimd, TVector, TActivation>(TVector sum, float* c, float* output, float* preActivation, int offset, bool last)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
     {
-        if (last && derivativeSource != null)
+        if (last && output != null)
         {
-            sum = TSimd.Multiply(sum, TActivation.DerivativeFromOutput<TSimd, TVector>(TSimd.Load(ref *derivativeSource, offset)));
+            TVector a = TSimd.Load(ref *output, offset);
+            TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref *preActivation, offset) : a;
+            sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
         }
         TSimd.Store(sum, ref *c, offset);
     }
@@ -378,8 +389,11 @@ internal static unsafe class OuterProductKernel
 /// <summary>Element-wise passes over a finished block of a product's output.</summary>
 internal static unsafe class Epilogue
 {
-    /// <summary>C[r, c] = f(C[r, c] + bias[c]) for every row and columns [first, end).</summary>
-    public static void BiasActivation<TSimd, TVector, TActivation>(float* c, float* bias, int rows, int columns, int first, int end)
+    /// <summary>
+    /// z = C[r, c] + bias[c], C[r, c] = f(z) for every row and columns [first, end); z is also kept in
+    /// <paramref name="preActivation"/> when the activation's derivative needs it.
+    /// </summary>
+    public static void BiasActivation<TSimd, TVector, TActivation>(float* c, float* bias, float* preActivation, int rows, int columns, int first, int end)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
@@ -387,15 +401,25 @@ internal static unsafe class Epilogue
         for (int row = 0; row < rows; row++)
         {
             float* line = c + (nint)row * columns;
+            float* kept = TActivation.DerivativeNeedsInput ? preActivation + (nint)row * columns : null;
             int column = first;
             for (; column + TSimd.Width <= end; column += TSimd.Width)
             {
                 TVector z = TSimd.Add(TSimd.Load(ref line[column], 0), TSimd.Load(ref bias[column], 0));
+                if (TActivation.DerivativeNeedsInput)
+                {
+                    TSimd.Store(z, ref kept[column], 0);
+                }
                 TSimd.Store(TActivation.Forward<TSimd, TVector>(z), ref line[column], 0);
             }
             for (; column < end; column++)
             {
-                line[column] = TActivation.Forward(line[column] + bias[column]);
+                float z = line[column] + bias[column];
+                if (TActivation.DerivativeNeedsInput)
+                {
+                    kept[column] = z;
+                }
+                line[column] = TActivation.Forward(z);
             }
         }
     }

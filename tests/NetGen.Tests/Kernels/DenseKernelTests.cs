@@ -144,8 +144,8 @@ public sealed class DenseKernelTests
         Assert.Equal(Tanh.Forward(z), first(Tanh.Forward<TSimd, TVector>(vector)), 6);
         Assert.Equal(ReLU.Forward(z), first(ReLU.Forward<TSimd, TVector>(vector)));
         float a = Sigmoid.Forward(z);
-        Assert.Equal(Sigmoid.DerivativeFromOutput(a), first(Sigmoid.DerivativeFromOutput<TSimd, TVector>(TSimd.Broadcast(a))), 6);
-        Assert.Equal(ReLU.DerivativeFromOutput(z), first(ReLU.DerivativeFromOutput<TSimd, TVector>(vector)));
+        Assert.Equal(Sigmoid.Derivative(z, a), first(Sigmoid.Derivative<TSimd, TVector>(vector, TSimd.Broadcast(a))), 6);
+        Assert.Equal(ReLU.Derivative(z, ReLU.Forward(z)), first(ReLU.Derivative<TSimd, TVector>(vector, ReLU.Forward<TSimd, TVector>(vector))));
     }
 
     [Fact]
