@@ -1,6 +1,13 @@
 namespace NetGen.Randomness;
 
 /// <summary>
+/// The complete state of an <see cref="Rng"/>: xoshiro256**'s four 64-bit words. A generator given
+/// this state continues the exact sequence of the one it was taken from, which is what lets a
+/// checkpointed training run resume with the same shuffles, dropout masks and augmentations.
+/// </summary>
+public readonly record struct RngState(ulong S0, ulong S1, ulong S2, ulong S3);
+
+/// <summary>
 /// The one source of randomness in NetGen (initialisation, shuffling, later dropout and
 /// augmentation): xoshiro256** seeded through SplitMix64. Its sequence is fixed by this code,
 /// not by the .NET version, so a seed gives the same weights everywhere.
@@ -16,6 +23,20 @@ public sealed class Rng
         _s1 = SplitMix64(ref x);
         _s2 = SplitMix64(ref x);
         _s3 = SplitMix64(ref x);
+    }
+
+    /// <summary>The generator's current state; <see cref="ImportState"/> on any generator continues the sequence from here.</summary>
+    public RngState ExportState() => new(_s0, _s1, _s2, _s3);
+
+    /// <summary>Continues the sequence of the generator that <paramref name="state"/> was exported from.</summary>
+    /// <exception cref="ArgumentException">Every word is zero: xoshiro256** would then return zeros forever, and no seed produces that state.</exception>
+    public void ImportState(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            throw new ArgumentException("An all-zero xoshiro256** state is invalid (the generator would return only zeros); it cannot come from ExportState.", nameof(state));
+        }
+        (_s0, _s1, _s2, _s3) = (state.S0, state.S1, state.S2, state.S3);
     }
 
     /// <summary>The next 64 uniformly random bits.</summary>

@@ -15,9 +15,18 @@ public readonly record struct Evaluation(float Loss, float Accuracy);
 /// <param name="Validation">Loss and accuracy on the validation data after the epoch, if any was given.</param>
 /// <param name="Duration">Wall-clock time of the epoch's training steps (validation excluded).</param>
 /// <param name="SamplesPerSecond">Training samples processed per second.</param>
-public sealed record EpochMetrics(int Epoch, float Loss, float Accuracy, Evaluation? Validation, TimeSpan Duration, double SamplesPerSecond);
+/// <param name="LearningRate">
+/// The optimizer's learning rate during the epoch's steps, read after the epoch-begin callbacks
+/// (where schedules set it).
+/// </param>
+public sealed record EpochMetrics(
+    int Epoch, float Loss, float Accuracy, Evaluation? Validation, TimeSpan Duration, double SamplesPerSecond, float LearningRate);
 
-/// <summary>Every epoch's metrics from one <see cref="Model.Fit"/> call, in order.</summary>
+/// <summary>
+/// Every epoch's metrics from one <see cref="Model.Fit"/> call, in order: training loss and
+/// accuracy, validation loss and accuracy, learning rate, duration and throughput
+/// (Keras's <c>History</c>). <c>NetGen.Reporting</c> draws it with <c>SavePlot</c>.
+/// </summary>
 public sealed class History
 {
     private readonly List<EpochMetrics> _epochs = [];

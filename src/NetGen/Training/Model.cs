@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using NetGen.Data;
-using NetGen.Optimizers;
 using NetGen.Randomness;
 using NetGen.Training;
 
@@ -12,7 +10,15 @@ namespace NetGen;
 /// The generator writes the rest — <see cref="ForwardCore"/>, <see cref="ForwardBackwardCore"/> and the
 /// activation buffers — for the exact network declared, with every size a constant.
 /// </summary>
-/// <remarks>A model is not thread-safe: its activation buffers are reused by every call.</remarks>
+/// <remarks>
+/// <para>A model is not thread-safe: its activation buffers are reused by every call.</para>
+/// <para>
+/// Two levels of API. <see cref="Fit"/>, <see cref="Evaluate"/>, <c>Predict</c> and <see cref="PredictClass"/>
+/// take the user's raw samples and apply <see cref="InputNormalization"/> themselves.
+/// <see cref="Forward"/>, <see cref="ComputeLoss"/>, <see cref="ComputeGradients"/> and
+/// <see cref="CheckGradients"/> are the network's own mathematics: their inputs go in as given.
+/// </para>
+/// </remarks>
 public abstract partial class Model
 {
     /// <summary>The batch size <see cref="Evaluate"/> and batched prediction work in.</summary>
@@ -21,9 +27,10 @@ public abstract partial class Model
     private readonly Rng _random;
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
+    private InputNormalization? _inputNormalization;
 
     /// <param name="description">The network's shapes and tensors, from the generated code.</param>
-    /// <param name="seed">Seeds every random choice: initialisation first, then shuffling.</param>
+    /// <param name="seed">Seeds every random choice: initialisation first, then shuffling and augmentation.</param>
     protected Model(ModelDescription description, int seed)
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -42,6 +49,28 @@ public abstract partial class Model
 
     /// <summary>dL/dθ of the last <see cref="ComputeGradients"/>, averaged over its batch; laid out like <see cref="Parameters"/>.</summary>
     public float[] Gradients { get; }
+
+    /// <summary>
+    /// Per-feature standardisation applied to every raw input — in <see cref="Fit"/> (training and
+    /// validation), <see cref="Evaluate"/> and <c>Predict</c> — or null for none. Set it yourself
+    /// (<c>InputNormalization.Compute(train)</c>) or let <c>Fit(…, normalizeInputs: true)</c> compute it
+    /// from the training data. It is part of the model: weights files and checkpoints save it.
+    /// </summary>
+    /// <exception cref="ArgumentException">Its feature count is not the network's <see cref="ModelDescription.InputSize"/>.</exception>
+    public InputNormalization? InputNormalization
+    {
+        get => _inputNormalization;
+        set
+        {
+            if (value is not null && value.FeatureCount != Description.InputSize)
+            {
+                throw new ArgumentException(
+                    $"{Description.Name} takes {Description.InputSize} inputs per sample, but the normalisation has statistics for {value.FeatureCount}.",
+                    nameof(value));
+            }
+            _inputNormalization = value;
+        }
+    }
 
     /// <summary>The largest batch the activation buffers currently hold; they grow on demand and never shrink.</summary>
     public int BatchCapacity { get; private set; }
@@ -90,7 +119,8 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// The outputs <c>[batchSize, OutputSize]</c> for <paramref name="inputs"/> <c>[batchSize, InputSize]</c>.
+    /// The outputs <c>[batchSize, OutputSize]</c> for <paramref name="inputs"/> <c>[batchSize, InputSize]</c>,
+    /// taken as the network's inputs: <see cref="InputNormalization"/> is not applied (<c>Predict</c> applies it).
     /// The span is the model's own buffer: read it before the next call.
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int batchSize)
@@ -118,10 +148,10 @@ public abstract partial class Model
         return ForwardBackwardCore(inputs, targets, batchSize);
     }
 
-    /// <summary>One sample's outputs (probabilities, after a softmax), as a new array.</summary>
-    public float[] Predict(ReadOnlySpan<float> sample) => Forward(sample, 1).ToArray();
+    /// <summary>One raw sample's outputs (probabilities, after a softmax), as a new array.</summary>
+    public float[] Predict(ReadOnlySpan<float> sample) => ForwardSamples(sample, 1).ToArray();
 
-    /// <summary>Outputs for any number of samples, <c>[n, OutputSize]</c> into <paramref name="outputs"/>.</summary>
+    /// <summary>Outputs for any number of raw samples, <c>[n, OutputSize]</c> into <paramref name="outputs"/>.</summary>
     public void Predict(ReadOnlySpan<float> samples, Span<float> outputs)
     {
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
@@ -137,18 +167,18 @@ public abstract partial class Model
         for (int start = 0; start < count; start += InferenceBatchSize)
         {
             int batch = Math.Min(InferenceBatchSize, count - start);
-            Forward(samples.Slice(start * inputSize, batch * inputSize), batch).CopyTo(outputs.Slice(start * outputSize));
+            ForwardSamples(samples.Slice(start * inputSize, batch * inputSize), batch).CopyTo(outputs.Slice(start * outputSize));
         }
     }
 
-    /// <summary>The index of the largest output for one sample: the predicted class.</summary>
+    /// <summary>The index of the largest output for one raw sample: the predicted class.</summary>
     public int PredictClass(ReadOnlySpan<float> sample)
     {
-        ReadOnlySpan<float> outputs = Forward(sample, 1);
+        ReadOnlySpan<float> outputs = ForwardSamples(sample, 1);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
 
-    /// <summary>Loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
+    /// <summary>Loss and accuracy on <paramref name="data"/> (raw samples, normalised as in training), in inference mode.</summary>
     public Evaluation Evaluate(Dataset data)
     {
         RequireCompatible(data, nameof(data));
@@ -163,103 +193,11 @@ public abstract partial class Model
         {
             int batch = Math.Min(InferenceBatchSize, data.Count - start);
             ReadOnlySpan<float> targets = data.Targets.AsSpan(start * outputSize, batch * outputSize);
-            ReadOnlySpan<float> outputs = Forward(data.Features.AsSpan(start * inputSize, batch * inputSize), batch);
+            ReadOnlySpan<float> outputs = ForwardSamples(data.Features.AsSpan(start * inputSize, batch * inputSize), batch);
             lossSum += (double)LossCore(outputs, targets, batch) * batch;
             correct += CountCorrect(outputs, targets, batch, outputSize);
         }
         return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
-    }
-
-    /// <summary>
-    /// Trains with mini-batch gradient descent: every epoch visits each sample once, in a fresh
-    /// random order when <paramref name="shuffle"/> is set; each mini-batch's averaged gradient
-    /// goes to <paramref name="optimizer"/>. The last batch of an epoch may be smaller.
-    /// </summary>
-    /// <param name="training">The training data; its samples must match the network's input.</param>
-    /// <param name="optimizer">Updates the parameters, e.g. <c>new Sgd(0.1f)</c>.</param>
-    /// <param name="epochs">Passes over the training data.</param>
-    /// <param name="batchSize">Samples per gradient step.</param>
-    /// <param name="validation">Evaluated after each epoch, if given (never trained on).</param>
-    /// <param name="shuffle">Reorder the samples every epoch (from the model's seed).</param>
-    /// <param name="onEpochEnd">Called after each epoch with its metrics, on the calling thread.</param>
-    /// <param name="cancellationToken">Checked between mini-batches.</param>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public History Fit(
-        Dataset training,
-        Optimizer optimizer,
-        int epochs,
-        int batchSize = 32,
-        Dataset? validation = null,
-        bool shuffle = true,
-        Action<EpochMetrics>? onEpochEnd = null,
-        CancellationToken cancellationToken = default)
-    {
-        RequireCompatible(training, nameof(training));
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (validation is not null)
-        {
-            RequireCompatible(validation, nameof(validation));
-        }
-        if (training.Count == 0)
-        {
-            throw new ArgumentException("The training data set is empty.", nameof(training));
-        }
-        if (training.FindNonFinite() is (int sample, int offset))
-        {
-            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", nameof(training));
-        }
-
-        EnsureBatchCapacity(Math.Min(batchSize, training.Count));
-        optimizer.Bind(Description);
-        var history = new History();
-        int[] order = Enumerable.Range(0, training.Count).ToArray();
-        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
-
-        for (int epoch = 1; epoch <= epochs; epoch++)
-        {
-            if (shuffle)
-            {
-                _random.Shuffle(order);
-            }
-            long started = Stopwatch.GetTimestamp();
-            double lossSum = 0;
-            int correct = 0;
-            for (int start = 0, batchIndex = 0; start < training.Count; start += batchSize, batchIndex++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int batch = Math.Min(batchSize, training.Count - start);
-                GatherBatch(training, order.AsSpan(start, batch));
-                Span<float> inputs = _batchInputs.AsSpan(0, batch * inputSize);
-                Span<float> targets = _batchTargets.AsSpan(0, batch * outputSize);
-
-                float loss = ForwardBackwardCore(inputs, targets, batch);
-                if (!float.IsFinite(loss))
-                {
-                    throw new TrainingDivergedException(
-                        $"{Description.Name}: the training loss is {loss} at epoch {epoch}, mini-batch {batchIndex} " +
-                        $"(samples {start}–{start + batch - 1} of the shuffled order). The update was not applied, so the " +
-                        "parameters are those that produced it. A smaller learning rate usually helps.",
-                        epoch, batchIndex, loss, history);
-                }
-                lossSum += (double)loss * batch;
-                correct += CountCorrect(OutputBuffer, targets, batch, outputSize);
-                optimizer.Step(Parameters, Gradients);
-            }
-            TimeSpan duration = Stopwatch.GetElapsedTime(started);
-            Evaluation? validationResult = validation is null ? null : Evaluate(validation);
-            var metrics = new EpochMetrics(
-                epoch,
-                (float)(lossSum / training.Count),
-                (float)correct / training.Count,
-                validationResult,
-                duration,
-                training.Count / Math.Max(duration.TotalSeconds, 1e-9));
-            history.Add(metrics);
-            onEpochEnd?.Invoke(metrics);
-        }
-        return history;
     }
 
     /// <summary>
@@ -331,6 +269,23 @@ public abstract partial class Model
         return correct;
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> for raw samples: with an <see cref="InputNormalization"/>, the samples are
+    /// normalised into the reusable batch buffer first (no allocation), never in the caller's memory.
+    /// </summary>
+    private ReadOnlySpan<float> ForwardSamples(ReadOnlySpan<float> samples, int batchSize)
+    {
+        if (_inputNormalization is null)
+        {
+            return Forward(samples, batchSize);
+        }
+        RequireBatch(samples, batchSize, Description.InputSize, nameof(samples));
+        EnsureBatchCapacity(batchSize);
+        Span<float> normalized = _batchInputs.AsSpan(0, samples.Length);
+        _inputNormalization.Apply(samples, normalized);
+        return Forward(normalized, batchSize);
+    }
+
     private static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
@@ -342,17 +297,6 @@ public abstract partial class Model
             }
         }
         return best;
-    }
-
-    /// <summary>Copies the samples named by <paramref name="indices"/> into the contiguous batch buffers.</summary>
-    private void GatherBatch(Dataset data, ReadOnlySpan<int> indices)
-    {
-        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            data.Sample(indices[i]).CopyTo(_batchInputs.AsSpan(i * inputSize, inputSize));
-            data.Target(indices[i]).CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
-        }
     }
 
     private ParameterTensor FindTensor(string tensorName)

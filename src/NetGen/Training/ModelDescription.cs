@@ -23,7 +23,7 @@ public enum ParameterRole
 public sealed record ParameterTensor(string Name, int Offset, int[] Shape, ParameterRole Role, int FanIn, int FanOut)
 {
     /// <summary>Number of elements: the product of <see cref="Shape"/>.</summary>
-    public int Length => Shape.Aggregate(1, (product, dimension) => product * dimension);
+    public int Length => ModelDescription.Product(Shape);
 
     /// <summary>The shape as PyTorch prints it, e.g. <c>[500, 784]</c>.</summary>
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
@@ -45,8 +45,33 @@ public sealed record ModelDescription(
     IReadOnlyList<ParameterTensor> Tensors)
 {
     /// <summary>Numbers per sample: the product of <see cref="InputShape"/>.</summary>
-    public int InputSize => InputShape.Aggregate(1, (product, dimension) => product * dimension);
+    public int InputSize => Product(InputShape);
 
     /// <summary>Total parameters: the sum of the tensors' lengths.</summary>
-    public int ParameterCount => Tensors.Sum(tensor => tensor.Length);
+    public int ParameterCount
+    {
+        get
+        {
+            int count = 0;
+            for (int i = 0; i < Tensors.Count; i++)
+            {
+                count += Tensors[i].Length;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// The product of the dimensions. A plain loop rather than LINQ: the training loop reads sizes per
+    /// mini-batch, and <c>Aggregate</c> would allocate an enumerator each time.
+    /// </summary>
+    internal static int Product(int[] dimensions)
+    {
+        int product = 1;
+        foreach (int dimension in dimensions)
+        {
+            product *= dimension;
+        }
+        return product;
+    }
 }
