@@ -1,4 +1,5 @@
 using System.Reflection;
+using NetGen.Data;
 using NetGen.IO;
 
 namespace NetGen;
@@ -26,14 +27,16 @@ public abstract partial class Model
     /// <item><term><c>netgen.version</c></term><description>the NetGen version that wrote the file, e.g. <c>0.1.0</c>.</description></item>
     /// </list>
     /// They are for people and tools; <see cref="LoadWeights"/> ignores them, since a file from PyTorch has none.
+    /// When the model has an <see cref="InputNormalization"/>, its statistics are saved too, as
+    /// <c>input_normalization.mean</c> and <c>input_normalization.std</c> (each of the input's shape),
+    /// so a loaded model normalises its inputs exactly as the saved one did.
     /// The bytes depend only on the weights and the network, so the same weights always give the same file.
     /// </remarks>
     /// <param name="path">The file to create or replace, conventionally ending in <c>.safetensors</c>.</param>
     public void SaveWeights(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        IEnumerable<SafeTensor> tensors = Description.Tensors.Select(
-            tensor => SafeTensor.FromSingles(tensor.Name, tensor.Shape, Parameters.AsSpan(tensor.Offset, tensor.Length)));
+        List<SafeTensor> tensors = ModelTensors();
         var metadata = new Dictionary<string, string>
         {
             ["format"] = PyTorchFormat,
@@ -62,14 +65,8 @@ public abstract partial class Model
     {
         SafeTensorsFile file = SafeTensors.Read(path);
         var problems = new List<string>();
-        // Staged in a copy, so that Parameters change only once every tensor has been checked and converted.
-        float[] staged = (float[])Parameters.Clone();
-        foreach (ParameterTensor tensor in Description.Tensors)
-        {
-            StageFromFile(file, tensor.Name, tensor.Shape, staged.AsSpan(tensor.Offset, tensor.Length), problems);
-        }
-        var names = Description.Tensors.Select(tensor => tensor.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (SafeTensor extra in file.Tensors.Where(tensor => !names.Contains(tensor.Name)))
+        StagedModel staged = StageModel(file, problems, "the file");
+        foreach (SafeTensor extra in file.Tensors.Where(tensor => !staged.Names.Contains(tensor.Name)))
         {
             problems.Add($"{extra.Name} {extra.ShapeText} is in the file but {Description.Name} has no such tensor");
         }
@@ -77,7 +74,76 @@ public abstract partial class Model
         {
             throw new WeightsMismatchException(path, Description.Name, problems);
         }
-        staged.CopyTo(Parameters, 0);
+        Apply(staged);
+    }
+
+    /// <summary>The network's tensors, staged from a file but not yet applied, and the file's tensor names they used.</summary>
+    private sealed record StagedModel(float[] Parameters, InputNormalization? Normalization, HashSet<string> Names);
+
+    /// <summary>Every parameter tensor, then the input normalisation's statistics if the model has them.</summary>
+    private List<SafeTensor> ModelTensors()
+    {
+        var tensors = new List<SafeTensor>();
+        foreach (ParameterTensor tensor in Description.Tensors)
+        {
+            tensors.Add(SafeTensor.FromSingles(tensor.Name, tensor.Shape, Parameters.AsSpan(tensor.Offset, tensor.Length)));
+        }
+        if (InputNormalization is { } normalization)
+        {
+            tensors.Add(SafeTensor.FromSingles(InputNormalization.MeanTensorName, Description.InputShape, normalization.Mean));
+            tensors.Add(SafeTensor.FromSingles(InputNormalization.StandardDeviationTensorName, Description.InputShape, normalization.StandardDeviation));
+        }
+        return tensors;
+    }
+
+    /// <summary>
+    /// Checks and converts every parameter tensor, and the input normalisation (both statistics or
+    /// neither), from <paramref name="file"/> into a copy; each problem becomes a sentence in <paramref name="problems"/>.
+    /// </summary>
+    private StagedModel StageModel(SafeTensorsFile file, List<string> problems, string source)
+    {
+        float[] parameters = new float[Parameters.Length];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ParameterTensor tensor in Description.Tensors)
+        {
+            names.Add(tensor.Name);
+            StageFromFile(file, tensor.Name, tensor.Shape, parameters.AsSpan(tensor.Offset, tensor.Length), problems, source);
+        }
+
+        InputNormalization? normalization = null;
+        bool hasMean = file.TryGetTensor(InputNormalization.MeanTensorName, out _);
+        bool hasDeviation = file.TryGetTensor(InputNormalization.StandardDeviationTensorName, out _);
+        if (hasMean != hasDeviation)
+        {
+            problems.Add($"{source} has only one of {InputNormalization.MeanTensorName} and {InputNormalization.StandardDeviationTensorName}");
+        }
+        else if (hasMean)
+        {
+            names.Add(InputNormalization.MeanTensorName);
+            names.Add(InputNormalization.StandardDeviationTensorName);
+            float[] mean = new float[Description.InputSize], deviation = new float[Description.InputSize];
+            int before = problems.Count;
+            StageFromFile(file, InputNormalization.MeanTensorName, Description.InputShape, mean, problems, source);
+            StageFromFile(file, InputNormalization.StandardDeviationTensorName, Description.InputShape, deviation, problems, source);
+            if (problems.Count == before)
+            {
+                try
+                {
+                    normalization = new InputNormalization(mean, deviation);
+                }
+                catch (ArgumentException error)
+                {
+                    problems.Add($"the input normalisation is unusable: {error.Message}");
+                }
+            }
+        }
+        return new StagedModel(parameters, normalization, names);
+    }
+
+    private void Apply(StagedModel staged)
+    {
+        staged.Parameters.CopyTo(Parameters, 0);
+        InputNormalization = staged.Normalization;
     }
 
     /// <summary>

@@ -57,16 +57,7 @@ public abstract partial class Model
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         OptimizerState state = optimizer.ExportState();
 
-        var tensors = new List<SafeTensor>();
-        foreach (ParameterTensor tensor in Description.Tensors)
-        {
-            tensors.Add(SafeTensor.FromSingles(tensor.Name, tensor.Shape, Parameters.AsSpan(tensor.Offset, tensor.Length)));
-        }
-        if (_inputNormalization is { } normalization)
-        {
-            tensors.Add(SafeTensor.FromSingles(InputNormalization.MeanTensorName, Description.InputShape, normalization.Mean));
-            tensors.Add(SafeTensor.FromSingles(InputNormalization.StandardDeviationTensorName, Description.InputShape, normalization.StandardDeviation));
-        }
+        List<SafeTensor> tensors = ModelTensors();
         foreach ((string name, float[] buffer) in state.Buffers)
         {
             tensors.Add(SafeTensor.FromSingles(OptimizerTensorPrefix + name, [buffer.Length], buffer));
@@ -115,40 +106,8 @@ public abstract partial class Model
         }
 
         // Stage everything, checking as we go; the model changes only once all of it fits.
-        float[] parameters = new float[Parameters.Length];
-        var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ParameterTensor tensor in Description.Tensors)
-        {
-            expected.Add(tensor.Name);
-            StageTensor(file, tensor.Name, tensor.Shape, parameters.AsSpan(tensor.Offset, tensor.Length), problems);
-        }
-        InputNormalization? normalization = null;
-        bool hasMean = file.TryGetTensor(InputNormalization.MeanTensorName, out _);
-        bool hasDeviation = file.TryGetTensor(InputNormalization.StandardDeviationTensorName, out _);
-        if (hasMean != hasDeviation)
-        {
-            problems.Add($"the checkpoint has only one of {InputNormalization.MeanTensorName} and {InputNormalization.StandardDeviationTensorName}");
-        }
-        else if (hasMean)
-        {
-            expected.Add(InputNormalization.MeanTensorName);
-            expected.Add(InputNormalization.StandardDeviationTensorName);
-            float[] mean = new float[Description.InputSize], deviation = new float[Description.InputSize];
-            int before = problems.Count;
-            StageTensor(file, InputNormalization.MeanTensorName, Description.InputShape, mean, problems);
-            StageTensor(file, InputNormalization.StandardDeviationTensorName, Description.InputShape, deviation, problems);
-            if (problems.Count == before)
-            {
-                try
-                {
-                    normalization = new InputNormalization(mean, deviation);
-                }
-                catch (ArgumentException error)
-                {
-                    problems.Add($"the input normalisation is unusable: {error.Message}");
-                }
-            }
-        }
+        StagedModel staged = StageModel(file, problems, "the checkpoint");
+        HashSet<string> expected = staged.Names;
         var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (SafeTensor tensor in file.Tensors)
         {
@@ -181,8 +140,7 @@ public abstract partial class Model
             throw new WeightsMismatchException(path, Description.Name, [$"the optimizer state does not fit: {error.Message}"]);
         }
         optimizer.LearningRate = header.LearningRate;
-        parameters.CopyTo(Parameters, 0);
-        InputNormalization = normalization;
+        Apply(staged);
         _random.ImportState(header.RandomState);
         return header.Epoch;
     }
@@ -233,31 +191,5 @@ public abstract partial class Model
             throw FileErrors.Invalid(path, $"'{RandomStateKey}' is \"{text}\"; it must be four 16-digit hexadecimal words, not all zero.");
         }
         return new RngState(values[0], values[1], values[2], values[3]);
-    }
-
-    /// <summary>Copies a named tensor into <paramref name="destination"/> if it is there with the right shape, a float type and finite values; otherwise notes why not.</summary>
-    private static void StageTensor(SafeTensorsFile file, string name, int[] shape, Span<float> destination, List<string> problems)
-    {
-        if (!file.TryGetTensor(name, out SafeTensor? tensor))
-        {
-            problems.Add($"{name} {SafeTensor.FormatShape(shape)} is missing from the checkpoint");
-            return;
-        }
-        if (!tensor.Shape.SequenceEqual(shape))
-        {
-            problems.Add($"{name} is {tensor.ShapeText} in the checkpoint but {SafeTensor.FormatShape(shape)} here");
-            return;
-        }
-        if (!tensor.CanConvertToSingle)
-        {
-            problems.Add($"{name} is {tensor.DTypeName} in the checkpoint; it must be {SafeTensor.ConvertibleTypes}");
-            return;
-        }
-        tensor.CopyTo(destination);
-        int bad = IndexOfNonFinite(destination);
-        if (bad >= 0)
-        {
-            problems.Add(FormattableString.Invariant($"{name} holds {destination[bad]} at element {bad:N0}; it must be finite"));
-        }
     }
 }

@@ -158,6 +158,33 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void Input_normalisation_is_saved_with_the_weights_and_restored()
+    {
+        Dataset data = TestData.Classification(40, [3, 5], classes: 4, seed: 13);
+        for (int i = 0; i < data.Features.Length; i++)
+        {
+            data.Features[i] = 10f + 3f * data.Features[i] + (i % 15);
+        }
+        var trained = new SigmoidTanhClassifier(seed: 5);
+        trained.Fit(data, new Sgd(0.2f), epochs: 3, batchSize: 10, normalizeInputs: true);
+        trained.SaveWeights(PathOf("normalised.safetensors"));
+
+        var loaded = new SigmoidTanhClassifier(seed: 6);
+        loaded.LoadWeights(PathOf("normalised.safetensors"));
+
+        Assert.NotNull(loaded.InputNormalization);
+        Assert.Equal(trained.InputNormalization!.Mean.ToArray(), loaded.InputNormalization!.Mean.ToArray());
+        Assert.Equal(trained.InputNormalization.StandardDeviation.ToArray(), loaded.InputNormalization.StandardDeviation.ToArray());
+        Assert.Equal(trained.Predict(data.Sample(3)), loaded.Predict(data.Sample(3)));
+        Assert.Contains(InputNormalization.MeanTensorName, SafeTensors.Read(PathOf("normalised.safetensors")).Tensors.Select(tensor => tensor.Name));
+
+        // A file without statistics (PyTorch's, or one saved before normalising) clears them.
+        new SigmoidTanhClassifier(seed: 7).SaveWeights(PathOf("plain.safetensors"));
+        loaded.LoadWeights(PathOf("plain.safetensors"));
+        Assert.Null(loaded.InputNormalization);
+    }
+
+    [Fact]
     public void Saving_the_same_weights_twice_gives_the_same_bytes()
     {
         new LinearRegressor(seed: 3).SaveWeights(PathOf("first"));
