@@ -127,7 +127,8 @@ public static unsafe class Dense
                 width = PortableSimd.Width;
                 break;
         }
-        Parallelism.Run(kernel, ref product, product.Columns, alignment: width, work: (long)product.Rows * product.Columns * product.Depth);
+        // Chunks of whole 4-register tiles: a chunk boundary inside a tile would push columns onto the narrow paths.
+        Parallelism.Run(kernel, ref product, product.Columns, alignment: 4 * width, work: (long)product.Rows * product.Columns * product.Depth);
     }
 
     /// <summary>target += source, element-wise.</summary>

@@ -62,10 +62,12 @@ internal static unsafe class Parallelism
 
         TakeChunks(generation, body, ref arguments, columns, chunkColumns, chunkCount);
 
+        // Only chunks the worker has already started remain: wait for them without ever sleeping,
+        // since SpinWait's default Sleep(1) would cost a millisecond against products of ~100 µs.
         var spin = new SpinWait();
         while (Volatile.Read(ref s_completedChunks) != chunkCount)
         {
-            spin.SpinOnce();
+            spin.SpinOnce(sleep1Threshold: -1);
         }
         Volatile.Write(ref s_inUse, 0);
     }

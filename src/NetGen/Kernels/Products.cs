@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Kernels;
 
@@ -233,16 +235,71 @@ internal static unsafe class OuterProductKernel
             }
             for (; column + width <= endColumn; column += width)
             {
+                OneVectorColumn<TSimd, TVector, TActivation>(ref p, column, slice, firstNewLane: 0);
+            }
+            if (column < endColumn && endColumn - width >= firstColumn)
+            {
+                // The last few columns as one register ending at endColumn: it overlaps columns this
+                // thread has already finished, and only its new lanes are stored. A scalar loop here
+                // would be a chain of dependent multiply-adds, several times slower.
+                OneVectorColumn<TSimd, TVector, TActivation>(ref p, endColumn - width, slice, firstNewLane: width - (endColumn - column));
+            }
+            else
+            {
                 for (int row = 0; row < p.Rows; row++)
                 {
-                    Tile1Row<TSimd, TVector, TActivation>(ref p, row, column, 1, slice);
+                    ScalarColumns<TActivation>(ref p, row, column, endColumn, slice);
                 }
             }
-            for (int row = 0; row < p.Rows; row++)
-            {
-                ScalarColumns<TActivation>(ref p, row, column, endColumn, slice);
-            }
         }
+    }
+
+    /// <summary>One register's width of columns, for every row: four rows at a time so four independent chains of multiply-adds overlap.</summary>
+    private static void OneVectorColumn<TSimd, TVector, TActivation>(ref ProductArguments p, int column, DepthSlice slice, int firstNewLane)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int row = 0;
+        for (; row + 4 <= p.Rows; row += 4)
+        {
+            Tile4RowsOneVector<TSimd, TVector, TActivation>(ref p, row, column, slice, firstNewLane);
+        }
+        for (; row < p.Rows; row++)
+        {
+            Tile1Row<TSimd, TVector, TActivation>(ref p, row, column, 1, slice, firstNewLane);
+        }
+    }
+
+    private static void Tile4RowsOneVector<TSimd, TVector, TActivation>(ref ProductArguments p, int row, int column, DepthSlice slice, int firstNewLane)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int n = p.Columns;
+        float* c0 = p.C + (nint)row * n + column, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        TVector s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        if (!slice.First)
+        {
+            s0 = TSimd.Load(ref *c0, 0); s1 = TSimd.Load(ref *c1, 0); s2 = TSimd.Load(ref *c2, 0); s3 = TSimd.Load(ref *c3, 0);
+        }
+        float* a = p.A + (nint)row * p.ARowStride;
+        nint rowStride = p.ARowStride, depthStride = p.ADepthStride;
+        for (int k = slice.Start; k < slice.End; k++)
+        {
+            TVector b = TSimd.Load(ref p.B[(nint)k * n + column], 0);
+            float* ak = a + k * depthStride;
+            s0 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[0]), b, s0);
+            s1 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[rowStride]), b, s1);
+            s2 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[2 * rowStride]), b, s2);
+            s3 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[3 * rowStride]), b, s3);
+        }
+        float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
+        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
+        Finish<TSimd, TVector, TActivation>(s0, c0, d, z, 0, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s1, c1, d == null ? null : d + n, z == null ? null : z + n, 0, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s2, c2, d == null ? null : d + 2 * n, z == null ? null : z + 2 * n, 0, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s3, c3, d == null ? null : d + 3 * n, z == null ? null : z + 3 * n, 0, slice.Last, firstNewLane);
     }
 
     /// <summary>Depth steps [Start, End); the first chunk starts from zero, the last applies f'.</summary>
@@ -303,7 +360,7 @@ internal static unsafe class OuterProductKernel
     }
 
     /// <summary>One row, <paramref name="vectors"/> (1 or 4) registers wide: row tails, and the main tile on 16-register machines.</summary>
-    private static void Tile1Row<TSimd, TVector, TActivation>(ref ProductArguments p, int row, int column, int vectors, DepthSlice slice)
+    private static void Tile1Row<TSimd, TVector, TActivation>(ref ProductArguments p, int row, int column, int vectors, DepthSlice slice, int firstNewLane = 0)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
@@ -341,7 +398,7 @@ internal static unsafe class OuterProductKernel
         {
             sum = TSimd.MultiplyAdd(TSimd.Broadcast(a[k * depthStride]), TSimd.Load(ref p.B[(nint)k * n + column], 0), sum);
         }
-        Finish<TSimd, TVector, TActivation>(sum, c, d, z, 0, slice.Last);
+        Finish<TSimd, TVector, TActivation>(sum, c, d, z, 0, slice.Last, firstNewLane);
     }
 
     private static void ScalarColumns<TActivation>(ref ProductArguments p, int row, int firstColumn, int endColumn, DepthSlice slice)
@@ -370,8 +427,12 @@ internal static unsafe class OuterProductKernel
     /// Stores one register of C, scaled by f'(z, a) after the last depth chunk when the activation
     /// outputs a are given (<paramref name="output"/>; <paramref name="preActivation"/> is z, read only when f' needs it).
     /// </summary>
+    /// <remarks>
+    /// Lanes below <paramref name="firstNewLane"/> belong to columns already finished (the overlapping
+    /// last register of a row): they keep the value in C.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TSimd, TVector, TActivation>(TVector sum, float* c, float* output, float* preActivation, int offset, bool last)
+    private static void Finish<TSimd, TVector, TActivation>(TVector sum, float* c, float* output, float* preActivation, int offset, bool last, int firstNewLane = 0)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
@@ -382,7 +443,46 @@ internal static unsafe class OuterProductKernel
             TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref *preActivation, offset) : a;
             sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
         }
+        if (firstNewLane > 0)
+        {
+            sum = Lanes.KeepFirst<TSimd, TVector>(TSimd.Load(ref *c, offset), sum, firstNewLane);
+        }
         TSimd.Store(sum, ref *c, offset);
+    }
+}
+
+/// <summary>Lane selection, for the register types the kernels use.</summary>
+internal static class Lanes
+{
+    /// <summary>Lanes [0, <paramref name="count"/>) from <paramref name="kept"/>, the rest from <paramref name="updated"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector KeepFirst<TSimd, TVector>(TVector kept, TVector updated, int count)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        // typeof tests on a struct type argument are constants to the JIT: one branch survives per instantiation.
+        if (typeof(TVector) == typeof(Vector512<float>))
+        {
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+            var result = Vector512.ConditionalSelect(
+                mask, Unsafe.As<TVector, Vector512<float>>(ref kept), Unsafe.As<TVector, Vector512<float>>(ref updated));
+            return Unsafe.As<Vector512<float>, TVector>(ref result);
+        }
+        if (typeof(TVector) == typeof(Vector256<float>))
+        {
+            var mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+            var result = Vector256.ConditionalSelect(
+                mask, Unsafe.As<TVector, Vector256<float>>(ref kept), Unsafe.As<TVector, Vector256<float>>(ref updated));
+            return Unsafe.As<Vector256<float>, TVector>(ref result);
+        }
+        if (typeof(TVector) == typeof(Vector<float>))
+        {
+            var mask = Vector.AsVectorSingle(Vector.LessThan(Vector<int>.Indices, new Vector<int>(count)));
+            var result = Vector.ConditionalSelect(
+                mask, Unsafe.As<TVector, Vector<float>>(ref kept), Unsafe.As<TVector, Vector<float>>(ref updated));
+            return Unsafe.As<Vector<float>, TVector>(ref result);
+        }
+        throw new NotSupportedException($"No lane selection for {typeof(TVector)}.");
     }
 }
 

@@ -42,9 +42,18 @@ public interface ISimd<TSelf, TVector>
 
     static abstract TVector Max(TVector a, TVector b);
 
+    static abstract TVector Min(TVector a, TVector b);
+
     static abstract TVector Abs(TVector value);
 
+    static abstract TVector Sqrt(TVector value);
+
     static abstract TVector Exp(TVector value);
+
+    /// <summary>The natural logarithm.</summary>
+    static abstract TVector Log(TVector value);
+
+    static abstract TVector Cos(TVector value);
 
     /// <summary>Lanes where <paramref name="value"/> &gt; 0 take <paramref name="ifPositive"/>, the others <paramref name="otherwise"/>.</summary>
     static abstract TVector SelectWherePositive(TVector value, TVector ifPositive, TVector otherwise);
@@ -95,10 +104,22 @@ public readonly struct Avx512 : ISimd<Avx512, Vector512<float>>
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Abs(Vector512<float> value) => Vector512.Abs(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> value) => Vector512.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Log(Vector512<float> value) => Vector512.Log(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Cos(Vector512<float> value) => Vector512.Cos(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> SelectWherePositive(Vector512<float> value, Vector512<float> ifPositive, Vector512<float> otherwise) =>
@@ -151,10 +172,22 @@ public readonly struct Avx2 : ISimd<Avx2, Vector256<float>>
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Abs(Vector256<float> value) => Vector256.Abs(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> value) => Vector256.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log(Vector256<float> value) => Vector256.Log(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Cos(Vector256<float> value) => Vector256.Cos(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> SelectWherePositive(Vector256<float> value, Vector256<float> ifPositive, Vector256<float> otherwise) =>
@@ -208,10 +241,22 @@ public readonly struct PortableSimd : ISimd<PortableSimd, Vector<float>>
     public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Abs(Vector<float> value) => Vector.Abs(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Sqrt(Vector<float> value) => Vector.SquareRoot(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Exp(Vector<float> value) => Vector.Exp(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Log(Vector<float> value) => Vector.Log(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Cos(Vector<float> value) => Vector.Cos(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> SelectWherePositive(Vector<float> value, Vector<float> ifPositive, Vector<float> otherwise) =>
