@@ -28,6 +28,11 @@ internal static class EndToEnd
         (Dataset train, Dataset test) = LoadData();
 
         Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+        // The two backward products of the same layer, for the profile (not PyTorch reference figures).
+        Report("weight_gradient_500x100x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+            Dense.ParameterGradients(d, x, w, b, batch, inputs, outputs)));
+        Report("input_delta_100x500x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+            Dense.InputDelta<Sigmoid>(d, w, x, c, batch, inputs, outputs)));
 
         var mlp = new SigmoidMlp(seed: 0);
         Report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(mlp, train, test, epochs));
@@ -57,12 +62,22 @@ internal static class EndToEnd
     private static Dataset Flatten(Dataset images) => Dataset.FromLabels(images.Features, [images.SampleSize], images.Labels!, images.TargetSize);
 
     /// <summary>Median over repeated runs of the first layer's forward product, in GFLOP/s (2·M·N·K per product).</summary>
-    private static double GemmGflops(int batch, int inputs, int outputs)
+    private static double GemmGflops(int batch, int inputs, int outputs) =>
+        ProductGflops(batch, inputs, outputs, static (x, w, d, b, c, batch, inputs, outputs) =>
+            Dense.Forward<Identity>(x, w, b, c, batch, inputs, outputs));
+
+    private delegate void Product(float[] x, float[] w, float[] delta, float[] bias, float[] output, int batch, int inputs, int outputs);
+
+    /// <summary>
+    /// Median GFLOP/s (2·B·I·O per product) of one of a layer's products: x [B, I], W [O, I], δ [B, O],
+    /// and an output big enough for any of them.
+    /// </summary>
+    private static double ProductGflops(int batch, int inputs, int outputs, Product product)
     {
         var random = new Rng(2);
-        float[] x = Enumerable.Range(0, batch * inputs).Select(_ => random.NextSingle()).ToArray();
-        float[] w = Enumerable.Range(0, outputs * inputs).Select(_ => random.NextSingle()).ToArray();
-        float[] b = new float[outputs], c = new float[batch * outputs];
+        float[] Random(int count) => Enumerable.Range(0, count).Select(_ => random.NextSingle()).ToArray();
+        float[] x = Random(batch * inputs), w = Random(outputs * inputs), delta = Random(batch * outputs), bias = Random(outputs);
+        float[] output = new float[Math.Max(batch, outputs) * Math.Max(inputs, outputs)];
         double flops = 2.0 * batch * inputs * outputs;
         const int ProductsPerSample = 20;
         var samples = new List<double>();
@@ -71,7 +86,7 @@ internal static class EndToEnd
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < ProductsPerSample; i++)
             {
-                Dense.Forward<Identity>(x, w, b, c, batch, inputs, outputs);
+                product(x, w, delta, bias, output, batch, inputs, outputs);
             }
             samples.Add(flops * ProductsPerSample / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }

@@ -10,13 +10,16 @@ namespace NetGen.Kernels;
 /// </summary>
 /// <remarks>
 /// Where the derivative can be written through the output a (σ' = a(1 − a), tanh' = 1 − a²,
-/// ReLU' = [a &gt; 0]) it is, so such a layer keeps only its outputs for the backward pass.
+/// ReLU' = [a &gt; 0], arctan' = cos² a) it is, so such a layer keeps only its outputs for the backward pass.
+/// The course's other activations are in <c>Activations.*.cs</c>: sigmoidal (binary step, arctan, arsinh,
+/// softsign, ISRU, SQNL), rectifiers (leaky ReLU, ELU, SELU, ISRLU) and smooth ReLUs (GELU, SiLU, softplus).
 /// </remarks>
 public interface IActivation
 {
     /// <summary>
-    /// Whether f' needs the pre-activation z, not only the output a (GELU, SiLU, arctan, …).
-    /// A layer with such an activation keeps z as well as a for the backward pass.
+    /// Whether f' needs the pre-activation z, not only the output a: true only where z cannot be
+    /// recovered from a (GELU and SiLU, which are not monotonic). A layer with such an activation keeps
+    /// z as well as a for the backward pass.
     /// </summary>
     static abstract bool DerivativeNeedsInput { get; }
 
