@@ -37,11 +37,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = plans
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (output, found) =>
+        // Reporting pairs the cached diagnostics with the current compilation, only to place them in its
+        // syntax trees, where #pragma warning disable applies; nothing before this step sees the compilation.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, found) =>
         {
-            foreach (DiagnosticInfo diagnostic in found)
+            foreach (DiagnosticInfo diagnostic in found.Left)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(found.Right));
             }
         });
 

@@ -358,11 +358,11 @@ public sealed class DiagnosticTests
             [Network]
             [Input(4)]
             [Dense(8, Activation.ReLU)]
-            [{|NG0016:Dense(2, (Activation)9, Name = "out")|}]
+            [{|NG0016:Dense(2, (Activation)42, Name = "out")|}]
             public partial class FutureActivation;
             """);
 
-        Assert.Equal("The activation of layer 2 (out) is (Activation)9, which is not a defined Activation", Message(run));
+        Assert.Equal("The activation of layer 2 (out) is (Activation)42, which is not a defined Activation", Message(run));
     }
 
     [Fact]
@@ -507,6 +507,132 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NG0024_ActivationParameterOutOfRange()
+    {
+        // The diagnostic underlines the Alpha argument itself, whatever else the attribute holds.
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.LeakyReLU, {|NG0024:Alpha = 1.5|}, Name = "leaky")]
+            [Dense(8, Activation.ELU, {|NG0024:Alpha = -1|})]
+            [Dense(8, Activation.ISRU, {|NG0024:Alpha = double.NaN|}, Name = "smooth")]
+            [Dense(2, Activation.Softmax)]
+            public partial class Steep;
+            """);
+
+        Assert.Equal(
+            [
+                "Dense 'leaky' sets Alpha = 1.5, but the slope α of leaky ReLU must be at least 0 and less than 1 (0 gives ReLU, 1 the identity)",
+                "Dense 'dense2' sets Alpha = -1, but the α of ELU must be positive and finite",
+                "Dense 'smooth' sets Alpha = NaN, but the α of ISRU must be positive and finite",
+            ],
+            Messages(run));
+    }
+
+    [Theory]
+    [InlineData("LeakyReLU", "0", true)]
+    [InlineData("LeakyReLU", "0.999", true)]
+    [InlineData("LeakyReLU", "1", false)]
+    [InlineData("LeakyReLU", "-0.001", false)]
+    [InlineData("ELU", "0.001", true)]
+    [InlineData("ELU", "0", false)]
+    [InlineData("ISRU", "1e39", false)] // ∞ as a float, which is what the kernels would use
+    [InlineData("ISRLU", "1e-50", false)] // 0 as a float
+    [InlineData("ISRLU", "1e-30", true)]
+    public void NG0024_RangesAreCheckedInFloat(string activation, string alpha, bool valid)
+    {
+        string argument = valid ? $"Alpha = {alpha}" : $"{{|NG0024:Alpha = {alpha}|}}";
+        GeneratorRun run = VerifyDiagnostics($$"""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.{{activation}}, {{argument}})]
+            [Dense(2, Activation.Softmax)]
+            public partial class Edge;
+            """);
+
+        Assert.Equal(valid ? 1 : 0, run.Sources.Length);
+    }
+
+    [Fact]
+    public void NG0025_ActivationTakesNoParameter()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.ReLU, {|NG0025:Alpha = 0.1|}, Name = "hidden")]
+            [Dense(8, Activation.SELU, {|NG0025:Alpha = 2|})]
+            [Dense(2, Activation.Softmax, {|NG0025:Alpha = 1|})]
+            public partial class Ignored;
+            """);
+
+        Assert.StartsWith("Dense 'hidden' sets Alpha = 0.1, but ReLU takes no parameter, so the value would be ignored", Messages(run)[0]);
+        Assert.StartsWith("Dense 'dense2' sets Alpha = 2, but SELU takes no parameter", Messages(run)[1]);
+        Assert.StartsWith("Dense 'dense3' sets Alpha = 1, but softmax takes no parameter", Messages(run)[2]);
+    }
+
+    [Fact]
+    public void NG0026_BinaryStepFreezesItselfAndTheLayersBelow()
+    {
+        // A warning: the network is generated, it just cannot learn below the step.
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [Dense(8, Activation.Tanh, Name = "features")]
+            [{|NG0026:Dense(8, Activation.BinaryStep, Name = "step")|}]
+            [Dense(2)]
+            public partial class Perceptron;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [{|NG0026:Dense(1, Activation.BinaryStep)|}]
+            public partial class Threshold;
+            """);
+
+        Assert.Equal(
+            [
+                "Dense 'step' uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of 'features' and 'step' as initialised; use sigmoid or tanh for a step that learns",
+                "Dense 'dense1' uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of 'dense1' as initialised; use sigmoid or tanh for a step that learns",
+            ],
+            Messages(run));
+        Assert.All(run.GeneratorDiagnostics, diagnostic => Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity));
+        Assert.Equal(2, run.Sources.Length);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    [Fact]
+    public void WarningsCanBeSuppressedInSource()
+    {
+        // Diagnostics are placed in the compilation's own syntax trees, where #pragma applies.
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            #pragma warning disable NG0026 // weights loaded from a perceptron trained elsewhere
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [Dense(1, Activation.BinaryStep)]
+            public partial class Loaded;
+            #pragma warning restore NG0026
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [{|NG0026:Dense(1, Activation.BinaryStep)|}]
+            public partial class Trained;
+            """);
+
+        // The driver still hands the suppressed one over, marked so; the compiler then drops it.
+        Diagnostic suppressed = Assert.Single(run.GeneratorDiagnostics, diagnostic => diagnostic.IsSuppressed);
+        Assert.Equal(5, suppressed.Location.GetLineSpan().StartLinePosition.Line); // Loaded's [Dense], counting from 0
+    }
+
+    [Fact]
     public void KeywordNamesAreEscapedInTheGeneratedCode()
     {
         GeneratorRun run = VerifyDiagnostics("""
@@ -601,8 +727,8 @@ public sealed class DiagnosticTests
             .ToDictionary(file => file.Path, file => file.Text);
         IEnumerable<string> expected = marked.SelectMany((source, index) => source.Expected.Select(diagnostic =>
             Describe(diagnostic.Id, GeneratorHarness.SourcePath(index), diagnostic.Span, textByPath)));
-        // Reported as data, the locations name their file by path rather than by syntax tree.
-        IEnumerable<string> actual = run.GeneratorDiagnostics.Select(diagnostic =>
+        // Those suppressed in source (#pragma) reach the driver marked as such; the compiler shows none of them.
+        IEnumerable<string> actual = run.GeneratorDiagnostics.Where(diagnostic => !diagnostic.IsSuppressed).Select(diagnostic =>
             Describe(diagnostic.Id, diagnostic.Location.GetLineSpan().Path, diagnostic.Location.SourceSpan, textByPath));
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
         return run;

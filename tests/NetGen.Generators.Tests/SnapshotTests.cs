@@ -111,6 +111,28 @@ public sealed class SnapshotTests
         Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(run.GeneratorDiagnostics).Severity);
     }
 
+    [Fact]
+    public void ParameterisedActivationsAndActivationsThatKeepZ()
+    {
+        // A given Alpha becomes a nested parameter struct; ELU without one takes the runtime's default;
+        // GELU (hidden) and SiLU (output) keep z for their derivatives, read by InputDelta and the loss's δ.
+        const string source = """
+            using NetGen;
+
+            namespace Tabular;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(6)]
+            [Dense(16, Activation.LeakyReLU, Alpha = 0.2, Name = "fc1")]
+            [Dense(12, Activation.GELU, Name = "fc2")]
+            [Dense(8, Activation.ELU, Name = "fc3")]
+            [Dense(3, Activation.SiLU, Name = "out")]
+            public partial class DemandForecaster;
+            """;
+
+        VerifyGenerated(source, "Tabular.DemandForecaster.g.cs");
+    }
+
     /// <summary>
     /// Generates <paramref name="source"/>, checks it reports only <paramref name="expectedDiagnostics"/>
     /// and adds one file <paramref name="hintName"/> that compiles cleanly, then compares that file

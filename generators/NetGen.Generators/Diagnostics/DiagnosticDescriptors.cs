@@ -102,6 +102,18 @@ public static class DiagnosticDescriptors
         "NG0023", "Softmax over one unit",
         "Dense '{0}' applies softmax to a single unit, which always outputs 1 and cannot learn; use 2 units with softmax, or 1 unit with Activation.Sigmoid");
 
+    public static readonly DiagnosticDescriptor ActivationParameterOutOfRange = Error(
+        "NG0024", "Activation parameter out of range",
+        "Dense '{0}' sets Alpha = {1}, but the {2} of {3} must be {4}");
+
+    public static readonly DiagnosticDescriptor ActivationTakesNoParameter = Error(
+        "NG0025", "Activation takes no parameter",
+        "Dense '{0}' sets Alpha = {1}, but {2} takes no parameter, so the value would be ignored; remove Alpha, or use an activation that takes one: LeakyReLU (slope), ELU, ISRU or ISRLU (α)");
+
+    public static readonly DiagnosticDescriptor BinaryStepStopsGradient = Warning(
+        "NG0026", "Binary step passes no gradient",
+        "Dense '{0}' uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

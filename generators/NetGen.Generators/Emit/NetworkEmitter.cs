@@ -38,6 +38,7 @@ internal static class NetworkEmitter
         using (writer.Block($"partial class {Identifier(plan.ClassName)} : global::NetGen.Model"))
         {
             WriteConstants(writer, plan);
+            WriteActivationParameters(writer, plan);
             WriteArchitecture(writer, plan);
             WriteConstructor(writer, plan);
             WriteBuffers(writer, plan);
@@ -70,7 +71,7 @@ internal static class NetworkEmitter
                 ShapeInference.FormatShape(layer.InputShape),
                 ShapeInference.FormatShape(layer.OutputShape),
                 dense is null ? "0" : Number(dense.ParameterCount),
-                dense is null ? "" : ShapeInference.ActivationName(dense.Activation),
+                dense is null ? "" : ActivationText(dense),
             });
         }
         int[] columnWidths = Enumerable.Range(0, rows[0].Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
@@ -100,6 +101,24 @@ internal static class NetworkEmitter
             writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
         }
         writer.Line();
+    }
+
+    /// <summary>
+    /// Each <c>Alpha</c> given in the declaration becomes a type the activation is instantiated with,
+    /// so the kernels see it as a constant.
+    /// </summary>
+    private static void WriteActivationParameters(CodeWriter writer, NetworkPlan plan)
+    {
+        foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>().Where(dense => dense.Alpha is not null))
+        {
+            ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+            writer.Line($"/// <summary>{Capitalize(activation.Name)}'s {activation.Parameter!.Symbol} in {dense.Name}, from <c>Alpha = {Number(dense.Alpha!.Value)}</c>.</summary>");
+            using (writer.Block($"private readonly struct {ParameterTypeName(dense)} : {Kernels}.IActivationParameter"))
+            {
+                writer.Line($"public static float Value => {FloatLiteral(dense.Alpha.Value)};");
+            }
+            writer.Line();
+        }
     }
 
     private static void WriteArchitecture(CodeWriter writer, NetworkPlan plan)
@@ -137,10 +156,18 @@ internal static class NetworkEmitter
     {
         writer.Line("// Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and");
         writer.Line("// δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.");
+        if (plan.Layers.OfType<PlannedDense>().Any(KeepsPreActivation))
+        {
+            writer.Line("// Layers whose f' needs z, not only a, keep z as well.");
+        }
         foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
         {
-            writer.Line($"private float[] _{Camel(dense.MemberName)}Output = global::System.Array.Empty<float>(); // a [B, {dense.Units}]");
-            writer.Line($"private float[] _{Camel(dense.MemberName)}Delta = global::System.Array.Empty<float>();  // δ [B, {dense.Units}]");
+            writer.Line($"private float[] {OutputBuffer(dense)} = global::System.Array.Empty<float>(); // a [B, {dense.Units}]");
+            writer.Line($"private float[] {DeltaBuffer(dense)} = global::System.Array.Empty<float>();  // δ [B, {dense.Units}]");
+            if (KeepsPreActivation(dense))
+            {
+                writer.Line($"private float[] {PreActivationBuffer(dense)} = global::System.Array.Empty<float>(); // z [B, {dense.Units}], for {ActivationTraits.Of(dense.Activation).Name}'");
+            }
         }
         writer.Line();
         writer.Line("/// <inheritdoc/>");
@@ -148,13 +175,17 @@ internal static class NetworkEmitter
         {
             foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
             {
-                writer.Line($"_{Camel(dense.MemberName)}Output = new float[batchCapacity * {dense.Units}];");
-                writer.Line($"_{Camel(dense.MemberName)}Delta = new float[batchCapacity * {dense.Units}];");
+                writer.Line($"{OutputBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+                writer.Line($"{DeltaBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+                if (KeepsPreActivation(dense))
+                {
+                    writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+                }
             }
         }
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Line($"protected override {ReadOnlySpan} OutputBuffer => _{Camel(plan.OutputLayer.MemberName)}Output;");
+        writer.Line($"protected override {ReadOnlySpan} OutputBuffer => {OutputBuffer(plan.OutputLayer)};");
         writer.Line();
     }
 
@@ -176,14 +207,17 @@ internal static class NetworkEmitter
 
                     case PlannedDense dense:
                         bool softmax = dense.Activation == ActivationKind.Softmax;
-                        string output = $"_{Camel(dense.MemberName)}Output";
-                        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {ShapeInference.ActivationName(dense.Activation)}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]");
-                        writer.Line($"{Kernels}.Dense.Forward<{Kernels}.{(softmax ? "Identity" : dense.Activation.ToString())}>(");
+                        string output = OutputBuffer(dense);
+                        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+                        string parameter = dense.EffectiveAlpha is { } alpha ? $", {activation.Parameter!.Symbol} = {Number(alpha)}" : "";
+                        string kept = KeepsPreActivation(dense) ? $"; z kept for {activation.Name}'" : "";
+                        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
+                        writer.Line($"{Kernels}.Dense.Forward<{KernelType(dense)}>(");
                         writer.Line($"    {source},");
                         writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
                         writer.Line($"    parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
                         writer.Line($"    {output},");
-                        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+                        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{(KeepsPreActivation(dense) ? $", preActivation: {PreActivationBuffer(dense)}" : "")});");
                         if (softmax)
                         {
                             writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
@@ -199,8 +233,8 @@ internal static class NetworkEmitter
     private static void WriteForwardBackward(CodeWriter writer, NetworkPlan plan)
     {
         PlannedDense output = plan.OutputLayer;
-        string probabilities = $"_{Camel(output.MemberName)}Output";
-        string outputDelta = $"_{Camel(output.MemberName)}Delta";
+        string probabilities = OutputBuffer(output);
+        string outputDelta = DeltaBuffer(output);
 
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float ForwardBackwardCore({ReadOnlySpan} input, {ReadOnlySpan} target, int batchSize)"))
@@ -221,8 +255,8 @@ internal static class NetworkEmitter
             {
                 PlannedDense dense = denseLayers[i];
                 PlannedDense? below = i > 0 ? denseLayers[i - 1] : null;
-                string delta = $"_{Camel(dense.MemberName)}Delta";
-                string layerInput = below is null ? "input" : $"_{Camel(below.MemberName)}Output";
+                string delta = DeltaBuffer(dense);
+                string layerInput = below is null ? "input" : OutputBuffer(below);
                 writer.Line();
                 writer.Line($"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ");
                 writer.Line($"{Kernels}.Dense.ParameterGradients(");
@@ -238,13 +272,13 @@ internal static class NetworkEmitter
                 }
                 writer.Line(below.Activation == ActivationKind.Identity
                     ? $"// {below.Name}: δ [B, {below.Units}] = δ{dense.Name} · W{dense.Name} (identity: no derivative factor)"
-                    : $"// {below.Name}: δ [B, {below.Units}] = (δ{dense.Name} · W{dense.Name}) ⊙ {DerivativeText(below.Activation)}, fused into one pass");
-                writer.Line($"{Kernels}.Dense.InputDelta<{Kernels}.{below.Activation}>(");
+                    : $"// {below.Name}: δ [B, {below.Units}] = (δ{dense.Name} · W{dense.Name}) ⊙ {ActivationTraits.Of(below.Activation).Derivative}, fused into one pass");
+                writer.Line($"{Kernels}.Dense.InputDelta<{KernelType(below)}>(");
                 writer.Line($"    {delta},");
                 writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
                 writer.Line($"    {layerInput},");
-                writer.Line($"    _{Camel(below.MemberName)}Delta,");
-                writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+                writer.Line($"    {DeltaBuffer(below)},");
+                writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{(KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "")});");
             }
             writer.Line();
             writer.Line("return loss;");
@@ -290,18 +324,44 @@ internal static class NetworkEmitter
         }
         else
         {
-            writer.Line($"// {output.Name} ({ShapeInference.ActivationName(output.Activation)} + mean squared error): δ [B, {output.Units}] = 2 (a − y) / (B·{output.Units}) ⊙ f'(a)");
-            writer.Line($"{Kernels}.Losses.MeanSquaredErrorDelta<{Kernels}.{output.Activation}>({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
+            bool keepsZ = KeepsPreActivation(output);
+            writer.Line($"// {output.Name} ({ActivationTraits.Of(output.Activation).Name} + mean squared error): δ [B, {output.Units}] = 2 (a − y) / (B·{output.Units}) ⊙ f'({(keepsZ ? "z" : "a")})");
+            writer.Line($"{Kernels}.Losses.MeanSquaredErrorDelta<{KernelType(output)}>({probabilities}, target, {outputDelta}, batchSize, {output.Units}{(keepsZ ? $", preActivation: {PreActivationBuffer(output)}" : "")});");
         }
     }
 
-    private static string DerivativeText(ActivationKind activation) => activation switch
+    /// <summary>
+    /// The runtime struct that computes the layer's activation, e.g. <c>global::NetGen.Kernels.LeakyReLU&lt;Fc1Alpha&gt;</c>:
+    /// a parameterised one takes the layer's own parameter type, or the runtime's default.
+    /// Softmax runs as its own pass after an identity product.
+    /// </summary>
+    private static string KernelType(PlannedDense dense)
     {
-        ActivationKind.Sigmoid => "a (1 − a)",
-        ActivationKind.Tanh => "(1 − a²)",
-        ActivationKind.ReLU => "[a > 0]",
-        _ => $"{activation}'(a)",
-    };
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        if (activation.Parameter is not { } parameter)
+        {
+            return $"{Kernels}.{activation.KernelType}";
+        }
+        string argument = dense.Alpha is null ? $"{Kernels}.{parameter.DefaultType}" : ParameterTypeName(dense);
+        return $"{Kernels}.{activation.KernelType}<{argument}>";
+    }
+
+    /// <summary>The activation as the layer table shows it, with its parameter: <c>leaky ReLU, slope α = 0.2</c>.</summary>
+    private static string ActivationText(PlannedDense dense)
+    {
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        return dense.EffectiveAlpha is { } alpha ? $"{activation.Name}, {activation.Parameter!.Symbol} = {Number(alpha)}" : activation.Name;
+    }
+
+    private static bool KeepsPreActivation(PlannedDense dense) => ActivationTraits.Of(dense.Activation).NeedsPreActivation;
+
+    private static string ParameterTypeName(PlannedDense dense) => dense.MemberName + "Alpha";
+
+    private static string OutputBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}Output";
+
+    private static string DeltaBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}Delta";
+
+    private static string PreActivationBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}PreActivation";
 
     /// <summary>A name as a C# identifier: keywords get the verbatim prefix (<c>@class</c>).</summary>
     private static string Identifier(string name) =>
@@ -312,4 +372,12 @@ internal static class NetworkEmitter
     private static string Camel(string memberName) => char.ToLowerInvariant(memberName[0]) + memberName.Substring(1);
 
     private static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>The shortest text that reads back as the same float: 0.2, 1E-05.</summary>
+    private static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A C# float literal that is exactly <paramref name="value"/>: 0.2f, 1E-05f.</summary>
+    private static string FloatLiteral(float value) => Number(value) + "f";
+
+    private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text.Substring(1);
 }

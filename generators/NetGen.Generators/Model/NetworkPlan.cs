@@ -40,6 +40,7 @@ public sealed record PlannedFlatten(string Name, string MemberName, EquatableArr
 }
 
 /// <summary>A fully connected layer: <c>weight [Units, Inputs]</c> at <see cref="WeightOffset"/>, <c>bias [Units]</c> at <see cref="BiasOffset"/>.</summary>
+/// <param name="Alpha">The activation's parameter as given in the declaration (checked, in float), or null for its default.</param>
 public sealed record PlannedDense(
     string Name,
     string MemberName,
@@ -48,6 +49,7 @@ public sealed record PlannedDense(
     int Inputs,
     int Units,
     ActivationKind Activation,
+    float? Alpha,
     int WeightOffset,
     int BiasOffset)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape)
@@ -55,4 +57,7 @@ public sealed record PlannedDense(
     public override string Kind => "Dense";
 
     public int ParameterCount => Units * Inputs + Units;
+
+    /// <summary>The activation's parameter in effect: the one given, or the activation's default; null if it takes none.</summary>
+    public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
 }

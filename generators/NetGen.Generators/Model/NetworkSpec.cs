@@ -18,6 +18,19 @@ public enum ActivationKind
     Tanh = 2,
     ReLU = 3,
     Softmax = 4,
+    BinaryStep = 5,
+    ArcTan = 6,
+    ArSinh = 7,
+    Softsign = 8,
+    ISRU = 9,
+    ISRLU = 10,
+    SQNL = 11,
+    LeakyReLU = 12,
+    ELU = 13,
+    SELU = 14,
+    GELU = 15,
+    SiLU = 16,
+    Softplus = 17,
 }
 
 /// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
@@ -52,8 +65,11 @@ public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSp
     public override string Kind => "Flatten";
 }
 
-/// <summary><c>[Dense(units, activation)]</c>.</summary>
-public sealed record DenseSpec(int Units, ActivationKind Activation, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+/// <summary><c>[Dense(units, activation, Alpha = …)]</c>.</summary>
+/// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
+/// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
+public sealed record DenseSpec(int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation)
+    : LayerSpec(Name, Location)
 {
     public override string Kind => "Dense";
 }

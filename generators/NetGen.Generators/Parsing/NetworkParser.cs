@@ -102,7 +102,7 @@ internal static class NetworkParser
                 case "FlattenAttribute":
                 case "DenseAttribute":
                     SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
-                    LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics);
+                    LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics, cancellationToken);
                     if (layerDeclaration is null)
                     {
                         layerDeclaration = owner;
@@ -124,7 +124,8 @@ internal static class NetworkParser
             diagnostics.ToEquatableArray());
     }
 
-    private static LayerSpec ReadLayer(AttributeData attribute, string attributeName, int layerNumber, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private static LayerSpec ReadLayer(
+        AttributeData attribute, string attributeName, int layerNumber, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         string? name = NamedArgument(attribute, "Name")?.Value as string;
         if (attributeName == "FlattenAttribute")
@@ -136,7 +137,26 @@ internal static class NetworkParser
         ActivationKind activation = arguments.Length > 1 && arguments[1].Value is int activationValue
             ? ReadEnum<ActivationKind>(activationValue, "Activation", $"The activation of layer {layerNumber} ({name ?? "Dense"})", location, diagnostics)
             : ActivationKind.Identity;
-        return new DenseSpec(units, activation, name, location);
+        // Written or not is what counts, not the value: the property's NaN default is never read here.
+        double? alpha = NamedArgument(attribute, "Alpha")?.Value is double given ? given : null;
+        LocationInfo? alphaLocation = alpha is null ? null : NamedArgumentLocation(attribute, "Alpha", cancellationToken) ?? location;
+        return new DenseSpec(units, activation, alpha, name, location, alphaLocation);
+    }
+
+    /// <summary>Where <c>name = …</c> is written in the attribute, so a diagnostic about it underlines just that.</summary>
+    private static LocationInfo? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } arguments })
+        {
+            foreach (AttributeArgumentSyntax argument in arguments.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return LocationInfo.From(argument.GetLocation());
+                }
+            }
+        }
+        return null;
     }
 
     private static EquatableArray<int> ReadDimensions(AttributeData attribute)

@@ -72,16 +72,26 @@ internal static class ShapeInference
         // Rules about the layer list itself hold whatever the shapes, so check them before inferring any.
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            if (spec.Layers[i] is DenseSpec { Activation: ActivationKind.Softmax } softmax)
+            if (spec.Layers[i] is not DenseSpec dense)
+            {
+                continue;
+            }
+            CheckActivationParameter(dense, names[i], diagnostics);
+            if (dense.Activation == ActivationKind.Softmax)
             {
                 if (i != spec.Layers.Count - 1)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, softmax.Location, names[i]));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, dense.Location, names[i]));
                 }
-                else if (softmax.Units == 1)
+                else if (dense.Units == 1)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOverOneUnit, softmax.Location, names[i]));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOverOneUnit, dense.Location, names[i]));
                 }
+            }
+            if (dense.Activation == ActivationKind.BinaryStep)
+            {
+                IEnumerable<string> frozen = Enumerable.Range(0, i + 1).Where(j => spec.Layers[j] is DenseSpec).Select(j => $"'{names[j]}'");
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryStepStopsGradient, dense.Location, names[i], JoinWithAnd(frozen.ToArray())));
             }
         }
         if (spec.Layers.Count > 0 && spec.Layers[spec.Layers.Count - 1] is DenseSpec output)
@@ -135,7 +145,8 @@ internal static class ShapeInference
                         return null;
                     }
                     var outputShape = new[] { dense.Units }.ToEquatableArray();
-                    planned.Add(new PlannedDense(name, member, shape, outputShape, inputs, dense.Units, dense.Activation, (int)weightOffset, (int)biasOffset));
+                    float? alpha = dense.Alpha is { } given ? (float)given : null;
+                    planned.Add(new PlannedDense(name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset));
                     shape = outputShape;
                     break;
             }
@@ -146,6 +157,34 @@ internal static class ShapeInference
     /// <summary>The longest .NET float array: the parameter buffer and each sample are one array or slice.</summary>
     private const long MaxArrayLength = 0x7FFFFFC7;
 
+    /// <summary>
+    /// <c>Alpha =</c> must be in the activation's range (checked in float, the precision the kernels use),
+    /// and only for activations that take a parameter: one that would be ignored is an error, since the
+    /// network trained would not be the one the declaration seems to describe.
+    /// </summary>
+    private static void CheckActivationParameter(DenseSpec dense, string name, List<DiagnosticInfo> diagnostics)
+    {
+        if (dense.Alpha is not { } alpha)
+        {
+            return;
+        }
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string written = alpha.ToString("R", CultureInfo.InvariantCulture);
+        if (activation.Parameter is not { } parameter)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationTakesNoParameter, dense.AlphaLocation, name, written, activation.Name));
+        }
+        else if (!parameter.IsValid((float)alpha))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ActivationParameterOutOfRange, dense.AlphaLocation, name, written, parameter.Symbol, activation.Name, parameter.ValidRange));
+        }
+    }
+
+    /// <summary>'a', 'b' and 'c'.</summary>
+    private static string JoinWithAnd(string[] items) =>
+        items.Length == 1 ? items[0] : string.Join(", ", items, 0, items.Length - 1) + " and " + items[items.Length - 1];
+
     private static void CheckLoss(LossKind loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
     {
         bool softmax = output.Activation == ActivationKind.Softmax;
@@ -155,7 +194,7 @@ internal static class ShapeInference
             string plural = output.Units == 1 ? "" : "s";
             string alternative = output.Units == 1 ? " with 2 units, or Activation.Sigmoid" : "";
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.CrossEntropyNeedsProbabilities, output.Location, name, output.Units, plural, ActivationName(output.Activation), alternative));
+                DiagnosticDescriptors.CrossEntropyNeedsProbabilities, output.Location, name, output.Units, plural, ActivationTraits.Of(output.Activation).Name, alternative));
         }
         if (loss == LossKind.MeanSquaredError && softmax)
         {
@@ -215,14 +254,4 @@ internal static class ShapeInference
     /// <summary>28×28, as messages and generated comments show shapes.</summary>
     public static string FormatShape(EquatableArray<int> shape) =>
         string.Join("×", shape.Select(dimension => dimension.ToString(CultureInfo.InvariantCulture)));
-
-    public static string ActivationName(ActivationKind activation) => activation switch
-    {
-        ActivationKind.Identity => "identity",
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.ReLU => "ReLU",
-        ActivationKind.Softmax => "softmax",
-        _ => activation.ToString(),
-    };
 }

@@ -32,4 +32,60 @@ public enum Activation
 
     /// <summary>aₖ = e^zₖ / Σⱼ e^zⱼ over a sample's outputs; only on the last layer.</summary>
     Softmax = 4,
+
+    /// <summary>
+    /// a = 1 where z ≥ 0, else 0; a' = 0. Passes no gradient: this layer and every layer below it do not learn.
+    /// </summary>
+    BinaryStep = 5,
+
+    /// <summary>a = arctan z; a' = 1 / (1 + z²) = cos² a.</summary>
+    ArcTan = 6,
+
+    /// <summary>a = arsinh z = ln(z + √(z² + 1)); a' = 1 / √(1 + z²) = 1 / cosh a.</summary>
+    ArSinh = 7,
+
+    /// <summary>Softsign (Elliott's sigmoid): a = z / (1 + |z|); a' = 1 / (1 + |z|)² = (1 − |a|)².</summary>
+    Softsign = 8,
+
+    /// <summary>
+    /// Inverse square root unit: a = z / √(1 + α z²); a' = (1 − α a²)^(3/2). α &gt; 0 from
+    /// <see cref="DenseAttribute.Alpha"/>, 1 by default.
+    /// </summary>
+    ISRU = 9,
+
+    /// <summary>
+    /// Inverse square root linear unit: a = z for z ≥ 0, z / √(1 + α z²) below; a' = 1, resp. (1 − α a²)^(3/2).
+    /// α &gt; 0 from <see cref="DenseAttribute.Alpha"/>, 1 by default.
+    /// </summary>
+    ISRLU = 10,
+
+    /// <summary>Square nonlinearity: a = z ∓ z²/4 for |z| ≤ 2, ±1 beyond; a' = 1 ∓ z/2 = √(1 − |a|), 0 beyond.</summary>
+    SQNL = 11,
+
+    /// <summary>
+    /// a = z for z ≥ 0, α z below; a' = 1, resp. α. The slope α, 0 ≤ α &lt; 1, from
+    /// <see cref="DenseAttribute.Alpha"/>, 0.01 by default.
+    /// </summary>
+    LeakyReLU = 12,
+
+    /// <summary>
+    /// Exponential linear unit: a = z for z &gt; 0, α (e^z − 1) otherwise; a' = 1, resp. a + α.
+    /// α &gt; 0 from <see cref="DenseAttribute.Alpha"/>, 1 by default.
+    /// </summary>
+    ELU = 13,
+
+    /// <summary>
+    /// Scaled ELU: a = λ z for z &gt; 0, λ α (e^z − 1) otherwise, with the fixed λ ≈ 1.0507, α ≈ 1.6733 that
+    /// make it self-normalising; a' = λ, resp. a + λ α.
+    /// </summary>
+    SELU = 14,
+
+    /// <summary>Gaussian error linear unit (exact, erf form): a = z Φ(z); a' = Φ(z) + z φ(z). Keeps z for a'.</summary>
+    GELU = 15,
+
+    /// <summary>Sigmoid linear unit (swish): a = z σ(z); a' = σ(z) (1 + z (1 − σ(z))). Keeps z for a'.</summary>
+    SiLU = 16,
+
+    /// <summary>a = ln(1 + e^z); a' = σ(z) = 1 − e^−a.</summary>
+    Softplus = 17,
 }

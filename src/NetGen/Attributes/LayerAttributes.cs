@@ -54,4 +54,18 @@ public sealed class DenseAttribute : LayerAttribute
 
     /// <summary>The non-linearity applied to the pre-activation.</summary>
     public Activation Activation { get; }
+
+    /// <summary>
+    /// The activation's parameter: the slope below zero for <see cref="Activation.LeakyReLU"/> (0 ≤ α &lt; 1,
+    /// default 0.01), α for <see cref="Activation.ELU"/>, <see cref="Activation.ISRU"/> and
+    /// <see cref="Activation.ISRLU"/> (α &gt; 0, default 1). Other activations take none, and setting it
+    /// for them is an error, as is a value out of range.
+    /// </summary>
+    /// <remarks>
+    /// Not set, it reads NaN and the activation's default applies. The generator tells a value written
+    /// in the attribute from the default by its presence, so <c>Alpha = double.NaN</c> is reported as out
+    /// of range, not taken as unset. A double, so that <c>Alpha = 0.2</c> needs no suffix; the kernels
+    /// compute in float, and the value is rounded to float once, at build time.
+    /// </remarks>
+    public double Alpha { get; set; } = double.NaN;
 }

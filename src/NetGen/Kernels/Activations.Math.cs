@@ -28,7 +28,27 @@ internal static class ActivationMath
     }
 
     /// <summary>
-    /// arctan z, within 2 ulp: Cephes' <c>atanf</c> (S. L. Moshier). The argument is reduced to
+    /// e^x − 1 for x ≤ 0, accurate relatively even where x is tiny, where e^x − 1 formed directly keeps
+    /// only the rounding error of e^x. Kahan's trick (Higham, <i>Accuracy and Stability of Numerical
+    /// Algorithms</i>, 2nd ed., §1.14.1): with u = e^x rounded, e^x − 1 = (u − 1) · x / ln u, since ln u
+    /// recovers the argument u is exact for and the ratio cancels the rounding; where u = 1, e^x − 1 = x.
+    /// Below −16, e^x is under 1.2e-7 and u − 1 is as good, so ln u of a tiny u is never needed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ExpMinusOne<TSimd, TVector>(TVector x)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        TVector u = TSimd.Exp(x);
+        TVector uMinusOne = TSimd.Subtract(u, TSimd.Broadcast(1f));
+        // Lanes with u = 1 divide 0 by 0 here, and lanes below −16 may take ln of 0; the selects discard both.
+        TVector corrected = TSimd.Divide(TSimd.Multiply(uMinusOne, x), TSimd.Log(u));
+        TVector nearZero = TSimd.SelectWhereNegative(uMinusOne, corrected, x);
+        return TSimd.SelectWherePositive(TSimd.Add(x, TSimd.Broadcast(16f)), nearZero, uMinusOne);
+    }
+
+    /// <summary>
+    /// arctan z, within 3 ulp: Cephes' <c>atanf</c> (S. L. Moshier). The argument is reduced to
     /// |t| ≤ tan(π/8) through arctan x = π/2 + arctan(−1/x) above tan(3π/8) and
     /// arctan x = π/4 + arctan((x − 1)/(x + 1)) above tan(π/8), where an odd degree-9 polynomial fits.
     /// </summary>

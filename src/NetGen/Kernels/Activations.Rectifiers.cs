@@ -43,8 +43,8 @@ public readonly struct LeakyReLU<TSlope> : IActivation
 /// </summary>
 /// <remarks>
 /// Saturates at −α below zero, which pushes mean activations towards zero. With α = 1, a' is
-/// continuous at 0; with any other α it jumps there, from α to 1. e^z − 1 is formed directly, so near
-/// z = 0⁻ a is accurate to about 1e-7 absolutely rather than relatively.
+/// continuous at 0; with any other α it jumps there, from α to 1. e^z − 1 is taken with
+/// <see cref="ActivationMath.ExpMinusOne{TSimd, TVector}"/>, so a is relatively accurate just below 0 too.
 /// </remarks>
 public readonly struct ELU<TAlpha> : IActivation
     where TAlpha : struct, IActivationParameter
@@ -52,16 +52,15 @@ public readonly struct ELU<TAlpha> : IActivation
     public static bool DerivativeNeedsInput => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Forward(float z) => z > 0f ? z : TAlpha.Value * (MathF.Exp(z) - 1f);
+    public static float Forward(float z) => z > 0f ? z : TAlpha.Value * ActivationMath.ExpMinusOne<ScalarLane, float>(z);
 
-    /// <summary>e^min(z, 0): the exponential is never taken of a large z, whose lane the select discards.</summary>
+    /// <summary>e^min(z, 0) − 1: the exponential is never taken of a large z, whose lane the select discards.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Forward<TSimd, TVector>(TVector z)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
-        TVector alpha = TSimd.Broadcast(TAlpha.Value);
-        TVector below = TSimd.MultiplyAdd(alpha, TSimd.Exp(TSimd.Min(z, TSimd.Zero)), TSimd.Subtract(TSimd.Zero, alpha));
+        TVector below = TSimd.Multiply(TSimd.Broadcast(TAlpha.Value), ActivationMath.ExpMinusOne<TSimd, TVector>(TSimd.Min(z, TSimd.Zero)));
         return TSimd.SelectWherePositive(z, z, below);
     }
 

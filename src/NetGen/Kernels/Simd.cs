@@ -11,7 +11,7 @@ namespace NetGen.Kernels;
 /// </summary>
 /// <typeparam name="TSelf">The implementing struct.</typeparam>
 /// <typeparam name="TVector">Its register type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector{T}"/>.</typeparam>
-public interface ISimd<TSelf, TVector>
+public partial interface ISimd<TSelf, TVector>
     where TSelf : struct, ISimd<TSelf, TVector>
     where TVector : struct
 {
@@ -66,7 +66,7 @@ public interface ISimd<TSelf, TVector>
 }
 
 /// <summary>512-bit registers: sixteen floats, 32 zmm registers (AVX-512F).</summary>
-public readonly struct Avx512 : ISimd<Avx512, Vector512<float>>
+public readonly partial struct Avx512 : ISimd<Avx512, Vector512<float>>
 {
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
 
@@ -134,7 +134,7 @@ public readonly struct Avx512 : ISimd<Avx512, Vector512<float>>
 }
 
 /// <summary>256-bit registers: eight floats, 16 ymm registers (AVX2 + FMA).</summary>
-public readonly struct Avx2 : ISimd<Avx2, Vector256<float>>
+public readonly partial struct Avx2 : ISimd<Avx2, Vector256<float>>
 {
     public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
@@ -205,7 +205,7 @@ public readonly struct Avx2 : ISimd<Avx2, Vector256<float>>
 /// <see cref="Vector{T}"/>, whatever width the runtime gives it (16 bytes on Arm NEON, 32 on x64):
 /// the fallback for every machine the specific paths do not cover.
 /// </summary>
-public readonly struct PortableSimd : ISimd<PortableSimd, Vector<float>>
+public readonly partial struct PortableSimd : ISimd<PortableSimd, Vector<float>>
 {
     public static int Width => Vector<float>.Count;
 

@@ -31,6 +31,11 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         { nameof(SigmoidRegressor), 4 }, { nameof(SigmoidRegressor), 9 },
         { nameof(SoftmaxRegressor), 8 }, { nameof(SoftmaxRegressor), 2 },
         { nameof(WideClassifier), 12 }, { nameof(WideClassifier), 6 },
+        { nameof(SigmoidalClassifier), 8 }, { nameof(SigmoidalClassifier), 5 },
+        { nameof(InverseSquareRootRegressor), 8 }, { nameof(InverseSquareRootRegressor), 3 },
+        { nameof(RectifierClassifier), 12 }, { nameof(RectifierClassifier), 7 },
+        { nameof(SmoothRegressor), 8 }, { nameof(SmoothRegressor), 6 },
+        { nameof(BinaryStepRegressor), 8 }, { nameof(BinaryStepRegressor), 5 },
     };
 
     [Theory]
@@ -52,6 +57,25 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         }
         // Gradients that are all zero would pass trivially: make sure the check compared real numbers.
         Assert.Contains(results, result => Math.Abs(result.Analytic) > 1e-3);
+    }
+
+    [Fact]
+    public void Binary_step_passes_exactly_zero_gradient_to_itself_and_the_layers_below()
+    {
+        // a' = 0, so δ at the step is 0, and so is everything back-propagated from it; the layers above learn.
+        Model model = Create(nameof(BinaryStepRegressor));
+        Dataset data = DataFor(model, 8);
+
+        model.ComputeGradients(data.Features, data.Targets, 8);
+
+        foreach (string frozen in new[] { "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias" })
+        {
+            Assert.All(model.GetGradients(frozen).ToArray(), gradient => Assert.Equal(0f, gradient));
+        }
+        foreach (string learning in new[] { "dense3.weight", "dense3.bias", "dense4.weight", "dense4.bias" })
+        {
+            Assert.Contains(model.GetGradients(learning).ToArray(), gradient => Math.Abs(gradient) > 1e-3);
+        }
     }
 
     [Fact]
@@ -81,22 +105,30 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         nameof(SigmoidRegressor) => Randomised(new SigmoidRegressor(seed: 16)),
         nameof(SoftmaxRegressor) => Randomised(new SoftmaxRegressor(seed: 17)),
         nameof(WideClassifier) => Randomised(new WideClassifier(seed: 18)),
+        nameof(SigmoidalClassifier) => Randomised(new SigmoidalClassifier(seed: 19)),
+        nameof(InverseSquareRootRegressor) => Randomised(new InverseSquareRootRegressor(seed: 20)),
+        nameof(RectifierClassifier) => Randomised(new RectifierClassifier(seed: 21)),
+        nameof(SmoothRegressor) => Randomised(new SmoothRegressor(seed: 22)),
+        nameof(BinaryStepRegressor) => Randomised(new BinaryStepRegressor(seed: 23)),
         _ => throw new ArgumentException(network),
     };
 
     /// <summary>
-    /// A batch for <paramref name="model"/>. ReLU has a kink at 0: a step of ε that moves a
-    /// pre-activation across it makes the central difference average two slopes, which is no fault
-    /// of backprop. So for the networks whose first layer is ReLU, the data seed is the first from 99
-    /// up for which every first-layer pre-activation is further than 10ε from 0 (a first-layer
-    /// weight step of ε moves z by at most ε·|x| ≤ ε).
+    /// A batch for <paramref name="model"/>. ReLU, leaky ReLU, ELU with α ≠ 1, SELU and binary step have a
+    /// kink at 0, where f or f' jumps: a step of ε that moves a pre-activation across it makes the central
+    /// difference average two slopes (or, for the step, measure a jump), which is no fault of backprop.
+    /// So for networks with such a layer the data seed is the first from 99 up for which no step of ±ε
+    /// in any parameter moves any of their pre-activations across a kink, as a double-precision
+    /// reference forward pass shows (<see cref="ReferenceNetwork"/>). Kinks of f'' alone (SQNL, softsign,
+    /// ELU with α = 1) cost the central difference at most ε/4 · |Δf''| and need no such care.
     /// </summary>
     internal static Dataset DataFor(Model model, int count)
     {
+        ReferenceNetwork? reference = ReferenceNetworks.For(model);
         for (ulong seed = 99; ; seed++)
         {
             Dataset data = MakeData(model.Description, count, seed);
-            if (!FirstLayerIsReLU(model) || SmallestFirstLayerPreActivation(model, data) > 10 * Epsilon)
+            if (reference is not { HasKinks: true } || !SomeStepCrossesAKink(model, data, reference))
             {
                 return data;
             }
@@ -109,27 +141,30 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
                 low: description.OutputActivation == Activation.Identity ? -2f : 0.05f, high: 0.95f)
             : TestData.Classification(count, description.InputShape, description.OutputSize, seed);
 
-    private static bool FirstLayerIsReLU(Model model) => model is ReluIdentityClassifier or WideClassifier;
-
-    /// <summary>min |z| over the first layer's units and the batch's samples.</summary>
-    private static double SmallestFirstLayerPreActivation(Model model, Dataset data)
+    /// <summary>Steps every parameter by ±ε, as <see cref="Model.CheckGradients"/> will, and watches the kinked pre-activations.</summary>
+    private static bool SomeStepCrossesAKink(Model model, Dataset data, ReferenceNetwork reference)
     {
-        ParameterTensor weight = model.Description.Tensors[0], bias = model.Description.Tensors[1];
-        int units = weight.Shape[0], inputs = weight.Shape[1];
-        double smallest = double.MaxValue;
-        for (int sample = 0; sample < data.Count; sample++)
+        float[] parameters = (float[])model.Parameters.Clone();
+        double[][] z = reference.PreActivations(model.Description, parameters, data.Features, data.Count);
+        if (reference.StraddlesAKink(z, z))
         {
-            for (int unit = 0; unit < units; unit++)
+            return true;
+        }
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float original = parameters[i];
+            foreach (float stepped in new[] { original + Epsilon, original - Epsilon })
             {
-                double z = model.Parameters[bias.Offset + unit];
-                for (int i = 0; i < inputs; i++)
+                parameters[i] = stepped;
+                bool crosses = reference.StraddlesAKink(z, reference.PreActivations(model.Description, parameters, data.Features, data.Count));
+                parameters[i] = original;
+                if (crosses)
                 {
-                    z += model.Parameters[weight.Offset + unit * inputs + i] * data.Features[sample * inputs + i];
+                    return true;
                 }
-                smallest = Math.Min(smallest, Math.Abs(z));
             }
         }
-        return smallest;
+        return false;
     }
 
     /// <summary>
