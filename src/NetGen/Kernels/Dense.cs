@@ -15,7 +15,7 @@ namespace NetGen.Kernels;
 /// instruction set the machine has (<see cref="KernelSelection"/>) and is split over two threads
 /// when large enough (<see cref="Parallelism"/>), with results identical either way.
 /// </summary>
-public static unsafe class Dense
+public static unsafe partial class Dense
 {
     /// <summary>
     /// a [B, O] = f(z), z = x [B, I] · Wᵀ + b; z is kept in <paramref name="preActivation"/> [B, O] when the
@@ -48,7 +48,10 @@ public static unsafe class Dense
         }
     }
 
-    /// <summary>dW [O, I] = δᵀ · x and db [O] = Σ over the batch of δ; both overwritten.</summary>
+    /// <summary>
+    /// dW [O, I] = δᵀ · x and db [O] = Σ over the batch of δ; both overwritten. An empty
+    /// <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
+    /// </summary>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,
         int batch, int inputs, int outputs)
@@ -56,7 +59,10 @@ public static unsafe class Dense
         RequireLength(delta, batch * outputs, nameof(delta), "[B, O]");
         RequireLength(input, batch * inputs, nameof(input), "[B, I]");
         RequireLength(weightGradient, outputs * inputs, nameof(weightGradient), "[O, I]");
-        RequireLength(biasGradient, outputs, nameof(biasGradient), "[O]");
+        if (!biasGradient.IsEmpty)
+        {
+            RequireLength(biasGradient, outputs, nameof(biasGradient), "[O]");
+        }
 
         fixed (float* d = delta, x = input, dW = weightGradient)
         {
@@ -68,6 +74,10 @@ public static unsafe class Dense
             RunOuterProduct<Identity>(ref product);
         }
 
+        if (biasGradient.IsEmpty)
+        {
+            return;
+        }
         biasGradient[..outputs].Clear();
         for (int b = 0; b < batch; b++)
         {

@@ -67,7 +67,7 @@ internal static unsafe class DotProductKernel
         }
         // Bias and activation over this thread's columns, which are still in L2: a block of 12
         // columns is narrower than one AVX-512 register, so doing it per block would be scalar.
-        Epilogue.BiasActivation<TSimd, TVector, TActivation>(p.C, p.Extra, p.PreActivation, rows, columns, firstColumn, endColumn);
+        Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
     }
 
     /// <summary>Columns [first, end) of one row, one dot product each.</summary>

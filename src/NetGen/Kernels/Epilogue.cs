@@ -43,6 +43,247 @@ internal static class Lanes
 internal static unsafe class Epilogue
 {
     /// <summary>
+    /// The forward pass's element-wise work on columns [first, end) of every row of C = x·Wᵀ, in one
+    /// pass while they are in cache: batch normalisation (y = γ ẑ + β) or the bias (y = C + b), then
+    /// z = y is kept if the activation's derivative needs it, a = f(z), and inverted dropout.
+    /// Batch normalisation needs a column's every row, which is why the kernels split work by columns.
+    /// </summary>
+    public static void Forward<TSimd, TVector, TActivation>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        if (p.BatchNorm.IsActive)
+        {
+            BatchNormForward<TSimd, TVector>(ref p, first, end);
+        }
+        float* bias = p.BatchNorm.IsActive ? null : p.Extra;
+        bool dropout = p.Dropout.IsActive;
+        int columns = p.Columns;
+        for (int row = 0; row < p.Rows; row++)
+        {
+            float* line = p.C + (nint)row * columns;
+            float* kept = TActivation.DerivativeNeedsInput ? p.PreActivation + (nint)row * columns : null;
+            uint rowIndex = (uint)(row * columns);
+            int column = first;
+            for (; column + TSimd.Width <= end; column += TSimd.Width)
+            {
+                TVector z = TSimd.Load(ref line[column], 0);
+                if (bias != null)
+                {
+                    z = TSimd.Add(z, TSimd.Load(ref bias[column], 0));
+                }
+                if (TActivation.DerivativeNeedsInput)
+                {
+                    TSimd.Store(z, ref kept[column], 0);
+                }
+                TVector a = TActivation.Forward<TSimd, TVector>(z);
+                if (dropout)
+                {
+                    a = TSimd.Multiply(a, DropoutMask.Scale<TSimd, TVector>(p.Dropout, rowIndex + (uint)column));
+                }
+                TSimd.Store(a, ref line[column], 0);
+            }
+            for (; column < end; column++)
+            {
+                float z = bias != null ? line[column] + bias[column] : line[column];
+                if (TActivation.DerivativeNeedsInput)
+                {
+                    kept[column] = z;
+                }
+                float a = TActivation.Forward(z);
+                line[column] = dropout ? a * DropoutMask.Scale(p.Dropout, rowIndex + (uint)column) : a;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Batch normalisation of columns [first, end) of z = C [B, O], in place: C ← γ ẑ + β with
+    /// ẑ = (z − μ) / √(σ² + ε). Training uses the mini-batch's μ and σ² (biased, as Ioffe &amp; Szegedy's
+    /// algorithm does), keeps ẑ, μ and 1/√(σ² + ε) for the backward pass, and moves the running
+    /// statistics toward them: r ← r + momentum (x − r), the running variance with the unbiased σ²·B/(B − 1)
+    /// as PyTorch does. Inference uses the running statistics. Vectorised across columns; each loop over
+    /// rows reads one register of every row.
+    /// </summary>
+    private static void BatchNormForward<TSimd, TVector>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        ref BatchNormArguments bn = ref p.BatchNorm;
+        int rows = p.Rows, columns = p.Columns, width = TSimd.Width;
+        float* inverse = stackalloc float[width];
+        int column = first;
+        for (; column < end; column += width)
+        {
+            // A full register, or the last few columns one at a time through the same code with width 1.
+            int lanes = Math.Min(width, end - column);
+            if (lanes < width)
+            {
+                for (int c = column; c < end; c++)
+                {
+                    BatchNormColumnScalar(ref p, c);
+                }
+                break;
+            }
+            TVector mean, inverseDeviation;
+            if (bn.Training)
+            {
+                TVector sum = TSimd.Zero;
+                for (int row = 0; row < rows; row++)
+                {
+                    sum = TSimd.Add(sum, TSimd.Load(ref p.C[(nint)row * columns + column], 0));
+                }
+                mean = TSimd.Multiply(sum, TSimd.Broadcast(1f / rows));
+                TVector squares = TSimd.Zero;
+                for (int row = 0; row < rows; row++)
+                {
+                    TVector deviation = TSimd.Subtract(TSimd.Load(ref p.C[(nint)row * columns + column], 0), mean);
+                    squares = TSimd.MultiplyAdd(deviation, deviation, squares);
+                }
+                TVector variance = TSimd.Multiply(squares, TSimd.Broadcast(1f / rows));
+                TSimd.Store(variance, ref inverse[0], 0);
+                for (int lane = 0; lane < width; lane++)
+                {
+                    inverse[lane] = 1f / MathF.Sqrt(inverse[lane] + bn.Epsilon);
+                }
+                inverseDeviation = TSimd.Load(ref inverse[0], 0);
+                TSimd.Store(mean, ref bn.BatchMean[column], 0);
+                TSimd.Store(inverseDeviation, ref bn.InverseStandardDeviation[column], 0);
+                TVector momentum = TSimd.Broadcast(bn.Momentum);
+                TVector unbiased = TSimd.Multiply(variance, TSimd.Broadcast(rows > 1 ? rows / (rows - 1f) : 1f));
+                TVector runningMean = TSimd.Load(ref bn.RunningMean[column], 0);
+                TVector runningVariance = TSimd.Load(ref bn.RunningVariance[column], 0);
+                TSimd.Store(TSimd.MultiplyAdd(momentum, TSimd.Subtract(mean, runningMean), runningMean), ref bn.RunningMean[column], 0);
+                TSimd.Store(TSimd.MultiplyAdd(momentum, TSimd.Subtract(unbiased, runningVariance), runningVariance), ref bn.RunningVariance[column], 0);
+            }
+            else
+            {
+                mean = TSimd.Load(ref bn.RunningMean[column], 0);
+                for (int lane = 0; lane < width; lane++)
+                {
+                    inverse[lane] = 1f / MathF.Sqrt(bn.RunningVariance[column + lane] + bn.Epsilon);
+                }
+                inverseDeviation = TSimd.Load(ref inverse[0], 0);
+            }
+            TVector gamma = TSimd.Load(ref bn.Gamma[column], 0), beta = TSimd.Load(ref bn.Beta[column], 0);
+            for (int row = 0; row < rows; row++)
+            {
+                nint at = (nint)row * columns + column;
+                TVector normalized = TSimd.Multiply(TSimd.Subtract(TSimd.Load(ref p.C[at], 0), mean), inverseDeviation);
+                if (bn.Training)
+                {
+                    TSimd.Store(normalized, ref bn.Normalized[at], 0);
+                }
+                TSimd.Store(TSimd.MultiplyAdd(gamma, normalized, beta), ref p.C[at], 0);
+            }
+        }
+    }
+
+    /// <summary><see cref="BatchNormForward{TSimd, TVector}"/> for one column.</summary>
+    private static void BatchNormColumnScalar(ref ProductArguments p, int column)
+    {
+        ref BatchNormArguments bn = ref p.BatchNorm;
+        int rows = p.Rows, columns = p.Columns;
+        float mean, inverseDeviation;
+        if (bn.Training)
+        {
+            float sum = 0f;
+            for (int row = 0; row < rows; row++)
+            {
+                sum += p.C[(nint)row * columns + column];
+            }
+            mean = sum / rows;
+            float squares = 0f;
+            for (int row = 0; row < rows; row++)
+            {
+                float deviation = p.C[(nint)row * columns + column] - mean;
+                squares += deviation * deviation;
+            }
+            float variance = squares / rows;
+            inverseDeviation = 1f / MathF.Sqrt(variance + bn.Epsilon);
+            bn.BatchMean[column] = mean;
+            bn.InverseStandardDeviation[column] = inverseDeviation;
+            float unbiased = rows > 1 ? variance * rows / (rows - 1f) : variance;
+            bn.RunningMean[column] += bn.Momentum * (mean - bn.RunningMean[column]);
+            bn.RunningVariance[column] += bn.Momentum * (unbiased - bn.RunningVariance[column]);
+        }
+        else
+        {
+            mean = bn.RunningMean[column];
+            inverseDeviation = 1f / MathF.Sqrt(bn.RunningVariance[column] + bn.Epsilon);
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            nint at = (nint)row * columns + column;
+            float normalized = (p.C[at] - mean) * inverseDeviation;
+            if (bn.Training)
+            {
+                bn.Normalized[at] = normalized;
+            }
+            p.C[at] = bn.Gamma[column] * normalized + bn.Beta[column];
+        }
+    }
+
+    /// <summary>
+    /// The backward pass through batch normalisation, for columns [first, end) of C, which holds
+    /// δy = dL/dy [B, O] on entry and δz = dL/dz on exit (Ioffe &amp; Szegedy, with the sums folded):
+    /// <code>
+    /// dβ = Σ_b δy        dγ = Σ_b δy ẑ
+    /// δz = (γ / (B √(σ² + ε))) (B δy − dβ − ẑ dγ)
+    /// </code>
+    /// </summary>
+    public static void BatchNormBackward<TSimd, TVector>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        ref BatchNormArguments bn = ref p.BatchNorm;
+        int rows = p.Rows, columns = p.Columns;
+        int column = first;
+        for (; column + TSimd.Width <= end; column += TSimd.Width)
+        {
+            TVector betaGradient = TSimd.Zero, gammaGradient = TSimd.Zero;
+            for (int row = 0; row < rows; row++)
+            {
+                nint at = (nint)row * columns + column;
+                TVector delta = TSimd.Load(ref p.C[at], 0);
+                betaGradient = TSimd.Add(betaGradient, delta);
+                gammaGradient = TSimd.MultiplyAdd(delta, TSimd.Load(ref bn.Normalized[at], 0), gammaGradient);
+            }
+            TSimd.Store(betaGradient, ref bn.BetaGradient[column], 0);
+            TSimd.Store(gammaGradient, ref bn.GammaGradient[column], 0);
+            TVector scale = TSimd.Multiply(
+                TSimd.Multiply(TSimd.Load(ref bn.Gamma[column], 0), TSimd.Load(ref bn.InverseStandardDeviation[column], 0)),
+                TSimd.Broadcast(1f / rows));
+            TVector batch = TSimd.Broadcast(rows);
+            for (int row = 0; row < rows; row++)
+            {
+                nint at = (nint)row * columns + column;
+                TVector delta = TSimd.Load(ref p.C[at], 0), normalized = TSimd.Load(ref bn.Normalized[at], 0);
+                TVector centred = TSimd.Subtract(TSimd.Subtract(TSimd.Multiply(batch, delta), betaGradient), TSimd.Multiply(normalized, gammaGradient));
+                TSimd.Store(TSimd.Multiply(scale, centred), ref p.C[at], 0);
+            }
+        }
+        for (; column < end; column++)
+        {
+            float betaGradient = 0f, gammaGradient = 0f;
+            for (int row = 0; row < rows; row++)
+            {
+                nint at = (nint)row * columns + column;
+                betaGradient += p.C[at];
+                gammaGradient += p.C[at] * bn.Normalized[at];
+            }
+            bn.BetaGradient[column] = betaGradient;
+            bn.GammaGradient[column] = gammaGradient;
+            float scale = bn.Gamma[column] * bn.InverseStandardDeviation[column] / rows;
+            for (int row = 0; row < rows; row++)
+            {
+                nint at = (nint)row * columns + column;
+                p.C[at] = scale * (rows * p.C[at] - betaGradient - bn.Normalized[at] * gammaGradient);
+            }
+        }
+    }
+
+    /// <summary>
     /// z = C[r, c] + bias[c], C[r, c] = f(z) for every row and columns [first, end); z is also kept in
     /// <paramref name="preActivation"/> when the activation's derivative needs it.
     /// </summary>
@@ -51,29 +292,7 @@ internal static unsafe class Epilogue
         where TVector : struct
         where TActivation : IActivation
     {
-        for (int row = 0; row < rows; row++)
-        {
-            float* line = c + (nint)row * columns;
-            float* kept = TActivation.DerivativeNeedsInput ? preActivation + (nint)row * columns : null;
-            int column = first;
-            for (; column + TSimd.Width <= end; column += TSimd.Width)
-            {
-                TVector z = TSimd.Add(TSimd.Load(ref line[column], 0), TSimd.Load(ref bias[column], 0));
-                if (TActivation.DerivativeNeedsInput)
-                {
-                    TSimd.Store(z, ref kept[column], 0);
-                }
-                TSimd.Store(TActivation.Forward<TSimd, TVector>(z), ref line[column], 0);
-            }
-            for (; column < end; column++)
-            {
-                float z = line[column] + bias[column];
-                if (TActivation.DerivativeNeedsInput)
-                {
-                    kept[column] = z;
-                }
-                line[column] = TActivation.Forward(z);
-            }
-        }
+        var p = new ProductArguments { C = c, Extra = bias, PreActivation = preActivation, Rows = rows, Columns = columns };
+        Forward<TSimd, TVector, TActivation>(ref p, first, end);
     }
 }

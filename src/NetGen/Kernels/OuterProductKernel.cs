@@ -62,6 +62,11 @@ internal static unsafe class OuterProductKernel
                 }
             }
         }
+        if (p.BatchNorm.IsActive)
+        {
+            // δ at y = γ ẑ + β is final for these columns (every row, every depth chunk): turn it into δ at z.
+            Epilogue.BatchNormBackward<TSimd, TVector>(ref p, firstColumn, endColumn);
+        }
     }
 
     /// <summary>One register's width of columns, for every row: four rows at a time so four independent chains of multiply-adds overlap.</summary>
@@ -104,12 +109,10 @@ internal static unsafe class OuterProductKernel
             s2 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[2 * rowStride]), b, s2);
             s3 = TSimd.MultiplyAdd(TSimd.Broadcast(ak[3 * rowStride]), b, s3);
         }
-        float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
-        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
-        Finish<TSimd, TVector, TActivation>(s0, c0, d, z, 0, slice.Last, firstNewLane);
-        Finish<TSimd, TVector, TActivation>(s1, c1, d == null ? null : d + n, z == null ? null : z + n, 0, slice.Last, firstNewLane);
-        Finish<TSimd, TVector, TActivation>(s2, c2, d == null ? null : d + 2 * n, z == null ? null : z + 2 * n, 0, slice.Last, firstNewLane);
-        Finish<TSimd, TVector, TActivation>(s3, c3, d == null ? null : d + 3 * n, z == null ? null : z + 3 * n, 0, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s0, ref p, row, column, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s1, ref p, row + 1, column, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s2, ref p, row + 2, column, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(s3, ref p, row + 3, column, slice.Last, firstNewLane);
     }
 
     /// <summary>Depth steps [Start, End); the first chunk starts from zero, the last applies f'.</summary>
@@ -151,22 +154,14 @@ internal static unsafe class OuterProductKernel
             s = TSimd.Broadcast(ak[3 * rowStride]);
             a30 = TSimd.MultiplyAdd(s, b0, a30); a31 = TSimd.MultiplyAdd(s, b1, a31); a32 = TSimd.MultiplyAdd(s, b2, a32); a33 = TSimd.MultiplyAdd(s, b3, a33);
         }
-        float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
-        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
-        Finish<TSimd, TVector, TActivation>(a00, c0, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a01, c0, d, z, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a02, c0, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a03, c0, d, z, 3 * w, slice.Last);
-        d = d == null ? null : d + n;
-        z = z == null ? null : z + n;
-        Finish<TSimd, TVector, TActivation>(a10, c1, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a11, c1, d, z, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a12, c1, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a13, c1, d, z, 3 * w, slice.Last);
-        d = d == null ? null : d + n;
-        z = z == null ? null : z + n;
-        Finish<TSimd, TVector, TActivation>(a20, c2, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a21, c2, d, z, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a22, c2, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, c2, d, z, 3 * w, slice.Last);
-        d = d == null ? null : d + n;
-        z = z == null ? null : z + n;
-        Finish<TSimd, TVector, TActivation>(a30, c3, d, z, 0, slice.Last); Finish<TSimd, TVector, TActivation>(a31, c3, d, z, w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a32, c3, d, z, 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, c3, d, z, 3 * w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a00, ref p, row + 0, column, slice.Last); Finish<TSimd, TVector, TActivation>(a01, ref p, row + 0, column + w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a02, ref p, row + 0, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a03, ref p, row + 0, column + 3 * w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a10, ref p, row + 1, column, slice.Last); Finish<TSimd, TVector, TActivation>(a11, ref p, row + 1, column + w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a12, ref p, row + 1, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a13, ref p, row + 1, column + 3 * w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a20, ref p, row + 2, column, slice.Last); Finish<TSimd, TVector, TActivation>(a21, ref p, row + 2, column + w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a22, ref p, row + 2, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, ref p, row + 2, column + 3 * w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a30, ref p, row + 3, column, slice.Last); Finish<TSimd, TVector, TActivation>(a31, ref p, row + 3, column + w, slice.Last);
+        Finish<TSimd, TVector, TActivation>(a32, ref p, row + 3, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, ref p, row + 3, column + 3 * w, slice.Last);
     }
 
     /// <summary>One row, <paramref name="vectors"/> (1 or 4) registers wide: row tails, and the main tile on 16-register machines.</summary>
@@ -179,8 +174,6 @@ internal static unsafe class OuterProductKernel
         float* c = p.C + (nint)row * n + column;
         float* a = p.A + (nint)row * p.ARowStride;
         nint depthStride = p.ADepthStride;
-        float* d = p.Extra == null ? null : p.Extra + (nint)row * n + column;
-        float* z = p.PreActivation == null ? null : p.PreActivation + (nint)row * n + column;
         if (vectors == 4)
         {
             TVector s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
@@ -197,10 +190,10 @@ internal static unsafe class OuterProductKernel
                 s2 = TSimd.MultiplyAdd(s, TSimd.Load(ref *bRow, 2 * w), s2);
                 s3 = TSimd.MultiplyAdd(s, TSimd.Load(ref *bRow, 3 * w), s3);
             }
-            Finish<TSimd, TVector, TActivation>(s0, c, d, z, 0, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s1, c, d, z, w, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s2, c, d, z, 2 * w, slice.Last);
-            Finish<TSimd, TVector, TActivation>(s3, c, d, z, 3 * w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s0, ref p, row, column, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s1, ref p, row, column + w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s2, ref p, row, column + 2 * w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(s3, ref p, row, column + 3 * w, slice.Last);
             return;
         }
         TVector sum = slice.First ? TSimd.Zero : TSimd.Load(ref *c, 0);
@@ -208,55 +201,74 @@ internal static unsafe class OuterProductKernel
         {
             sum = TSimd.MultiplyAdd(TSimd.Broadcast(a[k * depthStride]), TSimd.Load(ref p.B[(nint)k * n + column], 0), sum);
         }
-        Finish<TSimd, TVector, TActivation>(sum, c, d, z, 0, slice.Last, firstNewLane);
+        Finish<TSimd, TVector, TActivation>(sum, ref p, row, column, slice.Last, firstNewLane);
     }
 
     private static void ScalarColumns<TActivation>(ref ProductArguments p, int row, int firstColumn, int endColumn, DepthSlice slice)
         where TActivation : IActivation
     {
         int n = p.Columns;
-        float* a = p.A + (nint)row * p.ARowStride;
+        float* aRow = p.A + (nint)row * p.ARowStride;
         for (int column = firstColumn; column < endColumn; column++)
         {
             nint at = (nint)row * n + column;
             float sum = slice.First ? 0f : p.C[at];
             for (int k = slice.Start; k < slice.End; k++)
             {
-                sum += a[(nint)k * p.ADepthStride] * p.B[(nint)k * n + column];
+                sum += aRow[(nint)k * p.ADepthStride] * p.B[(nint)k * n + column];
             }
             if (slice.Last && p.Extra != null)
             {
-                float z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : 0f;
-                sum *= TActivation.Derivative(z, p.Extra[at]);
+                float a = p.Extra[at], z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : a;
+                if (p.Dropout.IsActive)
+                {
+                    sum *= TActivation.Derivative(z, a * (1f - p.Dropout.Rate)) * DropoutMask.Scale(p.Dropout, (uint)at);
+                }
+                else
+                {
+                    sum *= TActivation.Derivative(z, a);
+                }
             }
             p.C[at] = sum;
         }
     }
 
     /// <summary>
-    /// Stores one register of C, scaled by f'(z, a) after the last depth chunk when the activation
-    /// outputs a are given (<paramref name="output"/>; <paramref name="preActivation"/> is z, read only when f' needs it).
+    /// Stores the register of C at (<paramref name="row"/>, <paramref name="column"/>). After the last
+    /// depth chunk, when the layer's outputs a are given (<see cref="ProductArguments.Extra"/>), it is
+    /// scaled by f'(z, a) and, if that layer had dropout, by the same mask and 1 / (1 − rate) as the forward
+    /// pass: the stored a were scaled by it, so a ÷ scale recovers f(z) where the unit was kept.
     /// </summary>
     /// <remarks>
     /// Lanes below <paramref name="firstNewLane"/> belong to columns already finished (the overlapping
     /// last register of a row): they keep the value in C.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TSimd, TVector, TActivation>(TVector sum, float* c, float* output, float* preActivation, int offset, bool last, int firstNewLane = 0)
+    private static void Finish<TSimd, TVector, TActivation>(TVector sum, ref ProductArguments p, int row, int column, bool last, int firstNewLane = 0)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
     {
-        if (last && output != null)
+        nint at = (nint)row * p.Columns + column;
+        if (last && p.Extra != null)
         {
-            TVector a = TSimd.Load(ref *output, offset);
-            TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref *preActivation, offset) : a;
-            sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
+            TVector a = TSimd.Load(ref p.Extra[at], 0);
+            TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref p.PreActivation[at], 0) : a;
+            if (p.Dropout.IsActive)
+            {
+                TVector scale = DropoutMask.Scale<TSimd, TVector>(p.Dropout, (uint)at);
+                a = TSimd.Multiply(a, TSimd.Broadcast(1f - p.Dropout.Rate));
+                sum = TSimd.Multiply(TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a)), scale);
+            }
+            else
+            {
+                sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
+            }
         }
         if (firstNewLane > 0)
         {
-            sum = Lanes.KeepFirst<TSimd, TVector>(TSimd.Load(ref *c, offset), sum, firstNewLane);
+            sum = Lanes.KeepFirst<TSimd, TVector>(TSimd.Load(ref p.C[at], 0), sum, firstNewLane);
         }
-        TSimd.Store(sum, ref *c, offset);
+        TSimd.Store(sum, ref p.C[at], 0);
     }
 }

@@ -155,28 +155,3 @@ internal static unsafe class Parallelism
         }
     }
 }
-
-/// <summary>
-/// The operands of one matrix product, as raw pointers so a worker thread can share them.
-/// The caller keeps the arrays pinned until the product returns.
-/// </summary>
-internal unsafe struct ProductArguments
-{
-    public float* A;
-    public float* B;
-    public float* C;
-
-    /// <summary>The bias (forward) or the activation outputs whose derivative scales the result (backward); may be null.</summary>
-    public float* Extra;
-
-    /// <summary>The pre-activations z: written forward and read backward, only for activations whose derivative needs them.</summary>
-    public float* PreActivation;
-
-    public int Rows;
-    public int Columns;
-    public int Depth;
-
-    /// <summary>Distance in A between consecutive rows and between consecutive depth steps.</summary>
-    public int ARowStride;
-    public int ADepthStride;
-}

@@ -90,7 +90,10 @@ public abstract class Optimizer
     public static bool AppliesWeightDecayTo(ParameterRole role) => role switch
     {
         ParameterRole.Weight => true,
-        ParameterRole.Bias => false,
+        // The course applies decay to weights only; batch norm's γ and β are not weights either, and
+        // its running statistics are not trained at all (their gradient is always zero).
+        ParameterRole.Bias or ParameterRole.BatchNormScale or ParameterRole.BatchNormShift
+            or ParameterRole.RunningMean or ParameterRole.RunningVariance => false,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No weight-decay rule for this parameter role; add it to Optimizer.AppliesWeightDecayTo."),
     };
 

@@ -19,7 +19,7 @@ public static class Initializers
         }
     }
 
-    /// <summary>Every tensor of a network: weights Glorot-uniform, biases zero, in buffer order from one generator.</summary>
+    /// <summary>Every tensor of a network: weights Glorot-uniform, biases and shifts zero, scales one, in buffer order from one generator.</summary>
     public static void Initialize(ModelDescription description, Span<float> parameters, Rng random)
     {
         foreach (ParameterTensor tensor in description.Tensors)
@@ -30,8 +30,11 @@ public static class Initializers
                 case ParameterRole.Weight:
                     GlorotUniform(values, tensor.FanIn, tensor.FanOut, random);
                     break;
-                case ParameterRole.Bias:
+                case ParameterRole.Bias or ParameterRole.BatchNormShift or ParameterRole.RunningMean:
                     values.Clear();
+                    break;
+                case ParameterRole.BatchNormScale or ParameterRole.RunningVariance:
+                    values.Fill(1f);
                     break;
                 default:
                     throw new InvalidOperationException($"Tensor '{tensor.Name}' has role {tensor.Role}, which has no initialiser.");

@@ -200,59 +200,6 @@ public abstract partial class Model
         return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
     }
 
-    /// <summary>
-    /// Finite-difference gradient check (the course's debugging advice): for each parameter tensor,
-    /// compares backprop's gradient with (L(θ + ε) − L(θ − ε)) / 2ε element by element.
-    /// </summary>
-    /// <param name="inputs">A batch of inputs, <c>[batchSize, InputSize]</c>.</param>
-    /// <param name="targets">Their targets, <c>[batchSize, OutputSize]</c>.</param>
-    /// <param name="batchSize">Samples in the batch.</param>
-    /// <param name="epsilon">
-    /// The step. The network computes in float, so the default 1e-2 balances truncation error
-    /// (≈ ε² f''' / 6) against rounding in the loss (≈ 1e-7 · L / ε): both stay near 1e-5.
-    /// </param>
-    /// <param name="maxElementsPerTensor">Compare at most this many elements per tensor, evenly spread, to bound the cost.</param>
-    public IReadOnlyList<GradientCheckResult> CheckGradients(
-        ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, float epsilon = 1e-2f, int maxElementsPerTensor = int.MaxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxElementsPerTensor);
-        ComputeGradients(inputs, targets, batchSize);
-        float[] analytic = (float[])Gradients.Clone();
-        var results = new List<GradientCheckResult>();
-        foreach (ParameterTensor tensor in Description.Tensors)
-        {
-            int step = Math.Max(1, tensor.Length / maxElementsPerTensor);
-            double maxAbsolute = 0, maxRelative = 0, worstAnalytic = 0, worstNumeric = 0;
-            int worstIndex = 0, compared = 0;
-            for (int i = 0; i < tensor.Length; i += step, compared++)
-            {
-                int at = tensor.Offset + i;
-                float original = Parameters[at];
-                Parameters[at] = original + epsilon;
-                double lossPlus = ComputeLoss(inputs, targets, batchSize);
-                Parameters[at] = original - epsilon;
-                double lossMinus = ComputeLoss(inputs, targets, batchSize);
-                Parameters[at] = original;
-
-                double numeric = (lossPlus - lossMinus) / (2.0 * epsilon);
-                double absolute = Math.Abs(analytic[at] - numeric);
-                double relative = absolute / Math.Max(Math.Abs(analytic[at]) + Math.Abs(numeric), 1e-8);
-                maxRelative = Math.Max(maxRelative, relative);
-                if (absolute > maxAbsolute || compared == 0)
-                {
-                    maxAbsolute = absolute;
-                    worstIndex = i;
-                    worstAnalytic = analytic[at];
-                    worstNumeric = numeric;
-                }
-            }
-            results.Add(new GradientCheckResult(tensor.Name, compared, maxAbsolute, maxRelative, worstIndex, worstAnalytic, worstNumeric));
-        }
-        analytic.CopyTo(Gradients, 0);
-        return results;
-    }
-
     /// <summary>Right answers in a batch: argmax against argmax, or, for one output, the side of 0.5.</summary>
     internal static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batch, int outputSize)
     {

@@ -3,11 +3,23 @@ namespace NetGen;
 /// <summary>What a parameter tensor is for; decides its initialisation (and, later, weight decay).</summary>
 public enum ParameterRole
 {
-    /// <summary>A weight matrix: Glorot-initialised.</summary>
+    /// <summary>A weight matrix: Glorot-initialised, subject to weight decay.</summary>
     Weight,
 
     /// <summary>A bias vector: zero-initialised.</summary>
     Bias,
+
+    /// <summary>Batch norm's scale γ: initialised to one.</summary>
+    BatchNormScale,
+
+    /// <summary>Batch norm's shift β: initialised to zero.</summary>
+    BatchNormShift,
+
+    /// <summary>Batch norm's running mean: zero at first, moved by the forward pass, never by an optimizer (its gradient is always zero).</summary>
+    RunningMean,
+
+    /// <summary>Batch norm's running variance: one at first, moved by the forward pass, never by an optimizer.</summary>
+    RunningVariance,
 }
 
 /// <summary>

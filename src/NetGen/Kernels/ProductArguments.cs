@@ -1,0 +1,78 @@
+namespace NetGen.Kernels;
+
+/// <summary>
+/// The operands of one matrix product and of the element-wise work fused into it, as raw pointers
+/// so a worker thread can share them. The caller keeps the arrays pinned until the product returns.
+/// </summary>
+internal unsafe struct ProductArguments
+{
+    public float* A;
+    public float* B;
+    public float* C;
+
+    /// <summary>The bias (forward) or the activation outputs whose derivative scales the result (backward); may be null.</summary>
+    public float* Extra;
+
+    /// <summary>The pre-activations z: written forward and read backward, only for activations whose derivative needs them.</summary>
+    public float* PreActivation;
+
+    public int Rows;
+    public int Columns;
+    public int Depth;
+
+    /// <summary>Distance in A between consecutive rows and between consecutive depth steps.</summary>
+    public int ARowStride;
+    public int ADepthStride;
+
+    /// <summary>Inverted dropout on the layer whose outputs are C's columns; rate 0 means none.</summary>
+    public DropoutArguments Dropout;
+
+    /// <summary>Batch normalisation of the layer whose pre-activations are C's columns; <c>Gamma == null</c> means none.</summary>
+    public BatchNormArguments BatchNorm;
+}
+
+/// <summary>
+/// Inverted dropout: a unit is kept with probability 1 − <see cref="Rate"/> and then scaled by
+/// 1 / (1 − rate), so inference needs no change. Which units are kept is a hash of
+/// (<see cref="Key"/>, element index), so the backward pass recomputes the mask instead of storing it.
+/// </summary>
+internal struct DropoutArguments
+{
+    public float Rate;
+    public ulong Key;
+
+    public readonly bool IsActive => Rate > 0f;
+}
+
+/// <summary>
+/// Batch normalisation of a pre-activation z [B, O], per unit (column) over the mini-batch:
+/// ẑ = (z − μ) / √(σ² + ε), y = γ ẑ + β. Pointers to [O] vectors unless noted.
+/// </summary>
+internal unsafe struct BatchNormArguments
+{
+    public float* Gamma;
+    public float* Beta;
+    public float* RunningMean;
+    public float* RunningVariance;
+
+    /// <summary>ẑ [B, O], kept by the training forward pass for the backward pass.</summary>
+    public float* Normalized;
+
+    /// <summary>The mini-batch mean μ, kept by the training forward pass.</summary>
+    public float* BatchMean;
+
+    /// <summary>1 / √(σ² + ε) of the mini-batch, kept by the training forward pass.</summary>
+    public float* InverseStandardDeviation;
+
+    /// <summary>dL/dγ and dL/dβ, written by the backward pass.</summary>
+    public float* GammaGradient;
+    public float* BetaGradient;
+
+    public float Momentum;
+    public float Epsilon;
+
+    /// <summary>Normalise with the mini-batch's statistics (and update the running ones), or with the running ones.</summary>
+    public bool Training;
+
+    public readonly bool IsActive => Gamma != null;
+}
