@@ -676,6 +676,53 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NG0027_DropoutAndBatchNormOutOfPlace()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4, 4)]
+            [{|NG0027:Dropout(0.5, Name = "early")|}]
+            [Flatten]
+            [{|NG0027:BatchNorm(Name = "flat")|}]
+            [Dense(8, Activation.ReLU)]
+            [Dropout(0.2, Name = "drop")]
+            [{|NG0027:BatchNorm(Name = "late")|}]
+            [Dense(2, Activation.Softmax, Name = "head")]
+            [{|NG0027:Dropout(0.1, Name = "onOutput")|}]
+            public partial class Misplaced;
+            """);
+
+        string[] messages = Messages(run);
+        Assert.Contains("Dropout 'early' comes before any layer; put [BatchNorm] right after a hidden [Dense], and [Dropout] right after a hidden [Dense] or its [BatchNorm]", messages);
+        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'flat' follows Flatten 'flatten1', not a hidden Dense layer", StringComparison.Ordinal));
+        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'late' follows Dropout 'drop'; batch norm belongs between the Dense layer and its dropout", StringComparison.Ordinal));
+        Assert.Contains(messages, message => message.StartsWith("Dropout 'onOutput' is on the output layer 'head'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NG0028_DropoutRateAndBatchNormSettingsOutOfRange()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.ReLU)]
+            [{|NG0028:{|NG0028:BatchNorm(Momentum = 0, Epsilon = -1e-5, Name = "bn")|}|}]
+            [{|NG0028:Dropout(1.0, Name = "all")|}]
+            [Dense(2, Activation.Softmax)]
+            public partial class OutOfRange;
+            """);
+
+        string[] messages = Messages(run);
+        Assert.Contains("Dropout 'all': the rate is 1, but it must be in [0, 1)", messages);
+        Assert.Contains("BatchNorm 'bn': Momentum is 0, but it must be in (0, 1]", messages);
+        Assert.Contains("BatchNorm 'bn': Epsilon is -1E-05, but it must be positive", messages);
+    }
+
+    [Fact]
     public void EveryClassLevelProblemIsReported()
     {
         VerifyErrors("""

@@ -32,6 +32,30 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void BatchNormReluDropoutFusedIntoOnePass()
+    {
+        // The fused layer the course's regularisers make: bias-free product → normalise → scale/shift →
+        // ReLU → dropout forward, and the whole chain back in the pass that forms δ.
+        const string source = """
+            using NetGen;
+
+            namespace Regularized;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(784)]
+            [Dense(256, Activation.ReLU, Name = "fc1")]
+            [BatchNorm(Name = "bn1")]
+            [Dropout(0.2, Name = "drop1")]
+            [Dense(128, Activation.ReLU, Name = "fc2")]
+            [Dropout(0.1, Name = "drop2")]
+            [Dense(10, Activation.Softmax, Name = "fc3")]
+            public partial class RegularizedMlp;
+            """;
+
+        VerifyGenerated(source, "Regularized.RegularizedMlp.g.cs");
+    }
+
+    [Fact]
     public void ReluTanhMlpWithDefaultNamesInGlobalNamespace()
     {
         // A 3-D input, [Network] with its default loss, and every layer named by default.

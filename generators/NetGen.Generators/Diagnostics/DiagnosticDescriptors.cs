@@ -114,6 +114,14 @@ public static class DiagnosticDescriptors
         "NG0026", "Binary step passes no gradient",
         "Dense '{0}' uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
 
+    public static readonly DiagnosticDescriptor RegularizerMisplaced = Error(
+        "NG0027", "Dropout or BatchNorm in a place it cannot go",
+        "{0} '{1}' {2}; put [BatchNorm] right after a hidden [Dense], and [Dropout] right after a hidden [Dense] or its [BatchNorm]");
+
+    public static readonly DiagnosticDescriptor RegularizerValueOutOfRange = Error(
+        "NG0028", "Dropout or BatchNorm setting out of range",
+        "{0} '{1}': {2} is {3}, but it must be {4}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

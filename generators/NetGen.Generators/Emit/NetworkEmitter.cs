@@ -62,7 +62,6 @@ internal static class NetworkEmitter
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             PlannedLayer layer = plan.Layers[i];
-            var dense = layer as PlannedDense;
             rows.Add(new[]
             {
                 (i + 1).ToString(CultureInfo.InvariantCulture),
@@ -70,8 +69,19 @@ internal static class NetworkEmitter
                 layer.Kind,
                 ShapeInference.FormatShape(layer.InputShape),
                 ShapeInference.FormatShape(layer.OutputShape),
-                dense is null ? "0" : Number(dense.ParameterCount),
-                dense is null ? "" : ActivationText(dense),
+                layer switch
+                {
+                    PlannedDense dense => Number(dense.ParameterCount),
+                    PlannedModifier modifier => Number(modifier.ParameterCount),
+                    _ => "0",
+                },
+                layer switch
+                {
+                    PlannedDense dense => ActivationText(dense),
+                    PlannedModifier { ModifierKind: "Dropout" } => $"p = {Number(DropoutOf(plan, layer.Name).Rate)}, fused into the layer above",
+                    PlannedModifier => "fused into the layer above",
+                    _ => "",
+                },
             });
         }
         int[] columnWidths = Enumerable.Range(0, rows[0].Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
@@ -98,7 +108,17 @@ internal static class NetworkEmitter
         foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
         {
             writer.Line($"private const int {dense.MemberName}WeightOffset = {dense.WeightOffset}; // {dense.Name}.weight [{dense.Units}, {dense.Inputs}]");
-            writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
+            if (dense.HasBias)
+            {
+                writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
+            }
+            if (dense.BatchNorm is { } bn)
+            {
+                writer.Line($"private const int {bn.MemberName}GammaOffset = {bn.GammaOffset}; // {bn.Name}.weight [{dense.Units}], γ");
+                writer.Line($"private const int {bn.MemberName}BetaOffset = {bn.BetaOffset}; // {bn.Name}.bias [{dense.Units}], β (in place of {dense.Name}.bias)");
+                writer.Line($"private const int {bn.MemberName}RunningMeanOffset = {bn.RunningMeanOffset}; // {bn.Name}.running_mean [{dense.Units}]");
+                writer.Line($"private const int {bn.MemberName}RunningVarianceOffset = {bn.RunningVarianceOffset}; // {bn.Name}.running_var [{dense.Units}]");
+            }
         }
         writer.Line();
     }
@@ -135,7 +155,23 @@ internal static class NetworkEmitter
         foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
         {
             writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
-            writer.Line($"        new(\"{dense.Name}.bias\", {dense.MemberName}BiasOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.Bias, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
+            if (dense.HasBias)
+            {
+                writer.Line($"        new(\"{dense.Name}.bias\", {dense.MemberName}BiasOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.Bias, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
+            }
+            if (dense.BatchNorm is { } bn)
+            {
+                foreach ((string suffix, string offset, string role) in new[]
+                {
+                    ("weight", "GammaOffset", "BatchNormScale"),
+                    ("bias", "BetaOffset", "BatchNormShift"),
+                    ("running_mean", "RunningMeanOffset", "RunningMean"),
+                    ("running_var", "RunningVarianceOffset", "RunningVariance"),
+                })
+                {
+                    writer.Line($"        new(\"{bn.Name}.{suffix}\", {bn.MemberName}{offset}, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.{role}, FanIn: {dense.Units}, FanOut: {dense.Units}),");
+                }
+            }
         }
         writer.Line("    });");
         writer.Line();
@@ -168,6 +204,16 @@ internal static class NetworkEmitter
             {
                 writer.Line($"private float[] {PreActivationBuffer(dense)} = global::System.Array.Empty<float>(); // z [B, {dense.Units}], for {ActivationTraits.Of(dense.Activation).Name}'");
             }
+            if (dense.BatchNorm is { } bn)
+            {
+                writer.Line($"private float[] {NormalizedBuffer(dense)} = global::System.Array.Empty<float>(); // ẑ [B, {dense.Units}], kept by {bn.Name} for backward");
+                writer.Line($"private float[] {BatchMeanBuffer(dense)} = global::System.Array.Empty<float>(); // μ [{dense.Units}] of the mini-batch");
+                writer.Line($"private float[] {InverseDeviationBuffer(dense)} = global::System.Array.Empty<float>(); // 1/√(σ² + ε) [{dense.Units}] of the mini-batch");
+            }
+            if (dense.Dropout is { } dropout)
+            {
+                writer.Line($"private ulong {DropoutKey(dense)}; // picks {dropout.Name}'s mask for the current mini-batch");
+            }
         }
         writer.Line();
         writer.Line("/// <inheritdoc/>");
@@ -181,6 +227,12 @@ internal static class NetworkEmitter
                 {
                     writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
                 }
+                if (dense.BatchNorm is not null)
+                {
+                    writer.Line($"{NormalizedBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+                    writer.Line($"{BatchMeanBuffer(dense)} = new float[{dense.Units}];");
+                    writer.Line($"{InverseDeviationBuffer(dense)} = new float[{dense.Units}];");
+                }
             }
         }
         writer.Line();
@@ -191,43 +243,120 @@ internal static class NetworkEmitter
 
     private static void WriteForward(CodeWriter writer, NetworkPlan plan)
     {
+        bool modes = plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null);
         writer.Line("/// <inheritdoc/>");
-        using (writer.Block($"protected override void ForwardCore({ReadOnlySpan} input, int batchSize)"))
+        if (modes)
         {
-            writer.Line($"{ReadOnlySpan} parameters = Parameters;");
+            writer.Line($"protected override void ForwardCore({ReadOnlySpan} input, int batchSize) => Forward(input, batchSize, training: false);");
+            writer.Line();
+            writer.Line("/// <summary>");
+            writer.Line("/// The forward pass. In training, batch norm uses the mini-batch's statistics (and moves the running");
+            writer.Line("/// ones) and dropout draws a fresh mask; in inference, the running statistics are used and nothing is dropped.");
+            writer.Line("/// </summary>");
+        }
+        using (writer.Block(modes
+            ? $"private void Forward({ReadOnlySpan} input, int batchSize, bool training)"
+            : $"protected override void ForwardCore({ReadOnlySpan} input, int batchSize)"))
+        {
+            // Batch norm moves its running statistics, which live in the parameter buffer.
+            writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = Parameters;");
+            foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>().Where(dense => dense.Dropout is not null))
+            {
+                writer.Line($"{DropoutKey(dense)} = training ? NextDropoutKey() : 0;");
+            }
             string source = "input";
             foreach (PlannedLayer layer in plan.Layers)
             {
-                writer.Line();
                 switch (layer)
                 {
                     case PlannedFlatten flatten:
+                        writer.Line();
                         writer.Line($"// {flatten.Name}: [B, {ShapeInference.FormatShape(flatten.InputShape)}] → [B, {ShapeInference.FormatShape(flatten.OutputShape)}], a view: samples are already contiguous.");
                         break;
 
                     case PlannedDense dense:
-                        bool softmax = dense.Activation == ActivationKind.Softmax;
-                        string output = OutputBuffer(dense);
-                        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
-                        string parameter = dense.EffectiveAlpha is { } alpha ? $", {activation.Parameter!.Symbol} = {Number(alpha)}" : "";
-                        string kept = KeepsPreActivation(dense) ? $"; z kept for {activation.Name}'" : "";
-                        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
-                        writer.Line($"{Kernels}.Dense.Forward<{KernelType(dense)}>(");
-                        writer.Line($"    {source},");
-                        writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
-                        writer.Line($"    parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
-                        writer.Line($"    {output},");
-                        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{(KeepsPreActivation(dense) ? $", preActivation: {PreActivationBuffer(dense)}" : "")});");
-                        if (softmax)
-                        {
-                            writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
-                        }
-                        source = output;
+                        writer.Line();
+                        WriteDenseForward(writer, dense, source);
+                        source = OutputBuffer(dense);
                         break;
                 }
             }
         }
         writer.Line();
+    }
+
+    private static void WriteDenseForward(CodeWriter writer, PlannedDense dense, string source)
+    {
+        string output = OutputBuffer(dense);
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string parameter = dense.EffectiveAlpha is { } alpha ? $", {activation.Parameter!.Symbol} = {Number(alpha)}" : "";
+        string kept = KeepsPreActivation(dense) ? $"; z kept for {activation.Name}'" : "";
+        string preActivation = KeepsPreActivation(dense) ? $", preActivation: {PreActivationBuffer(dense)}" : "";
+        string weight = $"parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
+        string sizes = $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
+        string dropout = dense.Dropout is { } d ? $"new {Kernels}.DropoutParameters({FloatLiteral(d.Rate)}, {DropoutKey(dense)})" : "";
+
+        if (dense.BatchNorm is { } bn)
+        {
+            string dropped = dense.Dropout is { } dropoutLayer ? $", then {dropoutLayer.Name} (p = {Number(dropoutLayer.Rate)})" : "";
+            writer.Line($"// {dense.Name} + {bn.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}),");
+            writer.Line($"//   a = {activation.Name}(γ ẑ + β){parameter}{dropped}; μ, σ² of the mini-batch in training, running averages in inference{kept}");
+            writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{KernelType(dense)}>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {output},");
+            writer.Line($"    {sizes},");
+            writer.Line("    training,");
+            writer.Line($"    new {Kernels}.BatchNormBuffers");
+            writer.Line("    {");
+            writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
+            writer.Line($"        Beta = parameters.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
+            writer.Line($"        RunningMean = parameters.Slice({bn.MemberName}RunningMeanOffset, {dense.Units}),");
+            writer.Line($"        RunningVariance = parameters.Slice({bn.MemberName}RunningVarianceOffset, {dense.Units}),");
+            writer.Line($"        Normalized = {NormalizedBuffer(dense)},");
+            writer.Line($"        BatchMean = {BatchMeanBuffer(dense)},");
+            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
+            writer.Line($"        Momentum = {FloatLiteral(bn.Momentum)},");
+            writer.Line($"        Epsilon = {FloatLiteral(bn.Epsilon)},");
+            if (dense.Dropout is null)
+            {
+                writer.Line($"    }}{preActivation});");
+            }
+            else
+            {
+                writer.Line("    },");
+                writer.Line($"    {dropout}{preActivation});");
+            }
+            return;
+        }
+
+        string bias = $"parameters.Slice({dense.MemberName}BiasOffset, {dense.Units})";
+        if (dense.Dropout is { } dropoutOnly)
+        {
+            writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b) ⊙ mask / (1 − p), W [{dense.Units}, {dense.Inputs}]{parameter},");
+            writer.Line($"//   {dropoutOnly.Name}: p = {Number(dropoutOnly.Rate)}, a fresh mask per mini-batch in training, none in inference{kept}");
+            writer.Line($"{Kernels}.Dense.ForwardDropout<{KernelType(dense)}>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {bias},");
+            writer.Line($"    {output},");
+            writer.Line($"    {sizes},");
+            writer.Line("    training,");
+            writer.Line($"    {dropout}{preActivation});");
+            return;
+        }
+
+        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
+        writer.Line($"{Kernels}.Dense.Forward<{KernelType(dense)}>(");
+        writer.Line($"    {source},");
+        writer.Line($"    {weight},");
+        writer.Line($"    {bias},");
+        writer.Line($"    {output},");
+        writer.Line($"    {sizes}{preActivation});");
+        if (dense.Activation == ActivationKind.Softmax)
+        {
+            writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
+        }
     }
 
     private static void WriteForwardBackward(CodeWriter writer, NetworkPlan plan)
@@ -239,7 +368,8 @@ internal static class NetworkEmitter
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float ForwardBackwardCore({ReadOnlySpan} input, {ReadOnlySpan} target, int batchSize)"))
         {
-            writer.Line("ForwardCore(input, batchSize);");
+            bool modes = plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null);
+            writer.Line(modes ? "Forward(input, batchSize, training: true);" : "ForwardCore(input, batchSize);");
             writer.Line($"{ReadOnlySpan} parameters = Parameters;");
             writer.Line($"{Span} gradients = Gradients;");
             writer.Line();
@@ -258,30 +388,69 @@ internal static class NetworkEmitter
                 string delta = DeltaBuffer(dense);
                 string layerInput = below is null ? "input" : OutputBuffer(below);
                 writer.Line();
-                writer.Line($"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ");
+                writer.Line(dense.HasBias
+                    ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ"
+                    : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ)");
                 writer.Line($"{Kernels}.Dense.ParameterGradients(");
                 writer.Line($"    {delta},");
                 writer.Line($"    {layerInput},");
                 writer.Line($"    gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
-                writer.Line($"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
+                writer.Line(dense.HasBias ? $"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})," : "    biasGradient: default,");
                 writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
                 if (below is null)
                 {
                     writer.Line($"// {dense.Name} reads the network's input: no δ goes further down.");
                     continue;
                 }
-                writer.Line(below.Activation == ActivationKind.Identity
-                    ? $"// {below.Name}: δ [B, {below.Units}] = δ{dense.Name} · W{dense.Name} (identity: no derivative factor)"
-                    : $"// {below.Name}: δ [B, {below.Units}] = (δ{dense.Name} · W{dense.Name}) ⊙ {ActivationTraits.Of(below.Activation).Derivative}, fused into one pass");
-                writer.Line($"{Kernels}.Dense.InputDelta<{KernelType(below)}>(");
-                writer.Line($"    {delta},");
-                writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
-                writer.Line($"    {layerInput},");
-                writer.Line($"    {DeltaBuffer(below)},");
-                writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{(KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "")});");
+                WriteInputDelta(writer, dense, below, delta, layerInput);
             }
             writer.Line();
             writer.Line("return loss;");
+        }
+    }
+
+    /// <summary>δ for the Dense layer below: back through this layer's weights, then that layer's dropout, activation and batch norm, in one pass.</summary>
+    private static void WriteInputDelta(CodeWriter writer, PlannedDense dense, PlannedDense below, string delta, string layerInput)
+    {
+        string preActivation = KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
+        string product = below.Activation == ActivationKind.Identity
+            ? $"δ{dense.Name} · W{dense.Name}"
+            : $"(δ{dense.Name} · W{dense.Name}) ⊙ {ActivationTraits.Of(below.Activation).Derivative}";
+        if (below.BatchNorm is null && below.Dropout is null)
+        {
+            writer.Line(below.Activation == ActivationKind.Identity
+                ? $"// {below.Name}: δ [B, {below.Units}] = {product} (identity: no derivative factor)"
+                : $"// {below.Name}: δ [B, {below.Units}] = {product}, fused into one pass");
+            writer.Line($"{Kernels}.Dense.InputDelta<{KernelType(below)}>(");
+            writer.Line($"    {delta},");
+            writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+            writer.Line($"    {layerInput},");
+            writer.Line($"    {DeltaBuffer(below)},");
+            writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{preActivation});");
+            return;
+        }
+
+        string masked = below.Dropout is { } dropout ? $" ⊙ mask / (1 − {Number(dropout.Rate)})" : "";
+        writer.Line($"// {below.Name}: δ [B, {below.Units}] = {product}{masked}{(below.BatchNorm is { } norm ? $", then back through {norm.Name}, which also forms dγ and dβ" : "")}, in one pass");
+        writer.Line($"{Kernels}.Dense.InputDeltaRegularized<{KernelType(below)}>(");
+        writer.Line($"    {delta},");
+        writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+        writer.Line($"    {layerInput},");
+        writer.Line($"    {DeltaBuffer(below)},");
+        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units},");
+        writer.Line(below.Dropout is { } d
+            ? $"    new {Kernels}.DropoutParameters({FloatLiteral(d.Rate)}, {DropoutKey(below)}){(below.BatchNorm is null ? preActivation + ");" : ",")}"
+            : $"    {Kernels}.DropoutParameters.None,");
+        if (below.BatchNorm is { } bn)
+        {
+            writer.Line($"    new {Kernels}.BatchNormBuffers");
+            writer.Line("    {");
+            writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {below.Units}),");
+            writer.Line($"        Normalized = {NormalizedBuffer(below)},");
+            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(below)},");
+            writer.Line($"        GammaGradient = gradients.Slice({bn.MemberName}GammaOffset, {below.Units}),");
+            writer.Line($"        BetaGradient = gradients.Slice({bn.MemberName}BetaOffset, {below.Units}),");
+            writer.Line($"    }}{preActivation});");
         }
     }
 
@@ -362,6 +531,17 @@ internal static class NetworkEmitter
     private static string DeltaBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}Delta";
 
     private static string PreActivationBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}PreActivation";
+
+    private static string NormalizedBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}Normalized";
+
+    private static string BatchMeanBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}BatchMean";
+
+    private static string InverseDeviationBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}InverseDeviation";
+
+    private static string DropoutKey(PlannedDense dense) => $"_{Camel(dense.Dropout!.Name)}Key";
+
+    private static PlannedDropout DropoutOf(NetworkPlan plan, string name) =>
+        plan.Layers.OfType<PlannedDense>().Select(dense => dense.Dropout).First(dropout => dropout?.Name == name)!;
 
     /// <summary>A name as a C# identifier: keywords get the verbatim prefix (<c>@class</c>).</summary>
     private static string Identifier(string name) =>

@@ -39,6 +39,16 @@ public sealed record PlannedFlatten(string Name, string MemberName, EquatableArr
     public override string Kind => "Flatten";
 }
 
+/// <summary>
+/// A [BatchNorm] or [Dropout] row of the layer table: the work itself is fused into the Dense layer
+/// above it (<see cref="PlannedDense.BatchNorm"/>, <see cref="PlannedDense.Dropout"/>).
+/// </summary>
+public sealed record PlannedModifier(string Name, string MemberName, EquatableArray<int> InputShape, EquatableArray<int> OutputShape, string ModifierKind, int ParameterCount)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape)
+{
+    public override string Kind => ModifierKind;
+}
+
 /// <summary>A fully connected layer: <c>weight [Units, Inputs]</c> at <see cref="WeightOffset"/>, <c>bias [Units]</c> at <see cref="BiasOffset"/>.</summary>
 /// <param name="Alpha">The activation's parameter as given in the declaration (checked, in float), or null for its default.</param>
 public sealed record PlannedDense(
@@ -51,13 +61,35 @@ public sealed record PlannedDense(
     ActivationKind Activation,
     float? Alpha,
     int WeightOffset,
-    int BiasOffset)
+    int BiasOffset,
+    PlannedBatchNorm? BatchNorm = null,
+    PlannedDropout? Dropout = null)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape)
 {
     public override string Kind => "Dense";
 
-    public int ParameterCount => Units * Inputs + Units;
+    /// <summary>Batch norm's β takes the place of the bias, so a normalised layer has none.</summary>
+    public bool HasBias => BatchNorm is null;
+
+    /// <summary>The weights and the bias, if the layer has one (batch norm's tensors are counted on its own row).</summary>
+    public int ParameterCount => Units * Inputs + (HasBias ? Units : 0);
 
     /// <summary>The activation's parameter in effect: the one given, or the activation's default; null if it takes none.</summary>
     public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
 }
+
+/// <summary>
+/// Batch normalisation fused into a Dense layer: γ, β, the running mean and the running variance,
+/// each [units], laid out one after the other from <see cref="GammaOffset"/>.
+/// </summary>
+public sealed record PlannedBatchNorm(string Name, string MemberName, int GammaOffset, int Units, float Momentum, float Epsilon)
+{
+    public int BetaOffset => GammaOffset + Units;
+
+    public int RunningMeanOffset => GammaOffset + 2 * Units;
+
+    public int RunningVarianceOffset => GammaOffset + 3 * Units;
+}
+
+/// <summary>Inverted dropout fused into a Dense layer's output.</summary>
+public sealed record PlannedDropout(string Name, float Rate);

@@ -74,6 +74,18 @@ public sealed record DenseSpec(int Units, ActivationKind Activation, double? Alp
     public override string Kind => "Dense";
 }
 
+/// <summary><c>[Dropout(rate)]</c>: inverted dropout on the outputs of the Dense layer above it.</summary>
+public sealed record DropoutSpec(double Rate, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+{
+    public override string Kind => "Dropout";
+}
+
+/// <summary><c>[BatchNorm]</c>: batch normalisation of the pre-activation of the Dense layer above it.</summary>
+public sealed record BatchNormSpec(double Momentum, double Epsilon, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+{
+    public override string Kind => "BatchNorm";
+}
+
 /// <summary>A value and the diagnostics found while making it; the value is null when an error stops the step.</summary>
 public sealed record Result<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics)
     where T : class;

@@ -101,6 +101,8 @@ internal static class NetworkParser
 
                 case "FlattenAttribute":
                 case "DenseAttribute":
+                case "DropoutAttribute":
+                case "BatchNormAttribute":
                     SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
                     LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics, cancellationToken);
                     if (layerDeclaration is null)
@@ -128,9 +130,19 @@ internal static class NetworkParser
         AttributeData attribute, string attributeName, int layerNumber, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         string? name = NamedArgument(attribute, "Name")?.Value as string;
-        if (attributeName == "FlattenAttribute")
+        switch (attributeName)
         {
-            return new FlattenSpec(name, location);
+            case "FlattenAttribute":
+                return new FlattenSpec(name, location);
+            case "DropoutAttribute":
+                return new DropoutSpec(
+                    attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double rate ? rate : double.NaN, name, location);
+            case "BatchNormAttribute":
+                return new BatchNormSpec(
+                    NamedArgument(attribute, "Momentum")?.Value is double momentum ? momentum : 0.1,
+                    NamedArgument(attribute, "Epsilon")?.Value is double epsilon ? epsilon : 1e-5,
+                    name,
+                    location);
         }
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         int units = arguments.Length > 0 && arguments[0].Value is int value ? value : 0;

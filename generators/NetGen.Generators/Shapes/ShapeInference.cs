@@ -58,16 +58,20 @@ internal static class ShapeInference
             }
         }
 
-        int denseCount = spec.Layers.Count(layer => layer is DenseSpec);
-        if (denseCount == 0)
+        int lastDense = LastIndexOfDense(spec.Layers);
+        if (lastDense < 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
         }
-        else if (spec.Layers[spec.Layers.Count - 1] is not DenseSpec)
+
+        bool endsInDense = lastDense >= 0 && spec.Layers.Skip(lastDense + 1).All(layer => layer is DropoutSpec or BatchNormSpec);
+        if (lastDense >= 0 && !endsInDense)
         {
+            // Dropout or batch norm after the output layer is reported by CheckRegularizers, in its own words.
             LayerSpec last = spec.Layers[spec.Layers.Count - 1];
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1]));
         }
+        CheckRegularizers(spec.Layers, names, lastDense, diagnostics);
 
         // Rules about the layer list itself hold whatever the shapes, so check them before inferring any.
         for (int i = 0; i < spec.Layers.Count; i++)
@@ -79,7 +83,7 @@ internal static class ShapeInference
             CheckActivationParameter(dense, names[i], diagnostics);
             if (dense.Activation == ActivationKind.Softmax)
             {
-                if (i != spec.Layers.Count - 1)
+                if (i != lastDense)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, dense.Location, names[i]));
                 }
@@ -94,9 +98,9 @@ internal static class ShapeInference
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryStepStopsGradient, dense.Location, names[i], JoinWithAnd(frozen.ToArray())));
             }
         }
-        if (spec.Layers.Count > 0 && spec.Layers[spec.Layers.Count - 1] is DenseSpec output)
+        if (endsInDense)
         {
-            CheckLoss(spec.Loss, output, names[spec.Layers.Count - 1], diagnostics);
+            CheckLoss(spec.Loss, (DenseSpec)spec.Layers[lastDense], names[lastDense], diagnostics);
         }
 
         if (spec.Input is null || diagnostics.Any(diagnostic => diagnostic.IsError))
@@ -134,9 +138,14 @@ internal static class ShapeInference
                         return null;
                     }
                     int inputs = shape[0];
+                    // Batch norm and dropout written under this layer are fused into it. Its tensors follow
+                    // the weights as PyTorch's Linear(bias=False) + BatchNorm1d lay them out; β replaces the bias.
+                    int batchNormIndex = i + 1 < spec.Layers.Count && spec.Layers[i + 1] is BatchNormSpec ? i + 1 : -1;
+                    int dropoutIndex = batchNormIndex >= 0 ? batchNormIndex + 1 : i + 1;
+                    dropoutIndex = dropoutIndex < spec.Layers.Count && spec.Layers[dropoutIndex] is DropoutSpec ? dropoutIndex : -1;
                     long weightOffset = offset;
-                    long biasOffset = weightOffset + (long)dense.Units * inputs;
-                    offset = biasOffset + dense.Units;
+                    long biasOffset = batchNormIndex >= 0 ? -1 : weightOffset + (long)dense.Units * inputs;
+                    offset = weightOffset + (long)dense.Units * inputs + (batchNormIndex >= 0 ? 4L : 1L) * dense.Units;
                     if (offset > MaxArrayLength)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
@@ -146,12 +155,103 @@ internal static class ShapeInference
                     }
                     var outputShape = new[] { dense.Units }.ToEquatableArray();
                     float? alpha = dense.Alpha is { } given ? (float)given : null;
-                    planned.Add(new PlannedDense(name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset));
+                    PlannedBatchNorm? batchNorm = null;
+                    PlannedDropout? dropout = null;
+                    if (batchNormIndex >= 0)
+                    {
+                        var normalization = (BatchNormSpec)spec.Layers[batchNormIndex];
+                        batchNorm = new PlannedBatchNorm(
+                            names[batchNormIndex], MemberName(names[batchNormIndex]), (int)(weightOffset + (long)dense.Units * inputs), dense.Units,
+                            (float)normalization.Momentum, (float)normalization.Epsilon);
+                    }
+                    if (dropoutIndex >= 0)
+                    {
+                        dropout = new PlannedDropout(names[dropoutIndex], (float)((DropoutSpec)spec.Layers[dropoutIndex]).Rate);
+                    }
+                    planned.Add(new PlannedDense(
+                        name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset, batchNorm, dropout));
                     shape = outputShape;
+                    break;
+
+                case BatchNormSpec:
+                    planned.Add(new PlannedModifier(name, member, shape, shape, "BatchNorm", 4 * shape[0]));
+                    break;
+
+                case DropoutSpec:
+                    planned.Add(new PlannedModifier(name, member, shape, shape, "Dropout", 0));
                     break;
             }
         }
         return new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)offset);
+    }
+
+    private static int LastIndexOfDense(EquatableArray<LayerSpec> layers)
+    {
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            if (layers[i] is DenseSpec)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// [BatchNorm] must come right after a hidden Dense layer, [Dropout] right after a hidden Dense
+    /// layer or its [BatchNorm]: both are fused into that layer, and neither belongs on the output
+    /// (dropping outputs, or normalising logits, would change what the network predicts).
+    /// </summary>
+    private static void CheckRegularizers(EquatableArray<LayerSpec> layers, string[] names, int lastDense, List<DiagnosticInfo> diagnostics)
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is not (DropoutSpec or BatchNormSpec))
+            {
+                continue;
+            }
+            LayerSpec layer = layers[i];
+            LayerSpec? previous = i > 0 ? layers[i - 1] : null;
+            int host = previous switch
+            {
+                DenseSpec => i - 1,
+                BatchNormSpec when layer is DropoutSpec && i >= 2 && layers[i - 2] is DenseSpec => i - 2,
+                _ => -1,
+            };
+            string? problem = host >= 0
+                ? (host == lastDense ? $"is on the output layer '{names[host]}'" : null)
+                : previous switch
+                {
+                    null => "comes before any layer",
+                    DropoutSpec when layer is BatchNormSpec => $"follows Dropout '{names[i - 1]}'; batch norm belongs between the Dense layer and its dropout",
+                    _ => $"follows {previous.Kind} '{names[i - 1]}', not a hidden Dense layer",
+                };
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RegularizerMisplaced, layer.Location, layer.Kind, names[i], problem));
+            }
+            switch (layer)
+            {
+                case DropoutSpec dropout when !(dropout.Rate >= 0 && dropout.Rate < 1):
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.RegularizerValueOutOfRange, layer.Location, "Dropout", names[i], "the rate", Format(dropout.Rate), "in [0, 1)"));
+                    break;
+                case BatchNormSpec batchNorm:
+                    if (!(batchNorm.Momentum > 0 && batchNorm.Momentum <= 1))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.RegularizerValueOutOfRange, layer.Location, "BatchNorm", names[i], "Momentum", Format(batchNorm.Momentum), "in (0, 1]"));
+                    }
+                    if (!(batchNorm.Epsilon > 0 && !double.IsInfinity(batchNorm.Epsilon)))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            DiagnosticDescriptors.RegularizerValueOutOfRange, layer.Location, "BatchNorm", names[i], "Epsilon", Format(batchNorm.Epsilon), "positive"));
+                    }
+                    break;
+            }
+        }
+
+        static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The longest .NET float array: the parameter buffer and each sample are one array or slice.</summary>

@@ -36,6 +36,10 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         { nameof(RectifierClassifier), 12 }, { nameof(RectifierClassifier), 7 },
         { nameof(SmoothRegressor), 8 }, { nameof(SmoothRegressor), 6 },
         { nameof(BinaryStepRegressor), 8 }, { nameof(BinaryStepRegressor), 5 },
+        // Batch norm (γ, β, and through the batch statistics) and dropout with the check's fixed mask.
+        { nameof(BatchNormDropoutClassifier), 16 }, { nameof(BatchNormDropoutClassifier), 7 },
+        { nameof(BatchNormRegressor), 8 }, { nameof(BatchNormRegressor), 5 },
+        { nameof(DropoutBinaryClassifier), 12 }, { nameof(DropoutBinaryClassifier), 6 },
     };
 
     [Theory]
@@ -110,6 +114,9 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         nameof(RectifierClassifier) => Randomised(new RectifierClassifier(seed: 21)),
         nameof(SmoothRegressor) => Randomised(new SmoothRegressor(seed: 22)),
         nameof(BinaryStepRegressor) => Randomised(new BinaryStepRegressor(seed: 23)),
+        nameof(BatchNormDropoutClassifier) => RandomisedKeepingStatistics(new BatchNormDropoutClassifier(seed: 24)),
+        nameof(BatchNormRegressor) => RandomisedKeepingStatistics(new BatchNormRegressor(seed: 25)),
+        nameof(DropoutBinaryClassifier) => Randomised(new DropoutBinaryClassifier(seed: 26)),
         _ => throw new ArgumentException(network),
     };
 
@@ -165,6 +172,20 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="Randomised"/>, but batch norm's running variance stays positive, as it always is:
+    /// the training loss does not read it, but a negative variance is no state a network can be in.
+    /// </summary>
+    private static Model RandomisedKeepingStatistics(Model model)
+    {
+        Randomised(model);
+        foreach (ParameterTensor tensor in model.Description.Tensors.Where(tensor => tensor.Role == ParameterRole.RunningVariance))
+        {
+            model.GetParameters(tensor.Name).Fill(1f);
+        }
+        return model;
     }
 
     /// <summary>
