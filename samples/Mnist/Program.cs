@@ -44,13 +44,15 @@ var saveOption = new Option<FileInfo?>("--save") { Description = "Write the trai
 var loadOption = new Option<FileInfo?>("--load") { Description = "Read weights from this safetensors file before training." };
 var checkpointOption = new Option<FileInfo?>("--checkpoint") { Description = "Write a checkpoint (weights, optimizer, epoch, random state) after every epoch." };
 var resumeOption = new Option<FileInfo?>("--resume") { Description = "Continue the run saved in this checkpoint, up to --epochs in total." };
+var batchNormOption = new Option<bool>("--batchnorm") { Description = "Batch-normalise every hidden layer (bn1, bn2)." };
+var dropoutOption = new Option<float>("--dropout") { Description = "Dropout rate after every hidden layer, in [0, 1).", DefaultValueFactory = _ => 0f };
 var plotOption = new Option<FileInfo>("--plot") { Description = "Where to draw the loss and accuracy curves.", DefaultValueFactory = _ => new FileInfo("training.png") };
 
 var root = new RootCommand("Train a 784-500-500-10 network on MNIST-format data with NetGen.")
 {
     dataOption, epochsOption, batchOption, learningRateOption, limitOption, seedOption, activationOption, optimizerOption,
     weightDecayOption, scheduleOption, earlyStoppingOption, validationSplitOption, normalizeOption, augmentOption,
-    saveOption, loadOption, checkpointOption, resumeOption, plotOption,
+    saveOption, loadOption, checkpointOption, resumeOption, batchNormOption, dropoutOption, plotOption,
 };
 root.SetAction(parsed =>
 {
@@ -86,7 +88,9 @@ int Train(ParseResult parsed)
         train = train.Take(limit);
     }
 
-    Model network = activation == "relu" ? new MnistReluMlp(seed) : new MnistMlp(seed);
+    bool batchNorm = parsed.GetValue(batchNormOption);
+    float dropout = parsed.GetValue(dropoutOption);
+    Model network = CreateNetwork(activation == "relu", batchNorm, dropout, seed);
     if (parsed.GetValue(loadOption) is { } load)
     {
         network.LoadWeights(load.FullName);
@@ -114,7 +118,8 @@ int Train(ParseResult parsed)
 
     Console.WriteLine($"data: {dataDirectory} ({train.Count:N0} training, {test.Count:N0} test samples)");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"network: {network.Description.Name}, 784-500-500-10 {activation}, {network.Description.ParameterCount:N0} parameters; " +
+        $"network: {network.Description.Name}, 784-500-500-10 {activation}{(batchNorm ? " + batch norm" : "")}{(dropout > 0 ? $" + dropout {dropout}" : "")}, " +
+        $"{network.Description.ParameterCount:N0} parameters; " +
         $"{optimizerName} lr {learningRate}, {schedule} schedule, batch {batch}, seed {seed}"));
 
     if (epochs > 0)
@@ -153,6 +158,24 @@ static string EpochLine(EpochMetrics epoch, int epochs, Evaluation test)
     return string.Create(CultureInfo.InvariantCulture,
         $"epoch {epoch.Epoch}/{epochs}  loss {epoch.Loss:F4}  accuracy {epoch.Accuracy:F4}{validation}  " +
         $"test accuracy {test.Accuracy:F4}  lr {epoch.LearningRate:G4}  {epoch.SamplesPerSecond:N0} samples/s");
+}
+
+static Model CreateNetwork(bool relu, bool batchNorm, float dropout, int seed)
+{
+    Model network = (relu, batchNorm, dropout > 0) switch
+    {
+        (false, false, false) => new MnistMlp(seed),
+        (true, false, false) => new MnistReluMlp(seed),
+        (false, false, true) => new MnistDropoutMlp(seed),
+        (true, false, true) => new MnistReluDropoutMlp(seed),
+        (false, true, _) => new MnistBatchNormMlp(seed),
+        (true, true, _) => new MnistReluBatchNormMlp(seed),
+    };
+    foreach (DropoutLayer layer in network.Description.DropoutLayers)
+    {
+        network.SetDropoutRate(layer.Name, dropout);
+    }
+    return network;
 }
 
 static float DefaultLearningRate(string optimizer) => optimizer switch

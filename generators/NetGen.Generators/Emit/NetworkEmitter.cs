@@ -173,7 +173,22 @@ internal static class NetworkEmitter
                 }
             }
         }
-        writer.Line("    });");
+        PlannedDropout[] dropouts = DropoutLayers(plan);
+        if (dropouts.Length == 0)
+        {
+            writer.Line("    });");
+        }
+        else
+        {
+            writer.Line("    },");
+            writer.Line("    DropoutLayers: new global::NetGen.DropoutLayer[]");
+            writer.Line("    {");
+            foreach (PlannedDropout dropout in dropouts)
+            {
+                writer.Line($"        new(\"{dropout.Name}\", {FloatLiteral(dropout.Rate)}),");
+            }
+            writer.Line("    });");
+        }
         writer.Line();
     }
 
@@ -276,7 +291,7 @@ internal static class NetworkEmitter
 
                     case PlannedDense dense:
                         writer.Line();
-                        WriteDenseForward(writer, dense, source);
+                        WriteDenseForward(writer, plan, dense, source);
                         source = OutputBuffer(dense);
                         break;
                 }
@@ -285,7 +300,7 @@ internal static class NetworkEmitter
         writer.Line();
     }
 
-    private static void WriteDenseForward(CodeWriter writer, PlannedDense dense, string source)
+    private static void WriteDenseForward(CodeWriter writer, NetworkPlan plan, PlannedDense dense, string source)
     {
         string output = OutputBuffer(dense);
         ActivationTraits activation = ActivationTraits.Of(dense.Activation);
@@ -294,7 +309,7 @@ internal static class NetworkEmitter
         string preActivation = KeepsPreActivation(dense) ? $", preActivation: {PreActivationBuffer(dense)}" : "";
         string weight = $"parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
         string sizes = $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
-        string dropout = dense.Dropout is { } d ? $"new {Kernels}.DropoutParameters({FloatLiteral(d.Rate)}, {DropoutKey(dense)})" : "";
+        string dropout = dense.Dropout is not null ? $"new {Kernels}.DropoutParameters({DropoutRateCall(plan, dense)}, {DropoutKey(dense)})" : "";
 
         if (dense.BatchNorm is { } bn)
         {
@@ -402,7 +417,7 @@ internal static class NetworkEmitter
                     writer.Line($"// {dense.Name} reads the network's input: no δ goes further down.");
                     continue;
                 }
-                WriteInputDelta(writer, dense, below, delta, layerInput);
+                WriteInputDelta(writer, plan, dense, below, delta, layerInput);
             }
             writer.Line();
             writer.Line("return loss;");
@@ -410,7 +425,7 @@ internal static class NetworkEmitter
     }
 
     /// <summary>δ for the Dense layer below: back through this layer's weights, then that layer's dropout, activation and batch norm, in one pass.</summary>
-    private static void WriteInputDelta(CodeWriter writer, PlannedDense dense, PlannedDense below, string delta, string layerInput)
+    private static void WriteInputDelta(CodeWriter writer, NetworkPlan plan, PlannedDense dense, PlannedDense below, string delta, string layerInput)
     {
         string preActivation = KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
         string product = below.Activation == ActivationKind.Identity
@@ -430,7 +445,7 @@ internal static class NetworkEmitter
             return;
         }
 
-        string masked = below.Dropout is { } dropout ? $" ⊙ mask / (1 − {Number(dropout.Rate)})" : "";
+        string masked = below.Dropout is not null ? " ⊙ mask / (1 − p)" : "";
         writer.Line($"// {below.Name}: δ [B, {below.Units}] = {product}{masked}{(below.BatchNorm is { } norm ? $", then back through {norm.Name}, which also forms dγ and dβ" : "")}, in one pass");
         writer.Line($"{Kernels}.Dense.InputDeltaRegularized<{KernelType(below)}>(");
         writer.Line($"    {delta},");
@@ -439,7 +454,7 @@ internal static class NetworkEmitter
         writer.Line($"    {DeltaBuffer(below)},");
         writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units},");
         writer.Line(below.Dropout is { } d
-            ? $"    new {Kernels}.DropoutParameters({FloatLiteral(d.Rate)}, {DropoutKey(below)}){(below.BatchNorm is null ? preActivation + ");" : ",")}"
+            ? $"    new {Kernels}.DropoutParameters({DropoutRateCall(plan, below)}, {DropoutKey(below)}){(below.BatchNorm is null ? preActivation + ");" : ",")}"
             : $"    {Kernels}.DropoutParameters.None,");
         if (below.BatchNorm is { } bn)
         {
@@ -539,6 +554,13 @@ internal static class NetworkEmitter
     private static string InverseDeviationBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}InverseDeviation";
 
     private static string DropoutKey(PlannedDense dense) => $"_{Camel(dense.Dropout!.Name)}Key";
+
+    private static PlannedDropout[] DropoutLayers(NetworkPlan plan) =>
+        plan.Layers.OfType<PlannedDense>().Where(dense => dense.Dropout is not null).Select(dense => dense.Dropout!).ToArray();
+
+    /// <summary>The rate in effect (declared, unless changed with SetDropoutRate), with the declared one as a comment.</summary>
+    private static string DropoutRateCall(NetworkPlan plan, PlannedDense dense) =>
+        $"DropoutRate({System.Array.IndexOf(DropoutLayers(plan), dense.Dropout)}) /* {dense.Dropout!.Name}, declared p = {Number(dense.Dropout.Rate)} */";
 
     private static PlannedDropout DropoutOf(NetworkPlan plan, string name) =>
         plan.Layers.OfType<PlannedDense>().Select(dense => dense.Dropout).First(dropout => dropout?.Name == name)!;

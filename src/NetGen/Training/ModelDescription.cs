@@ -48,14 +48,19 @@ public sealed record ParameterTensor(string Name, int Offset, int[] Shape, Param
 /// <param name="Loss">The training loss.</param>
 /// <param name="OutputActivation">The last layer's activation (decides how accuracy is read).</param>
 /// <param name="Tensors">The parameter tensors, in buffer order.</param>
+/// <param name="DropoutLayers">The [Dropout] layers with their declared rates, in order.</param>
 public sealed record ModelDescription(
     string Name,
     int[] InputShape,
     int OutputSize,
     Loss Loss,
     Activation OutputActivation,
-    IReadOnlyList<ParameterTensor> Tensors)
+    IReadOnlyList<ParameterTensor> Tensors,
+    IReadOnlyList<DropoutLayer>? DropoutLayers = null)
 {
+    /// <summary>The network's [Dropout] layers with their declared rates, in order (none if it has no dropout).</summary>
+    public IReadOnlyList<DropoutLayer> DropoutLayers { get; init; } = DropoutLayers ?? [];
+
     /// <summary>Numbers per sample: the product of <see cref="InputShape"/>.</summary>
     public int InputSize => Product(InputShape);
 
@@ -87,3 +92,6 @@ public sealed record ModelDescription(
         return product;
     }
 }
+
+/// <summary>A [Dropout] layer as declared: its name and rate.</summary>
+public sealed record DropoutLayer(string Name, float Rate);

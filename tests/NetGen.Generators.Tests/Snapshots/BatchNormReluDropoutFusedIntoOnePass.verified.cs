@@ -59,6 +59,11 @@ partial class RegularizedMlp : global::NetGen.Model
             new("fc2.bias", Fc2BiasOffset, new[] { 128 }, global::NetGen.ParameterRole.Bias, FanIn: 256, FanOut: 128),
             new("fc3.weight", Fc3WeightOffset, new[] { 10, 128 }, global::NetGen.ParameterRole.Weight, FanIn: 128, FanOut: 10),
             new("fc3.bias", Fc3BiasOffset, new[] { 10 }, global::NetGen.ParameterRole.Bias, FanIn: 128, FanOut: 10),
+        },
+        DropoutLayers: new global::NetGen.DropoutLayer[]
+        {
+            new("drop1", 0.2f),
+            new("drop2", 0.1f),
         });
 
     /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
@@ -132,7 +137,7 @@ partial class RegularizedMlp : global::NetGen.Model
                 Momentum = 0.1f,
                 Epsilon = 1E-05f,
             },
-            new global::NetGen.Kernels.DropoutParameters(0.2f, _drop1Key));
+            new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key));
 
         // fc2: a [B, 128] = ReLU(x [B, 256] · Wᵀ + b) ⊙ mask / (1 − p), W [128, 256],
         //   drop2: p = 0.1, a fresh mask per mini-batch in training, none in inference
@@ -143,7 +148,7 @@ partial class RegularizedMlp : global::NetGen.Model
             _fc2Output,
             batchSize, inputs: 256, outputs: 128,
             training,
-            new global::NetGen.Kernels.DropoutParameters(0.1f, _drop2Key));
+            new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
         // fc3: a [B, 10] = softmax(x [B, 128] · Wᵀ + b), W [10, 128]
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.Identity>(
@@ -179,14 +184,14 @@ partial class RegularizedMlp : global::NetGen.Model
             gradients.Slice(Fc3WeightOffset, 10 * 128),
             gradients.Slice(Fc3BiasOffset, 10),
             batchSize, inputs: 128, outputs: 10);
-        // fc2: δ [B, 128] = (δfc3 · Wfc3) ⊙ [a > 0] ⊙ mask / (1 − 0.1), in one pass
+        // fc2: δ [B, 128] = (δfc3 · Wfc3) ⊙ [a > 0] ⊙ mask / (1 − p), in one pass
         global::NetGen.Kernels.Dense.InputDeltaRegularized<global::NetGen.Kernels.ReLU>(
             _fc3Delta,
             parameters.Slice(Fc3WeightOffset, 10 * 128),
             _fc2Output,
             _fc2Delta,
             batchSize, inputs: 128, outputs: 10,
-            new global::NetGen.Kernels.DropoutParameters(0.1f, _drop2Key));
+            new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
         // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ
         global::NetGen.Kernels.Dense.ParameterGradients(
@@ -195,14 +200,14 @@ partial class RegularizedMlp : global::NetGen.Model
             gradients.Slice(Fc2WeightOffset, 128 * 256),
             gradients.Slice(Fc2BiasOffset, 128),
             batchSize, inputs: 256, outputs: 128);
-        // fc1: δ [B, 256] = (δfc2 · Wfc2) ⊙ [a > 0] ⊙ mask / (1 − 0.2), then back through bn1, which also forms dγ and dβ, in one pass
+        // fc1: δ [B, 256] = (δfc2 · Wfc2) ⊙ [a > 0] ⊙ mask / (1 − p), then back through bn1, which also forms dγ and dβ, in one pass
         global::NetGen.Kernels.Dense.InputDeltaRegularized<global::NetGen.Kernels.ReLU>(
             _fc2Delta,
             parameters.Slice(Fc2WeightOffset, 128 * 256),
             _fc1Output,
             _fc1Delta,
             batchSize, inputs: 256, outputs: 128,
-            new global::NetGen.Kernels.DropoutParameters(0.2f, _drop1Key),
+            new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key),
             new global::NetGen.Kernels.BatchNormBuffers
             {
                 Gamma = parameters.Slice(Bn1GammaOffset, 256),

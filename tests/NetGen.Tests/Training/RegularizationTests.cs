@@ -79,6 +79,23 @@ public sealed class RegularizationTests : IDisposable
     }
 
     [Fact]
+    public void Dropout_rates_can_be_changed_and_a_rate_of_zero_drops_nothing()
+    {
+        Dataset data = TestData.Classification(12, [8], classes: 1, seed: 13);
+        var network = new DropoutBinaryClassifier(seed: 14);
+        Assert.Equal(["dropout1", "dropout2"], network.Description.DropoutLayers.Select(layer => layer.Name));
+        Assert.Equal(0.5f, network.GetDropoutRate("dropout1"));
+
+        network.SetDropoutRate("dropout1", 0f);
+        network.SetDropoutRate("dropout2", 0f);
+        float trainingLoss = network.ComputeGradients(data.Features, data.Targets, data.Count);
+
+        Assert.Equal(network.ComputeLoss(data.Features, data.Targets, data.Count), trainingLoss);
+        Assert.Throws<KeyNotFoundException>(() => network.SetDropoutRate("dropout3", 0.1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => network.SetDropoutRate("dropout1", 1f));
+    }
+
+    [Fact]
     public void Weight_decay_leaves_batch_norm_alone()
     {
         Dataset data = TestData.Classification(16, [3, 7], classes: 4, seed: 9);
