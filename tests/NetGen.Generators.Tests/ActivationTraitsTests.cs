@@ -16,8 +16,42 @@ public sealed class ActivationTraitsTests
 
     public static TheoryData<ActivationKind> Kinds() => new(Enum.GetValues<ActivationKind>());
 
-    /// <summary>Every activation but softmax, which runs as its own pass and only on the last layer.</summary>
-    public static TheoryData<ActivationKind> ElementWiseKinds() => new(Enum.GetValues<ActivationKind>().Where(kind => kind != ActivationKind.Softmax));
+    /// <summary>
+    /// Every activation fused into the kernels: not softmax, which runs as its own pass and only on the
+    /// last layer, nor the unit-wise rectifiers (<see cref="ActivationTraits.OwnPass"/>), which run as
+    /// passes of their own after an identity product.
+    /// </summary>
+    public static TheoryData<ActivationKind> ElementWiseKinds() =>
+        new(Enum.GetValues<ActivationKind>().Where(kind => kind != ActivationKind.Softmax && ActivationTraits.Of(kind).OwnPass is null));
+
+    /// <summary>The rectifiers that run as passes of their own.</summary>
+    public static TheoryData<ActivationKind> OwnPassKinds() =>
+        new(Enum.GetValues<ActivationKind>().Where(kind => ActivationTraits.Of(kind).OwnPass is not null));
+
+    [Theory]
+    [MemberData(nameof(OwnPassKinds))]
+    public void Unit_wise_rectifiers_keep_z_and_compile_hidden_and_as_output_with_batch_norm_and_dropout(ActivationKind kind)
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(4)]
+            [Dense(5, Activation.{{kind}})]
+            [BatchNorm]
+            [Dropout(0.3)]
+            [Dense(6, Activation.{{kind}})]
+            [Dense(3, Activation.{{kind}})]
+            public partial class Every{{kind}};
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics.Select(diagnostic => diagnostic.ToString()));
+        string generated = Assert.Single(run.Sources).SourceText.ToString();
+        Assert.True(ActivationTraits.Of(kind).NeedsPreActivation);
+        Assert.Contains($"UnitActivations.{ActivationTraits.Of(kind).OwnPass}Forward(", generated);
+        Assert.Contains($"UnitActivations.{ActivationTraits.Of(kind).OwnPass}Backward(", generated);
+    }
 
     [Fact]
     public void ActivationKind_mirrors_the_runtime_enum_by_name_and_number()

@@ -112,6 +112,10 @@ internal static class NetworkEmitter
             {
                 writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
             }
+            if (dense.HasSlopes)
+            {
+                writer.Line($"private const int {dense.MemberName}SlopeOffset = {dense.SlopeOffset}; // {SlopeTensor(dense)} [{dense.Units}], PReLU's αⱼ");
+            }
             if (dense.BatchNorm is { } bn)
             {
                 writer.Line($"private const int {bn.MemberName}GammaOffset = {bn.GammaOffset}; // {bn.Name}.weight [{dense.Units}], γ");
@@ -172,6 +176,10 @@ internal static class NetworkEmitter
                     writer.Line($"        new(\"{bn.Name}.{suffix}\", {bn.MemberName}{offset}, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.{role}, FanIn: {dense.Units}, FanOut: {dense.Units}),");
                 }
             }
+            if (dense.HasSlopes)
+            {
+                writer.Line($"        new(\"{SlopeTensor(dense)}\", {dense.MemberName}SlopeOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.ActivationSlope, FanIn: {dense.Units}, FanOut: {dense.Units}),");
+            }
         }
         PlannedDropout[] dropouts = DropoutLayers(plan);
         if (dropouts.Length == 0)
@@ -229,6 +237,10 @@ internal static class NetworkEmitter
             {
                 writer.Line($"private ulong {DropoutKey(dense)}; // picks {dropout.Name}'s mask for the current mini-batch");
             }
+            if (dense.Activation == ActivationKind.RReLU)
+            {
+                writer.Line($"private ulong {SlopeKey(dense)}; // picks {dense.Name}'s random slopes for the current mini-batch");
+            }
         }
         writer.Line();
         writer.Line("/// <inheritdoc/>");
@@ -258,7 +270,7 @@ internal static class NetworkEmitter
 
     private static void WriteForward(CodeWriter writer, NetworkPlan plan)
     {
-        bool modes = plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null);
+        bool modes = HasModes(plan);
         writer.Line("/// <inheritdoc/>");
         if (modes)
         {
@@ -275,9 +287,16 @@ internal static class NetworkEmitter
         {
             // Batch norm moves its running statistics, which live in the parameter buffer.
             writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = Parameters;");
-            foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>().Where(dense => dense.Dropout is not null))
+            foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
             {
-                writer.Line($"{DropoutKey(dense)} = training ? NextDropoutKey() : 0;");
+                if (dense.Dropout is not null)
+                {
+                    writer.Line($"{DropoutKey(dense)} = training ? NextRandomKey() : 0;");
+                }
+                if (dense.Activation == ActivationKind.RReLU)
+                {
+                    writer.Line($"{SlopeKey(dense)} = training ? NextRandomKey() : 0;");
+                }
             }
             string source = "input";
             foreach (PlannedLayer layer in plan.Layers)
@@ -310,6 +329,11 @@ internal static class NetworkEmitter
         string weight = $"parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
         string sizes = $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
         string dropout = dense.Dropout is not null ? $"new {Kernels}.DropoutParameters({DropoutRateCall(plan, dense)}, {DropoutKey(dense)})" : "";
+        if (activation.OwnPass is not null)
+        {
+            WriteOwnPassForward(writer, plan, dense, source);
+            return;
+        }
 
         if (dense.BatchNorm is { } bn)
         {
@@ -322,17 +346,7 @@ internal static class NetworkEmitter
             writer.Line($"    {output},");
             writer.Line($"    {sizes},");
             writer.Line("    training,");
-            writer.Line($"    new {Kernels}.BatchNormBuffers");
-            writer.Line("    {");
-            writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
-            writer.Line($"        Beta = parameters.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
-            writer.Line($"        RunningMean = parameters.Slice({bn.MemberName}RunningMeanOffset, {dense.Units}),");
-            writer.Line($"        RunningVariance = parameters.Slice({bn.MemberName}RunningVarianceOffset, {dense.Units}),");
-            writer.Line($"        Normalized = {NormalizedBuffer(dense)},");
-            writer.Line($"        BatchMean = {BatchMeanBuffer(dense)},");
-            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
-            writer.Line($"        Momentum = {FloatLiteral(bn.Momentum)},");
-            writer.Line($"        Epsilon = {FloatLiteral(bn.Epsilon)},");
+            WriteBatchNormForwardBuffers(writer, dense, bn);
             if (dense.Dropout is null)
             {
                 writer.Line($"    }}{preActivation});");
@@ -383,8 +397,7 @@ internal static class NetworkEmitter
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float ForwardBackwardCore({ReadOnlySpan} input, {ReadOnlySpan} target, int batchSize)"))
         {
-            bool modes = plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null);
-            writer.Line(modes ? "Forward(input, batchSize, training: true);" : "ForwardCore(input, batchSize);");
+            writer.Line(HasModes(plan) ? "Forward(input, batchSize, training: true);" : "ForwardCore(input, batchSize);");
             writer.Line($"{ReadOnlySpan} parameters = Parameters;");
             writer.Line($"{Span} gradients = Gradients;");
             writer.Line();
@@ -424,9 +437,110 @@ internal static class NetworkEmitter
         }
     }
 
+    /// <summary>The opening of the <c>BatchNormBuffers</c> argument of a forward call, up to (not including) its closing brace.</summary>
+    private static void WriteBatchNormForwardBuffers(CodeWriter writer, PlannedDense dense, PlannedBatchNorm bn)
+    {
+        writer.Line($"    new {Kernels}.BatchNormBuffers");
+        writer.Line("    {");
+        writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
+        writer.Line($"        Beta = parameters.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
+        writer.Line($"        RunningMean = parameters.Slice({bn.MemberName}RunningMeanOffset, {dense.Units}),");
+        writer.Line($"        RunningVariance = parameters.Slice({bn.MemberName}RunningVarianceOffset, {dense.Units}),");
+        writer.Line($"        Normalized = {NormalizedBuffer(dense)},");
+        writer.Line($"        BatchMean = {BatchMeanBuffer(dense)},");
+        writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
+        writer.Line($"        Momentum = {FloatLiteral(bn.Momentum)},");
+        writer.Line($"        Epsilon = {FloatLiteral(bn.Epsilon)},");
+    }
+
+    /// <summary>
+    /// A layer whose activation runs as its own pass (<see cref="ActivationTraits.OwnPass"/>): the product
+    /// (with batch norm, if any) under the identity, then the activation and the dropout over its output.
+    /// </summary>
+    private static void WriteOwnPassForward(CodeWriter writer, NetworkPlan plan, PlannedDense dense, string source)
+    {
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string output = OutputBuffer(dense);
+        string weight = $"parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
+        string sizes = $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
+        if (dense.BatchNorm is { } bn)
+        {
+            writer.Line($"// {dense.Name} + {bn.Name}: y [B, {dense.Units}] = γ ẑ + β, ẑ = (x · Wᵀ − μ) / √(σ² + {Number(bn.Epsilon)}); {activation.Name} follows as its own pass");
+            writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{Kernels}.Identity>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {output},");
+            writer.Line($"    {sizes},");
+            writer.Line("    training,");
+            WriteBatchNormForwardBuffers(writer, dense, bn);
+            writer.Line("    });");
+        }
+        else
+        {
+            writer.Line($"// {dense.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ + b; {activation.Name} follows as its own pass");
+            writer.Line($"{Kernels}.Dense.Forward<{Kernels}.Identity>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
+            writer.Line($"    {output},");
+            writer.Line($"    {sizes});");
+        }
+        string dropout = dense.Dropout is null
+            ? $"{Kernels}.DropoutParameters.None"
+            : $"training ? new {Kernels}.DropoutParameters({DropoutRateCall(plan, dense)}, {DropoutKey(dense)}) : {Kernels}.DropoutParameters.None";
+        string units = $"batchSize, {dense.Units}";
+        writer.Line($"// a = {activation.Name}(z){(dense.Dropout is { } d ? $", then {d.Name}" : "")}; z is kept for the backward pass");
+        writer.Line(dense.Activation switch
+        {
+            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUForward({output}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUForward({output}, {PreActivationBuffer(dense)}, {units}, training, {SlopeKey(dense)}, {dropout});",
+            _ => $"{Kernels}.UnitActivations.BipolarReLUForward({output}, {PreActivationBuffer(dense)}, {units}, {dropout});",
+        });
+    }
+
+    /// <summary>The layer's δ at a [B, units] becomes δ at z: back through its own-pass activation and dropout, then its batch norm.</summary>
+    private static void WriteOwnPassBackward(CodeWriter writer, NetworkPlan plan, PlannedDense dense, string delta)
+    {
+        string dropout = dense.Dropout is null
+            ? $"{Kernels}.DropoutParameters.None"
+            : $"new {Kernels}.DropoutParameters({DropoutRateCall(plan, dense)}, {DropoutKey(dense)})";
+        string units = $"batchSize, {dense.Units}";
+        writer.Line($"// {dense.Name}: δ ⊙= {ActivationTraits.Of(dense.Activation).Derivative}{(dense.Dropout is null ? "" : " ⊙ mask / (1 − p)")}{(dense.HasSlopes ? ", and dαⱼ = Σ_B δ min(z, 0)" : "")}");
+        writer.Line(dense.Activation switch
+        {
+            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUBackward({delta}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), gradients.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {SlopeKey(dense)}, {dropout});",
+            _ => $"{Kernels}.UnitActivations.BipolarReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {dropout});",
+        });
+        if (dense.BatchNorm is { } bn)
+        {
+            writer.Line($"// {bn.Name}: δ at γ ẑ + β becomes δ at z, with dγ and dβ");
+            writer.Line($"{Kernels}.Dense.BatchNormBackward({delta}, new {Kernels}.BatchNormBuffers");
+            writer.Line("{");
+            writer.Line($"    Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
+            writer.Line($"    Normalized = {NormalizedBuffer(dense)},");
+            writer.Line($"    InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
+            writer.Line($"    GammaGradient = gradients.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
+            writer.Line($"    BetaGradient = gradients.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
+            writer.Line($"}}, {units});");
+        }
+    }
+
     /// <summary>δ for the Dense layer below: back through this layer's weights, then that layer's dropout, activation and batch norm, in one pass.</summary>
     private static void WriteInputDelta(CodeWriter writer, NetworkPlan plan, PlannedDense dense, PlannedDense below, string delta, string layerInput)
     {
+        if (ActivationTraits.Of(below.Activation).OwnPass is not null)
+        {
+            writer.Line($"// {below.Name}: δ at its activation's output [B, {below.Units}] = δ{dense.Name} · W{dense.Name}");
+            writer.Line($"{Kernels}.Dense.InputDelta<{Kernels}.Identity>(");
+            writer.Line($"    {delta},");
+            writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+            writer.Line($"    {layerInput},");
+            writer.Line($"    {DeltaBuffer(below)},");
+            writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+            WriteOwnPassBackward(writer, plan, below, DeltaBuffer(below));
+            return;
+        }
         string preActivation = KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
         string product = below.Activation == ActivationKind.Identity
             ? $"δ{dense.Name} · W{dense.Name}"
@@ -510,6 +624,12 @@ internal static class NetworkEmitter
         {
             bool keepsZ = KeepsPreActivation(output);
             writer.Line($"// {output.Name} ({ActivationTraits.Of(output.Activation).Name} + mean squared error): δ [B, {output.Units}] = 2 (a − y) / (B·{output.Units}) ⊙ f'({(keepsZ ? "z" : "a")})");
+            if (ActivationTraits.Of(output.Activation).OwnPass is not null)
+            {
+                writer.Line($"{Kernels}.Losses.MeanSquaredErrorDelta<{Kernels}.Identity>({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
+                WriteOwnPassBackward(writer, plan, output, outputDelta);
+                return;
+            }
             writer.Line($"{Kernels}.Losses.MeanSquaredErrorDelta<{KernelType(output)}>({probabilities}, target, {outputDelta}, batchSize, {output.Units}{(keepsZ ? $", preActivation: {PreActivationBuffer(output)}" : "")});");
         }
     }
@@ -554,6 +674,15 @@ internal static class NetworkEmitter
     private static string InverseDeviationBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}InverseDeviation";
 
     private static string DropoutKey(PlannedDense dense) => $"_{Camel(dense.Dropout!.Name)}Key";
+
+    /// <summary>Whether the network behaves differently in training and inference (batch norm, dropout, randomized ReLU).</summary>
+    private static bool HasModes(NetworkPlan plan) =>
+        plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null || dense.Activation == ActivationKind.RReLU);
+
+    private static string SlopeKey(PlannedDense dense) => $"_{Camel(dense.MemberName)}SlopeKey";
+
+    /// <summary>PReLU's slopes, named as a PyTorch <c>PReLU</c> module stored beside the layer as <c>{layer}_prelu</c>.</summary>
+    private static string SlopeTensor(PlannedDense dense) => $"{dense.Name}_prelu.weight";
 
     private static PlannedDropout[] DropoutLayers(NetworkPlan plan) =>
         plan.Layers.OfType<PlannedDense>().Where(dense => dense.Dropout is not null).Select(dense => dense.Dropout!).ToArray();

@@ -15,6 +15,13 @@ namespace NetGen.Generators.Model;
 /// <param name="Parameter">The constant set by <c>Alpha =</c>, or null if the activation takes none.</param>
 public sealed record ActivationTraits(string Name, string KernelType, bool NeedsPreActivation, string Derivative, ActivationParameterTraits? Parameter)
 {
+    /// <summary>
+    /// For the rectifiers whose slope depends on the unit or the element (parametric, randomized,
+    /// bipolar ReLU): the stem of their <c>UnitActivations</c> methods, which run as a pass of their own
+    /// after an identity product and keep z. Null for the activations fused into the kernels.
+    /// </summary>
+    public string? OwnPass { get; init; }
+
     private static readonly ActivationParameterTraits Alpha = new(
         "α", "DefaultISRUAlpha", 1f, value => value > 0f && !float.IsInfinity(value), "positive and finite");
 
@@ -38,6 +45,9 @@ public sealed record ActivationTraits(string Name, string KernelType, bool Needs
     private static readonly ActivationTraits GELU = new("GELU", "GELU", true, "(Φ(z) + z φ(z))", null);
     private static readonly ActivationTraits SiLU = new("SiLU", "SiLU", true, "σ(z) (1 + z (1 − σ(z)))", null);
     private static readonly ActivationTraits Softplus = new("softplus", "Softplus", false, "(1 − e^−a)", null);
+    private static readonly ActivationTraits PReLU = new("parametric ReLU", "Identity", true, "(z ≥ 0 ? 1 : αⱼ)", null) { OwnPass = "PReLU" };
+    private static readonly ActivationTraits RReLU = new("randomized leaky ReLU", "Identity", true, "(z ≥ 0 ? 1 : r)", null) { OwnPass = "RReLU" };
+    private static readonly ActivationTraits BipolarReLU = new("bipolar ReLU", "Identity", true, "(unit even ? [z > 0] : [z < 0])", null) { OwnPass = "BipolarReLU" };
 
     public static ActivationTraits Of(ActivationKind activation) => activation switch
     {
@@ -59,6 +69,9 @@ public sealed record ActivationTraits(string Name, string KernelType, bool Needs
         ActivationKind.GELU => GELU,
         ActivationKind.SiLU => SiLU,
         ActivationKind.Softplus => Softplus,
+        ActivationKind.PReLU => PReLU,
+        ActivationKind.RReLU => RReLU,
+        ActivationKind.BipolarReLU => BipolarReLU,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "An activation the generator has no traits for."),
     };
 }

@@ -63,7 +63,8 @@ public sealed record PlannedDense(
     int WeightOffset,
     int BiasOffset,
     PlannedBatchNorm? BatchNorm = null,
-    PlannedDropout? Dropout = null)
+    PlannedDropout? Dropout = null,
+    int SlopeOffset = -1)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape)
 {
     public override string Kind => "Dense";
@@ -71,8 +72,11 @@ public sealed record PlannedDense(
     /// <summary>Batch norm's β takes the place of the bias, so a normalised layer has none.</summary>
     public bool HasBias => BatchNorm is null;
 
-    /// <summary>The weights and the bias, if the layer has one (batch norm's tensors are counted on its own row).</summary>
-    public int ParameterCount => Units * Inputs + (HasBias ? Units : 0);
+    /// <summary>Parametric ReLU's learned slopes, one per unit, at <see cref="SlopeOffset"/>.</summary>
+    public bool HasSlopes => SlopeOffset >= 0;
+
+    /// <summary>The weights, the bias if the layer has one, and PReLU's slopes (batch norm's tensors are counted on its own row).</summary>
+    public int ParameterCount => Units * Inputs + (HasBias ? Units : 0) + (HasSlopes ? Units : 0);
 
     /// <summary>The activation's parameter in effect: the one given, or the activation's default; null if it takes none.</summary>
     public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;

@@ -31,6 +31,9 @@ public enum ActivationKind
     GELU = 15,
     SiLU = 16,
     Softplus = 17,
+    PReLU = 18,
+    RReLU = 19,
+    BipolarReLU = 20,
 }
 
 /// <param name="Namespace">The class's namespace, or null for the global namespace.</param>

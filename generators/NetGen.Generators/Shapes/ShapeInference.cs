@@ -146,6 +146,9 @@ internal static class ShapeInference
                     long weightOffset = offset;
                     long biasOffset = batchNormIndex >= 0 ? -1 : weightOffset + (long)dense.Units * inputs;
                     offset = weightOffset + (long)dense.Units * inputs + (batchNormIndex >= 0 ? 4L : 1L) * dense.Units;
+                    // Parametric ReLU's slopes come last, as a PyTorch PReLU module after the layer would.
+                    long slopeOffset = dense.Activation == ActivationKind.PReLU ? offset : -1;
+                    offset += slopeOffset >= 0 ? dense.Units : 0;
                     if (offset > MaxArrayLength)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(
@@ -169,7 +172,8 @@ internal static class ShapeInference
                         dropout = new PlannedDropout(names[dropoutIndex], (float)((DropoutSpec)spec.Layers[dropoutIndex]).Rate);
                     }
                     planned.Add(new PlannedDense(
-                        name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset, batchNorm, dropout));
+                        name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset, batchNorm, dropout,
+                        (int)slopeOffset));
                     shape = outputShape;
                     break;
 

@@ -88,4 +88,19 @@ public enum Activation
 
     /// <summary>a = ln(1 + e^z); a' = σ(z) = 1 − e^−a.</summary>
     Softplus = 17,
+
+    /// <summary>
+    /// Parametric ReLU: a = z for z ≥ 0, αⱼ z below, with one slope αⱼ per unit, learned like any weight
+    /// (tensor <c>{layer}_prelu.weight</c>, initialised to 0.25 as PyTorch's <c>PReLU</c>; never weight-decayed).
+    /// </summary>
+    PReLU = 18,
+
+    /// <summary>
+    /// Randomized leaky ReLU: below 0 the slope is drawn uniformly from [1/8, 1/3] for every element in
+    /// training, and is their mean 11/48 in inference (PyTorch's <c>RReLU</c> defaults).
+    /// </summary>
+    RReLU = 19,
+
+    /// <summary>Bipolar ReLU: even units (0, 2, …) are max(0, z), odd units min(0, z), so a layer's outputs keep both signs.</summary>
+    BipolarReLU = 20,
 }

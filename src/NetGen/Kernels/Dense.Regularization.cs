@@ -226,3 +226,43 @@ public static unsafe partial class Dense
         }
     }
 }
+
+// Batch norm's backward on its own, for layers whose activation runs as a separate pass.
+public static unsafe partial class Dense
+{
+    /// <summary>
+    /// In place: δy [B, O] (at batch norm's output y = γ ẑ + β) becomes δz (at the product's output), and
+    /// dL/dγ, dL/dβ are written — the same pass <see cref="InputDeltaRegularized{TInputActivation}"/> fuses,
+    /// for layers whose activation runs on its own after the product (<see cref="UnitActivations"/>).
+    /// </summary>
+    public static void BatchNormBackward(Span<float> delta, BatchNormBuffers batchNorm, int batch, int units)
+    {
+        RequireLength(delta, batch * units, nameof(delta), "[B, O]");
+        RequireBatchNorm(batchNorm, batch, units, training: true, backward: true);
+        fixed (float* d = delta, gamma = batchNorm.Gamma, normalized = batchNorm.Normalized, inverse = batchNorm.InverseStandardDeviation)
+        fixed (float* gammaGradient = batchNorm.GammaGradient, betaGradient = batchNorm.BetaGradient)
+        {
+            var product = new ProductArguments
+            {
+                C = d, Rows = batch, Columns = units,
+                BatchNorm = new BatchNormArguments
+                {
+                    Gamma = gamma, Normalized = normalized, InverseStandardDeviation = inverse,
+                    GammaGradient = gammaGradient, BetaGradient = betaGradient, Training = true,
+                },
+            };
+            switch (KernelSelection.Current)
+            {
+                case InstructionSet.Avx512:
+                    Epilogue.BatchNormBackward<Avx512, Vector512<float>>(ref product, 0, units);
+                    break;
+                case InstructionSet.Avx2:
+                    Epilogue.BatchNormBackward<Avx2, Vector256<float>>(ref product, 0, units);
+                    break;
+                default:
+                    Epilogue.BatchNormBackward<PortableSimd, Vector<float>>(ref product, 0, units);
+                    break;
+            }
+        }
+    }
+}

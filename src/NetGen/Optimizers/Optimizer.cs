@@ -93,7 +93,9 @@ public abstract class Optimizer
         // The course applies decay to weights only; batch norm's γ and β are not weights either, and
         // its running statistics are not trained at all (their gradient is always zero).
         ParameterRole.Bias or ParameterRole.BatchNormScale or ParameterRole.BatchNormShift
-            or ParameterRole.RunningMean or ParameterRole.RunningVariance => false,
+            or ParameterRole.RunningMean or ParameterRole.RunningVariance
+            // PyTorch's PReLU documentation: weight decay should not be used on the slopes.
+            or ParameterRole.ActivationSlope => false,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No weight-decay rule for this parameter role; add it to Optimizer.AppliesWeightDecayTo."),
     };
 

@@ -1,3 +1,4 @@
+using NetGen.Kernels;
 using NetGen.Randomness;
 
 namespace NetGen.Training;
@@ -35,6 +36,9 @@ public static class Initializers
                     break;
                 case ParameterRole.BatchNormScale or ParameterRole.RunningVariance:
                     values.Fill(1f);
+                    break;
+                case ParameterRole.ActivationSlope:
+                    values.Fill(UnitActivations.InitialPReLUSlope);
                     break;
                 default:
                     throw new InvalidOperationException($"Tensor '{tensor.Name}' has role {tensor.Role}, which has no initialiser.");

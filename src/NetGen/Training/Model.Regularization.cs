@@ -6,12 +6,12 @@ public abstract partial class Model
     private float[]? _dropoutRates;
 
     /// <summary>
-    /// A fresh key for one mini-batch's dropout masks, drawn from the model's seeded generator, so
-    /// the same seed drops the same units and a resumed checkpoint continues the same sequence
-    /// (a gradient check fixes it instead). Generated code calls it once per training forward pass of
-    /// a network with dropout.
+    /// A fresh key for one mini-batch's random choices in the forward pass — dropout masks, randomized
+    /// ReLU slopes — drawn from the model's seeded generator, so the same seed makes the same choices and
+    /// a resumed checkpoint continues the same sequence (a gradient check fixes it instead). Generated
+    /// code calls it once per layer that needs one, per training forward pass.
     /// </summary>
-    protected ulong NextDropoutKey() => _fixedDropoutKey ?? _random.NextUInt64();
+    protected ulong NextRandomKey() => _fixedDropoutKey ?? _random.NextUInt64();
 
     /// <summary>The rate dropout layer <paramref name="index"/> uses now: as declared unless <see cref="SetDropoutRate"/> changed it.</summary>
     protected float DropoutRate(int index) => _dropoutRates is { } rates ? rates[index] : Description.DropoutLayers[index].Rate;

@@ -20,6 +20,9 @@ public enum ParameterRole
 
     /// <summary>Batch norm's running variance: one at first, moved by the forward pass, never by an optimizer.</summary>
     RunningVariance,
+
+    /// <summary>Parametric ReLU's learned slopes below zero: 0.25 at first, as PyTorch's; never weight-decayed.</summary>
+    ActivationSlope,
 }
 
 /// <summary>

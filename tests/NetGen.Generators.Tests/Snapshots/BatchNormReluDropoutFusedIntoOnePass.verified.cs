@@ -114,8 +114,8 @@ partial class RegularizedMlp : global::NetGen.Model
     private void Forward(global::System.ReadOnlySpan<float> input, int batchSize, bool training)
     {
         global::System.Span<float> parameters = Parameters;
-        _drop1Key = training ? NextDropoutKey() : 0;
-        _drop2Key = training ? NextDropoutKey() : 0;
+        _drop1Key = training ? NextRandomKey() : 0;
+        _drop2Key = training ? NextRandomKey() : 0;
 
         // fc1 + bn1: z [B, 256] = x [B, 784] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + 1E-05),
         //   a = ReLU(γ ẑ + β), then drop1 (p = 0.2); μ, σ² of the mini-batch in training, running averages in inference

@@ -163,6 +163,8 @@ internal static class ReferenceNetworks
         BinaryStepRegressor => new([ReferenceActivations.SQNL, ReferenceActivations.BinaryStep, ReferenceActivations.LeakyReLU(0.2), ReferenceActivations.ELU(1)]),
         ReluIdentityClassifier => new([ReferenceActivations.ReLU, ReferenceActivations.Identity, ReferenceActivations.Softmax]),
         WideClassifier => new([ReferenceActivations.ReLU, ReferenceActivations.Softmax]),
+        // Only the kink's place matters for choosing data, and randomized ReLU's is leaky ReLU's.
+        RandomizedRectifierClassifier => new([ReferenceActivations.LeakyReLU(11.0 / 48), ReferenceActivations.Softmax]),
         _ => null,
     };
 }

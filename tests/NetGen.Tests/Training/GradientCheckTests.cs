@@ -40,6 +40,9 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         { nameof(BatchNormDropoutClassifier), 16 }, { nameof(BatchNormDropoutClassifier), 7 },
         { nameof(BatchNormRegressor), 8 }, { nameof(BatchNormRegressor), 5 },
         { nameof(DropoutBinaryClassifier), 12 }, { nameof(DropoutBinaryClassifier), 6 },
+        // The unit-wise rectifiers: PReLU's slopes are checked like any weight.
+        { nameof(ParametricRectifierRegressor), 8 }, { nameof(ParametricRectifierRegressor), 5 },
+        { nameof(RandomizedRectifierClassifier), 8 }, { nameof(RandomizedRectifierClassifier), 3 },
     };
 
     [Theory]
@@ -117,6 +120,8 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         nameof(BatchNormDropoutClassifier) => RandomisedKeepingStatistics(new BatchNormDropoutClassifier(seed: 24)),
         nameof(BatchNormRegressor) => RandomisedKeepingStatistics(new BatchNormRegressor(seed: 25)),
         nameof(DropoutBinaryClassifier) => Randomised(new DropoutBinaryClassifier(seed: 26)),
+        nameof(ParametricRectifierRegressor) => RandomisedKeepingStatistics(new ParametricRectifierRegressor(seed: 27)),
+        nameof(RandomizedRectifierClassifier) => Randomised(new RandomizedRectifierClassifier(seed: 28)),
         _ => throw new ArgumentException(network),
     };
 
