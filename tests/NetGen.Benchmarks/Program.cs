@@ -6,6 +6,7 @@ using NetGen.Benchmarks;
 
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] NetGen and PyTorch side by side, with ratios
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
 
 string mode = args.Length > 0 ? args[0] : "e2e";
@@ -17,11 +18,14 @@ switch (mode)
         return 0;
     case "compare":
         return Compare.Run(epochs);
+    case "regularization":
+        RegularizationCost.Run();
+        return 0;
     case "kernels":
         BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare or kernels");
+        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization or kernels");
         return 2;
 }
 

@@ -282,17 +282,4 @@ internal static unsafe class Epilogue
             }
         }
     }
-
-    /// <summary>
-    /// z = C[r, c] + bias[c], C[r, c] = f(z) for every row and columns [first, end); z is also kept in
-    /// <paramref name="preActivation"/> when the activation's derivative needs it.
-    /// </summary>
-    public static void BiasActivation<TSimd, TVector, TActivation>(float* c, float* bias, float* preActivation, int rows, int columns, int first, int end)
-        where TSimd : struct, ISimd<TSimd, TVector>
-        where TVector : struct
-        where TActivation : IActivation
-    {
-        var p = new ProductArguments { C = c, Extra = bias, PreActivation = preActivation, Rows = rows, Columns = columns };
-        Forward<TSimd, TVector, TActivation>(ref p, first, end);
-    }
 }
