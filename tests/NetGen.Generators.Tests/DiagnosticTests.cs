@@ -381,6 +381,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NG0016_UndefinedInitializer()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [{|NG0016:Dense(2, Activation.Softmax, Initializer = (Initializer)9)|}]
+            public partial class Uninitialized;
+            """);
+
+        Assert.StartsWith("The initializer of layer 1 (Dense) is (Initializer)9", Message(run));
+    }
+
+    [Fact]
     public void NG0017_LayerNameNotAnIdentifier()
     {
         GeneratorRun run = VerifyErrors("""

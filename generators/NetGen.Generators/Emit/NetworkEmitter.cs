@@ -158,7 +158,8 @@ internal static class NetworkEmitter
         writer.Line("    {");
         foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
         {
-            writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
+            string initializer = dense.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
+            writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
             if (dense.HasBias)
             {
                 writer.Line($"        new(\"{dense.Name}.bias\", {dense.MemberName}BiasOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.Bias, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
@@ -202,7 +203,7 @@ internal static class NetworkEmitter
 
     private static void WriteConstructor(CodeWriter writer, NetworkPlan plan)
     {
-        writer.Line("/// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name=\"seed\"/>.</summary>");
+        writer.Line("/// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name=\"seed\"/>.</summary>");
         writer.Line("/// <param name=\"seed\">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>");
         writer.Line($"public {Identifier(plan.ClassName)}(int seed = 0)");
         writer.Line("    : base(Architecture, seed)");

@@ -64,7 +64,8 @@ public sealed record PlannedDense(
     int BiasOffset,
     PlannedBatchNorm? BatchNorm = null,
     PlannedDropout? Dropout = null,
-    int SlopeOffset = -1)
+    int SlopeOffset = -1,
+    InitializerKind Initializer = InitializerKind.GlorotUniform)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape)
 {
     public override string Kind => "Dense";

@@ -10,6 +10,16 @@ public enum LossKind
     CrossEntropy = 1,
 }
 
+/// <summary>Mirrors <c>NetGen.Initializer</c> by number.</summary>
+public enum InitializerKind
+{
+    GlorotUniform = 0,
+    GlorotNormal = 1,
+    HeUniform = 2,
+    HeNormal = 3,
+    Zeros = 4,
+}
+
 /// <summary>Mirrors <c>NetGen.Activation</c> by number.</summary>
 public enum ActivationKind
 {
@@ -71,7 +81,9 @@ public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSp
 /// <summary><c>[Dense(units, activation, Alpha = …)]</c>.</summary>
 /// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
 /// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
-public sealed record DenseSpec(int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation)
+public sealed record DenseSpec(
+    int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
+    InitializerKind Initializer = InitializerKind.GlorotUniform)
     : LayerSpec(Name, Location)
 {
     public override string Kind => "Dense";

@@ -152,7 +152,10 @@ internal static class NetworkParser
         // Written or not is what counts, not the value: the property's NaN default is never read here.
         double? alpha = NamedArgument(attribute, "Alpha")?.Value is double given ? given : null;
         LocationInfo? alphaLocation = alpha is null ? null : NamedArgumentLocation(attribute, "Alpha", cancellationToken) ?? location;
-        return new DenseSpec(units, activation, alpha, name, location, alphaLocation);
+        InitializerKind initializer = NamedArgument(attribute, "Initializer")?.Value is int initializerValue
+            ? ReadEnum<InitializerKind>(initializerValue, "Initializer", $"The initializer of layer {layerNumber} ({name ?? "Dense"})", location, diagnostics)
+            : InitializerKind.GlorotUniform;
+        return new DenseSpec(units, activation, alpha, name, location, alphaLocation, initializer);
     }
 
     /// <summary>Where <c>name = …</c> is written in the attribute, so a diagnostic about it underlines just that.</summary>

@@ -173,7 +173,7 @@ internal static class ShapeInference
                     }
                     planned.Add(new PlannedDense(
                         name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset, batchNorm, dropout,
-                        (int)slopeOffset));
+                        (int)slopeOffset, dense.Initializer));
                     shape = outputShape;
                     break;
 

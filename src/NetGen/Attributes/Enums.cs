@@ -104,3 +104,23 @@ public enum Activation
     /// <summary>Bipolar ReLU: even units (0, 2, …) are max(0, z), odd units min(0, z), so a layer's outputs keep both signs.</summary>
     BipolarReLU = 20,
 }
+
+/// <summary>How a Dense layer's weights get their first values (biases always start at zero).</summary>
+/// <remarks>The generator mirrors these values by number: append new members, never reorder.</remarks>
+public enum Initializer
+{
+    /// <summary>Glorot (Xavier) uniform, the course's: U[−b, b], b = √6 / √(fan_in + fan_out). The default.</summary>
+    GlorotUniform = 0,
+
+    /// <summary>Glorot normal: N(0, σ²), σ = √(2 / (fan_in + fan_out)).</summary>
+    GlorotNormal = 1,
+
+    /// <summary>He (Kaiming) uniform, for ReLU layers: U[−b, b], b = √(6 / fan_in).</summary>
+    HeUniform = 2,
+
+    /// <summary>He (Kaiming) normal, for ReLU layers: N(0, σ²), σ = √(2 / fan_in).</summary>
+    HeNormal = 3,
+
+    /// <summary>All zeros: every unit of the layer then learns the same thing, so only for experiments.</summary>
+    Zeros = 4,
+}

@@ -68,4 +68,7 @@ public sealed class DenseAttribute : LayerAttribute
     /// compute in float, and the value is rounded to float once, at build time.
     /// </remarks>
     public double Alpha { get; set; } = double.NaN;
+
+    /// <summary>How the layer's weights start: <see cref="NetGen.Initializer.GlorotUniform"/> unless set.</summary>
+    public Initializer Initializer { get; set; } = Initializer.GlorotUniform;
 }

@@ -56,6 +56,15 @@ public sealed class Rng
     /// <summary>A float uniform in [0, 1), from the top 24 bits (every representable step equally likely).</summary>
     public float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
 
+    /// <summary>A standard normal draw (mean 0, variance 1), by the Box–Muller transform of two uniform draws.</summary>
+    public float NextGaussian()
+    {
+        // 1 − u lies in (0, 1], so the logarithm is finite.
+        double u = 1.0 - (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        double v = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        return (float)(Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v));
+    }
+
     /// <summary>A float uniform in [low, high).</summary>
     public float NextSingle(float low, float high) => low + (high - low) * NextSingle();
 

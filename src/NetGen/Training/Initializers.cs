@@ -13,10 +13,47 @@ public static class Initializers
     /// </summary>
     public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, Rng random)
     {
-        float bound = MathF.Sqrt(6f) / MathF.Sqrt(fanIn + fanOut);
+        Uniform(weights, MathF.Sqrt(6f) / MathF.Sqrt(fanIn + fanOut), random);
+    }
+
+    private static void Uniform(Span<float> weights, float bound, Rng random)
+    {
         for (int i = 0; i < weights.Length; i++)
         {
             weights[i] = random.NextSingle(-bound, bound);
+        }
+    }
+
+    private static void Normal(Span<float> weights, float standardDeviation, Rng random)
+    {
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = standardDeviation * random.NextGaussian();
+        }
+    }
+
+    /// <summary>Fills <paramref name="weights"/> as <paramref name="initializer"/> says.</summary>
+    public static void Initialize(Initializer initializer, Span<float> weights, int fanIn, int fanOut, Rng random)
+    {
+        switch (initializer)
+        {
+            case Initializer.GlorotUniform:
+                GlorotUniform(weights, fanIn, fanOut, random);
+                break;
+            case Initializer.GlorotNormal:
+                Normal(weights, MathF.Sqrt(2f / (fanIn + fanOut)), random);
+                break;
+            case Initializer.HeUniform:
+                Uniform(weights, MathF.Sqrt(6f / fanIn), random);
+                break;
+            case Initializer.HeNormal:
+                Normal(weights, MathF.Sqrt(2f / fanIn), random);
+                break;
+            case Initializer.Zeros:
+                weights.Clear();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(initializer), initializer, "Unknown initializer.");
         }
     }
 
@@ -29,7 +66,7 @@ public static class Initializers
             switch (tensor.Role)
             {
                 case ParameterRole.Weight:
-                    GlorotUniform(values, tensor.FanIn, tensor.FanOut, random);
+                    Initialize(tensor.Initializer, values, tensor.FanIn, tensor.FanOut, random);
                     break;
                 case ParameterRole.Bias or ParameterRole.BatchNormShift or ParameterRole.RunningMean:
                     values.Clear();

@@ -35,7 +35,9 @@ public enum ParameterRole
 /// <param name="Role">What the tensor is for.</param>
 /// <param name="FanIn">Inputs feeding each unit (for initialisation).</param>
 /// <param name="FanOut">Units each input feeds (for initialisation).</param>
-public sealed record ParameterTensor(string Name, int Offset, int[] Shape, ParameterRole Role, int FanIn, int FanOut)
+/// <param name="Initializer">How a weight tensor starts (other roles have fixed starting values).</param>
+public sealed record ParameterTensor(
+    string Name, int Offset, int[] Shape, ParameterRole Role, int FanIn, int FanOut, Initializer Initializer = Initializer.GlorotUniform)
 {
     /// <summary>Number of elements: the product of <see cref="Shape"/>.</summary>
     public int Length => ModelDescription.Product(Shape);

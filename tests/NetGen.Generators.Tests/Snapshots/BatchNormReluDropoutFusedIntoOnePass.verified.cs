@@ -66,7 +66,7 @@ partial class RegularizedMlp : global::NetGen.Model
             new("drop2", 0.1f),
         });
 
-    /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
+    /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>
     public RegularizedMlp(int seed = 0)
         : base(Architecture, seed)

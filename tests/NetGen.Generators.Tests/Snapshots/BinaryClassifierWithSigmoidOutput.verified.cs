@@ -47,7 +47,7 @@ partial class TumourClassifier : global::NetGen.Model
             new("score.bias", ScoreBiasOffset, new[] { 1 }, global::NetGen.ParameterRole.Bias, FanIn: 16, FanOut: 1),
         });
 
-    /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
+    /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>
     public TumourClassifier(int seed = 0)
         : base(Architecture, seed)

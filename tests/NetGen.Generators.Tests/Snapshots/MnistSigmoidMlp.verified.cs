@@ -53,7 +53,7 @@ partial class MnistMlp : global::NetGen.Model
             new("fc3.bias", Fc3BiasOffset, new[] { 10 }, global::NetGen.ParameterRole.Bias, FanIn: 500, FanOut: 10),
         });
 
-    /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
+    /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>
     public MnistMlp(int seed = 0)
         : base(Architecture, seed)

@@ -63,7 +63,7 @@ partial class DemandForecaster : global::NetGen.Model
             new("out.bias", OutBiasOffset, new[] { 3 }, global::NetGen.ParameterRole.Bias, FanIn: 8, FanOut: 3),
         });
 
-    /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
+    /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>
     public DemandForecaster(int seed = 0)
         : base(Architecture, seed)

@@ -51,7 +51,7 @@ partial class TinyImageClassifier : global::NetGen.Model
             new("dense3.bias", Dense3BiasOffset, new[] { 5 }, global::NetGen.ParameterRole.Bias, FanIn: 32, FanOut: 5),
         });
 
-    /// <summary>A new network: weights Glorot-uniform, biases zero, all from <paramref name="seed"/>.</summary>
+    /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds initialisation and then shuffling: the same seed trains the same weights.</param>
     public TinyImageClassifier(int seed = 0)
         : base(Architecture, seed)

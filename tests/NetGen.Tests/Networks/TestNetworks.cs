@@ -65,3 +65,12 @@ public partial class WideClassifier;
 [Dense(256, Activation.Sigmoid)]
 [Dense(10, Activation.Softmax)]
 public partial class ThreadedClassifier;
+
+/// <summary>A different initializer on each layer.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(400)]
+[Dense(300, Activation.ReLU, Initializer = Initializer.HeNormal)]
+[Dense(200, Activation.ReLU, Initializer = Initializer.HeUniform)]
+[Dense(100, Activation.Tanh, Initializer = Initializer.GlorotNormal)]
+[Dense(10, Activation.Softmax, Initializer = Initializer.Zeros)]
+public partial class InitializerShowcase;

@@ -18,6 +18,47 @@ public sealed class InitializationTests
     }
 
     [Fact]
+    public void Each_layer_starts_as_its_initializer_says()
+    {
+        var network = new InitializerShowcase(seed: 6);
+
+        // He normal: σ² = 2 / fan_in. He uniform: U[−b, b], b = √(6 / fan_in), σ² = b² / 3 = 2 / fan_in.
+        // Glorot normal: σ² = 2 / (fan_in + fan_out). Zeros: zeros.
+        AssertMeanAndVariance(network.GetParameters("dense1.weight"), 2.0 / 400);
+        AssertMeanAndVariance(network.GetParameters("dense2.weight"), 2.0 / 300);
+        Assert.All(network.GetParameters("dense2.weight").ToArray(), weight => Assert.InRange(weight, -MathF.Sqrt(6f / 300), MathF.Sqrt(6f / 300)));
+        AssertMeanAndVariance(network.GetParameters("dense3.weight"), 2.0 / (200 + 100));
+        Assert.All(network.GetParameters("dense4.weight").ToArray(), weight => Assert.Equal(0f, weight));
+        Assert.Equal(Initializer.HeNormal, network.Description.Tensors[0].Initializer);
+        // A normal draw reaches past the uniform bound of the same variance, √3 σ; a uniform one never does.
+        float heNormalBound = MathF.Sqrt(3f * 2f / 400);
+        Assert.Contains(network.GetParameters("dense1.weight").ToArray(), weight => Math.Abs(weight) > heNormalBound);
+    }
+
+    [Fact]
+    public void Gaussian_draws_have_mean_zero_and_variance_one()
+    {
+        var random = new Rng(31);
+        double[] draws = Enumerable.Range(0, 100_000).Select(_ => (double)random.NextGaussian()).ToArray();
+        double mean = draws.Average();
+        double variance = draws.Select(value => (value - mean) * (value - mean)).Average();
+        double fourth = draws.Select(value => Math.Pow(value - mean, 4)).Average() / (variance * variance);
+
+        Assert.InRange(mean, -0.01, 0.01);
+        Assert.InRange(variance, 0.98, 1.02);
+        Assert.InRange(fourth, 2.9, 3.1); // a normal's kurtosis is 3 (a uniform's 1.8)
+    }
+
+    private static void AssertMeanAndVariance(Span<float> weights, double expectedVariance)
+    {
+        double[] values = weights.ToArray().Select(value => (double)value).ToArray();
+        double mean = values.Average();
+        double variance = values.Select(value => (value - mean) * (value - mean)).Average();
+        Assert.InRange(mean, -0.1 * Math.Sqrt(expectedVariance), 0.1 * Math.Sqrt(expectedVariance));
+        Assert.InRange(variance, 0.93 * expectedVariance, 1.07 * expectedVariance);
+    }
+
+    [Fact]
     public void The_seed_decides_the_initial_weights()
     {
         Assert.Equal(new WideClassifier(seed: 7).Parameters, new WideClassifier(seed: 7).Parameters);
