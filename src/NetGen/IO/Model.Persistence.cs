@@ -80,13 +80,30 @@ public abstract partial class Model
     /// <summary>The network's tensors, staged from a file but not yet applied, and the file's tensor names they used.</summary>
     private sealed record StagedModel(float[] Parameters, InputNormalization? Normalization, HashSet<string> Names);
 
-    /// <summary>Every parameter tensor, then the input normalisation's statistics if the model has them.</summary>
+    /// <summary>
+    /// PyTorch's BatchNorm1d also stores how many batches it has seen, as an int64 scalar, and its strict
+    /// <c>load_state_dict</c> wants it: NetGen writes 0 (it only matters to PyTorch's momentum=None mode)
+    /// and ignores the value when loading.
+    /// </summary>
+    private const string BatchesTrackedSuffix = ".num_batches_tracked";
+
+    /// <summary>The batch-norm layers' <c>num_batches_tracked</c> names, one per running-mean tensor.</summary>
+    private IEnumerable<string> BatchesTrackedNames() =>
+        Description.Tensors
+            .Where(tensor => tensor.Role == ParameterRole.RunningMean)
+            .Select(tensor => tensor.Name[..tensor.Name.LastIndexOf('.')] + BatchesTrackedSuffix);
+
+    /// <summary>Every parameter tensor (with PyTorch's batch-norm counters), then the input normalisation's statistics if the model has them.</summary>
     private List<SafeTensor> ModelTensors()
     {
         var tensors = new List<SafeTensor>();
         foreach (ParameterTensor tensor in Description.Tensors)
         {
             tensors.Add(SafeTensor.FromSingles(tensor.Name, tensor.Shape, Parameters.AsSpan(tensor.Offset, tensor.Length)));
+        }
+        foreach (string name in BatchesTrackedNames())
+        {
+            tensors.Add(new SafeTensor(name, SafeTensorsDType.I64, ReadOnlySpan<int>.Empty, new byte[sizeof(long)]));
         }
         if (InputNormalization is { } normalization)
         {
@@ -103,7 +120,8 @@ public abstract partial class Model
     private StagedModel StageModel(SafeTensorsFile file, List<string> problems, string source)
     {
         float[] parameters = new float[Parameters.Length];
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // The counters are optional (NetGen reads nothing from them), so a file without them loads too.
+        var names = new HashSet<string>(BatchesTrackedNames(), StringComparer.Ordinal);
         foreach (ParameterTensor tensor in Description.Tensors)
         {
             names.Add(tensor.Name);

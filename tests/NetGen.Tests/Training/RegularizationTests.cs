@@ -76,6 +76,10 @@ public sealed class RegularizationTests : IDisposable
         Assert.Equal(trained.GetParameters("bn1.running_mean").ToArray(), loaded.GetParameters("bn1.running_mean").ToArray());
         Assert.Equal(trained.GetParameters("bn2.running_var").ToArray(), loaded.GetParameters("bn2.running_var").ToArray());
         Assert.Equal(trained.Evaluate(data), loaded.Evaluate(data));
+        // PyTorch's BatchNorm1d state also holds an int64 counter per layer, which its strict loading wants.
+        var file = global::NetGen.IO.SafeTensors.Read(path);
+        Assert.Equal(global::NetGen.IO.SafeTensorsDType.I64, file["bn1.num_batches_tracked"].DType);
+        Assert.Equal(0, file["bn2.num_batches_tracked"].Shape.Length);
     }
 
     [Fact]
