@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 
+using NetGen.IO;
+
 namespace NetGen.Data;
 
 /// <summary>Images read from an idx3-ubyte file: <see cref="Pixels"/> is <c>[Count, Rows, Columns]</c>, row-major, scaled to [0, 1].</summary>
@@ -116,7 +118,7 @@ public static class Idx
         if (pixels.Length != expected)
         {
             throw new ArgumentException(
-                Format($"{count:N0} images of {rows} × {cols} need {expected:N0} pixel bytes, but {pixels.Length:N0} were given."),
+                FormattableString.Invariant($"{count:N0} images of {rows} × {cols} need {expected:N0} pixel bytes, but {pixels.Length:N0} were given."),
                 nameof(pixels));
         }
         Write(path, [count, rows, cols], pixels);
@@ -143,7 +145,7 @@ public static class Idx
         int[] labels = ReadLabels(labelsPath);
         if (labels.Length != images.Count)
         {
-            throw new InvalidDataException(Format(
+            throw new InvalidDataException(FormattableString.Invariant(
                 $"{imagesPath} holds {images.Count:N0} images but {labelsPath} holds {labels.Length:N0} labels; they must match one to one."));
         }
         // Dataset.FromLabels checks this too, but only here are the file and the offset known.
@@ -306,7 +308,7 @@ public static class Idx
         return type is null ? null : $"an idx{magic & 0xFF} file of {type}";
     }
 
-    /// <summary>Writes header and body to a temporary file in the target's folder, then moves it over the target.</summary>
+    /// <summary>Writes the header and body atomically (see <see cref="AtomicFile"/>), gzipped when the path ends in .gz.</summary>
     private static void Write(string path, ReadOnlySpan<int> dimensions, ReadOnlySpan<byte> body)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -317,49 +319,21 @@ public static class Idx
             BinaryPrimitives.WriteInt32BigEndian(header[(4 + 4 * i)..], dimensions[i]);
         }
 
-        string target = Path.GetFullPath(path);
-        // Same folder, so the rename stays on one file system and is atomic.
-        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
+        // The stream callback cannot capture spans; writing IDX files is rare enough that the copies do not matter.
+        byte[] headerBytes = header.ToArray(), bodyBytes = body.ToArray();
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            Stream output = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true)
+                : file;
+            output.Write(headerBytes);
+            output.Write(bodyBytes);
+            if (output != file)
             {
-                Stream output = target.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                    ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true)
-                    : file;
-                output.Write(header);
-                output.Write(body);
-                if (output != file)
-                {
-                    output.Dispose(); // writes the gzip trailer
-                }
-                // On disk before the rename, so a crash cannot leave an empty file under the real name.
-                file.Flush(flushToDisk: true);
+                output.Dispose(); // writes the gzip trailer
             }
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+        });
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The original failure matters more than a leftover temporary file.
-        }
-    }
-
-    private static InvalidDataException Invalid(string path, FormattableString problem) =>
-        new($"{path}: {Format(problem)}");
-
-    /// <summary>Numbers as 47,040,000 on every machine, whatever its culture.</summary>
-    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static InvalidDataException Invalid(string path, FormattableString problem) => FileErrors.Invalid(path, problem);
 }
