@@ -94,7 +94,7 @@ public static unsafe partial class Dense
                     Momentum = batchNorm.Momentum, Epsilon = batchNorm.Epsilon, Training = training,
                 },
             };
-            RunDotProduct<TActivation>(ref product);
+            RunForward<TActivation>(ref product);
         }
     }
 
@@ -116,7 +116,7 @@ public static unsafe partial class Dense
                 A = x, B = w, C = c, Extra = b, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs,
                 Dropout = training ? new DropoutArguments { Rate = dropout.Rate, Key = dropout.Key } : default,
             };
-            RunDotProduct<TActivation>(ref product);
+            RunForward<TActivation>(ref product);
         }
     }
 
@@ -174,18 +174,6 @@ public static unsafe partial class Dense
             };
             RunOuterProduct<TInputActivation>(ref product);
         }
-    }
-
-    private static void RunDotProduct<TActivation>(ref ProductArguments product)
-        where TActivation : IActivation
-    {
-        delegate*<ref ProductArguments, int, int, void> kernel = KernelSelection.Current switch
-        {
-            InstructionSet.Avx512 => &DotProductKernel.Run<Avx512, Vector512<float>, TActivation>,
-            InstructionSet.Avx2 => &DotProductKernel.Run<Avx2, Vector256<float>, TActivation>,
-            _ => &DotProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
-        };
-        Parallelism.Run(kernel, ref product, product.Columns, alignment: 4, work: (long)product.Rows * product.Depth * product.Columns);
     }
 
     private static void RequireForward<TActivation>(

@@ -7,23 +7,31 @@ namespace NetGen.Tests.Kernels;
 /// <summary>The blocked kernels against plain triple loops in double, over sizes that hit every tile and tail.</summary>
 public sealed class DenseKernelTests
 {
-    /// <summary>Float sums of up to 300 products of numbers in [−1, 1] round to within about 1e-5; a wrong index is off by ~0.1.</summary>
+    /// <summary>Float sums of up to 784 products of numbers in [−1, 1] round to within about 2e-5; a wrong index is off by ~0.1.</summary>
     private const double Tolerance = 2e-4;
 
     /// <summary>
-    /// Every instruction set this machine runs × one and two threads × sizes that hit every tile and
-    /// tail: rows 1, 2, 3, 4, 5, 13, 100; depths below, at and past a register and a depth chunk (128);
-    /// columns below, at and past the 4-column and 4-register tiles, and large enough to be split.
+    /// Batch × inputs × outputs that hit every tile and tail. Rows 1, 2, 3 (one-row tiles), 4, 5, 6, 8, 13
+    /// (dot-product tiles, the last one overlapping) and 64, 67, 70, 100 (packed panels, the last tile of
+    /// 10 or 6 rows overlapping); depths below a register, at one, past one by 1 and by 13, and past the
+    /// transposed blocks; columns below 4, between 4 and 8, at and just past a panel, large enough to be
+    /// split over two threads; and one sample against 784 inputs, large enough to be split too.
     /// </summary>
+    private static readonly int[][] Shapes =
+    [
+        [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
+        [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130],
+    ];
+
+    /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
     public static TheoryData<InstructionSet, int, int, int, int> Sizes()
     {
         var data = new TheoryData<InstructionSet, int, int, int, int>();
-        int[][] shapes = [[1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133], [100, 200, 150]];
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
+        foreach (InstructionSet instructionSet in InstructionSets())
         {
             foreach (int threads in new[] { 1, 2 })
             {
-                foreach (int[] shape in shapes)
+                foreach (int[] shape in Shapes)
                 {
                     data.Add(instructionSet, threads, shape[0], shape[1], shape[2]);
                 }
@@ -31,6 +39,10 @@ public sealed class DenseKernelTests
         }
         return data;
     }
+
+    public static TheoryData<InstructionSet> InstructionSetData() => new(InstructionSets());
+
+    private static IEnumerable<InstructionSet> InstructionSets() => Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best);
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -101,6 +113,40 @@ public sealed class DenseKernelTests
                 double sum = Enumerable.Range(0, outputs).Sum(o => (double)delta[row * outputs + o] * w[o * inputs + i]);
                 double derivative = a[row * inputs + i] * (1.0 - a[row * inputs + i]);
                 Assert.Equal(sum * derivative, actual[row * inputs + i], Tolerance);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The seed promise: a thread computes whole outputs in a fixed order, so splitting a product
+    /// over two threads (in chunks that depend on the thread count) changes no bit of any result.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(InstructionSetData))]
+    public void Every_product_is_bit_identical_on_one_and_two_threads(InstructionSet instructionSet)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
+        foreach (int[] shape in Shapes)
+        {
+            int batch = shape[0], inputs = shape[1], outputs = shape[2];
+            var random = new Rng(4);
+            float[] x = TestData.Uniform(random, batch * inputs), w = TestData.Uniform(random, outputs * inputs);
+            float[] b = TestData.Uniform(random, outputs), delta = TestData.Uniform(random, batch * outputs);
+            float[][] Products(int threads)
+            {
+                using IDisposable threading = KernelSelection.UseThreads(threads);
+                float[] a = new float[batch * outputs], dW = new float[outputs * inputs], db = new float[outputs], dx = new float[batch * inputs];
+                Dense.Forward<Sigmoid>(x, w, b, a, batch, inputs, outputs);
+                Dense.ParameterGradients(delta, x, dW, db, batch, inputs, outputs);
+                Dense.InputDelta<Sigmoid>(delta, w, x, dx, batch, inputs, outputs);
+                return [a, dW, db, dx];
+            }
+
+            float[][] one = Products(1), two = Products(2);
+
+            for (int product = 0; product < one.Length; product++)
+            {
+                Assert.Equal(one[product], two[product]);
             }
         }
     }
