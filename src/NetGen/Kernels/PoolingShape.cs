@@ -74,7 +74,4 @@ public readonly record struct PoolingShape
 
     /// <summary>C·H_o·W_o: one output sample.</summary>
     public int OutputSize => Channels * OutputHeight * OutputWidth;
-
-    /// <summary>Whether some input lies under two windows (a stride smaller than the window), so its gradient is a sum.</summary>
-    public bool Overlaps => StrideY < WindowHeight || StrideX < WindowWidth;
 }
