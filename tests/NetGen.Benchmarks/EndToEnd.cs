@@ -26,6 +26,9 @@ internal static class EndToEnd
 
         Console.WriteLine($"# NetGen: {KernelSelection.Best} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
         (Dataset train, Dataset test) = LoadData();
+        // The data sets are ~200 MB of fresh arrays: collect now, or a background GC competes with the first timings.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
 
         Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
         using (KernelSelection.UseThreads(1))
