@@ -225,6 +225,40 @@ internal static unsafe class Epilogue
     }
 
     /// <summary>
+    /// C ⊙= f'(z, a ÷ scale) ⊙ mask / (1 − p) for columns [first, end) of every row: the derivative of a
+    /// layer that had dropout, after the product is complete. Its stored outputs a were scaled by the
+    /// forward pass's mask, so multiplying by 1 − p recovers f(z) where the unit was kept (elsewhere the
+    /// mask is 0), and the mask is recomputed from the same key and index.
+    /// </summary>
+    public static void DerivativeThroughDropout<TSimd, TVector, TActivation>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int columns = p.Columns;
+        float kept = 1f - p.Dropout.Rate;
+        for (int row = 0; row < p.Rows; row++)
+        {
+            nint line = (nint)row * columns;
+            int column = first;
+            for (; column + TSimd.Width <= end; column += TSimd.Width)
+            {
+                nint at = line + column;
+                TVector a = TSimd.Multiply(TSimd.Load(ref p.Extra[at], 0), TSimd.Broadcast(kept));
+                TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref p.PreActivation[at], 0) : a;
+                TVector scale = DropoutMask.Scale<TSimd, TVector>(p.Dropout, (uint)at);
+                TSimd.Store(TSimd.Multiply(TSimd.Multiply(TSimd.Load(ref p.C[at], 0), TActivation.Derivative<TSimd, TVector>(z, a)), scale), ref p.C[at], 0);
+            }
+            for (; column < end; column++)
+            {
+                nint at = line + column;
+                float a = p.Extra[at] * kept, z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : a;
+                p.C[at] *= TActivation.Derivative(z, a) * DropoutMask.Scale(p.Dropout, (uint)at);
+            }
+        }
+    }
+
+    /// <summary>
     /// The backward pass through batch normalisation, for columns [first, end) of C, which holds
     /// δy = dL/dy [B, O] on entry and δz = dL/dz on exit (Ioffe &amp; Szegedy, with the sums folded):
     /// <code>

@@ -62,6 +62,10 @@ internal static unsafe class OuterProductKernel
                 }
             }
         }
+        if (p.Extra != null && p.Dropout.IsActive)
+        {
+            Epilogue.DerivativeThroughDropout<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+        }
         if (p.BatchNorm.IsActive)
         {
             // δ at y = γ ẑ + β is final for these columns (every row, every depth chunk): turn it into δ at z.
@@ -217,17 +221,10 @@ internal static unsafe class OuterProductKernel
             {
                 sum += aRow[(nint)k * p.ADepthStride] * p.B[(nint)k * n + column];
             }
-            if (slice.Last && p.Extra != null)
+            if (slice.Last && p.Extra != null && !p.Dropout.IsActive)
             {
                 float a = p.Extra[at], z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : a;
-                if (p.Dropout.IsActive)
-                {
-                    sum *= TActivation.Derivative(z, a * (1f - p.Dropout.Rate)) * DropoutMask.Scale(p.Dropout, (uint)at);
-                }
-                else
-                {
-                    sum *= TActivation.Derivative(z, a);
-                }
+                sum *= TActivation.Derivative(z, a);
             }
             p.C[at] = sum;
         }
@@ -235,9 +232,8 @@ internal static unsafe class OuterProductKernel
 
     /// <summary>
     /// Stores the register of C at (<paramref name="row"/>, <paramref name="column"/>). After the last
-    /// depth chunk, when the layer's outputs a are given (<see cref="ProductArguments.Extra"/>), it is
-    /// scaled by f'(z, a) and, if that layer had dropout, by the same mask and 1 / (1 − rate) as the forward
-    /// pass: the stored a were scaled by it, so a ÷ scale recovers f(z) where the unit was kept.
+    /// depth chunk, when the layer's outputs a are given (<see cref="ProductArguments.Extra"/>) and it had
+    /// no dropout, it is scaled by f'(z, a).
     /// </summary>
     /// <remarks>
     /// Lanes below <paramref name="firstNewLane"/> belong to columns already finished (the overlapping
@@ -250,20 +246,14 @@ internal static unsafe class OuterProductKernel
         where TActivation : IActivation
     {
         nint at = (nint)row * p.Columns + column;
-        if (last && p.Extra != null)
+        // With dropout the derivative is applied afterwards, by Epilogue.DerivativeThroughDropout: inlined
+        // sixteen times into a tile, the mask's hashing pushed the accumulators out of registers and cost
+        // every backward product ~40 %, dropout or not.
+        if (last && p.Extra != null && !p.Dropout.IsActive)
         {
             TVector a = TSimd.Load(ref p.Extra[at], 0);
             TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref p.PreActivation[at], 0) : a;
-            if (p.Dropout.IsActive)
-            {
-                TVector scale = DropoutMask.Scale<TSimd, TVector>(p.Dropout, (uint)at);
-                a = TSimd.Multiply(a, TSimd.Broadcast(1f - p.Dropout.Rate));
-                sum = TSimd.Multiply(TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a)), scale);
-            }
-            else
-            {
-                sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
-            }
+            sum = TSimd.Multiply(sum, TActivation.Derivative<TSimd, TVector>(z, a));
         }
         if (firstNewLane > 0)
         {
