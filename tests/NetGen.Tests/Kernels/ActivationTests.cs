@@ -43,7 +43,7 @@ public sealed class ActivationTests
         var data = new TheoryData<string, InstructionSet>();
         foreach (string activation in activations)
         {
-            foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
+            foreach (InstructionSet instructionSet in KernelPaths.InstructionSets)
             {
                 data.Add(activation, instructionSet);
             }

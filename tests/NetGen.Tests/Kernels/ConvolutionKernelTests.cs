@@ -39,21 +39,7 @@ public sealed class ConvolutionKernelTests
         "2,4,5,5,3,1,1,1,1,valid",
     ];
 
-    public static TheoryData<InstructionSet, int, string> Shapes()
-    {
-        var data = new TheoryData<InstructionSet, int, string>();
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
-        {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                foreach (string shape in Cases)
-                {
-                    data.Add(instructionSet, threads, shape);
-                }
-            }
-        }
-        return data;
-    }
+    public static TheoryData<InstructionSet, int, string> Shapes() => KernelPaths.Cross(Cases);
 
     // x [1, 1, 3, 3] = 1 2 3 / 4 5 6 / 7 8 9 and W [1, 1, 2, 2] = 1 2 / 3 4 in the hand-computed cases below.
     private static readonly float[] Nine = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -204,7 +190,7 @@ public sealed class ConvolutionKernelTests
     public static TheoryData<InstructionSet, string> GradientCheckShapes()
     {
         var data = new TheoryData<InstructionSet, string>();
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
+        foreach (InstructionSet instructionSet in KernelPaths.InstructionSets)
         {
             foreach (string shape in new[] { "2,2,5,6,3,3,2,1,1,valid", "2,2,5,6,3,3,2,1,1,same", "2,2,7,6,3,3,3,2,2,valid", "2,2,7,6,3,2,3,2,2,same", "2,2,9,8,3,3,3,1,1,same" })
             {

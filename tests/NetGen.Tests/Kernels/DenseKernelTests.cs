@@ -42,7 +42,7 @@ public sealed class DenseKernelTests
 
     public static TheoryData<InstructionSet> InstructionSetData() => new(InstructionSets());
 
-    private static IEnumerable<InstructionSet> InstructionSets() => Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best);
+    private static IEnumerable<InstructionSet> InstructionSets() => KernelPaths.InstructionSets;
 
     [Theory]
     [MemberData(nameof(Sizes))]

@@ -25,21 +25,7 @@ public sealed class PoolingKernelTests
         "64,8,12,12,2,2,2,2",
     ];
 
-    public static TheoryData<InstructionSet, int, string> Shapes()
-    {
-        var data = new TheoryData<InstructionSet, int, string>();
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
-        {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                foreach (string shape in Cases)
-                {
-                    data.Add(instructionSet, threads, shape);
-                }
-            }
-        }
-        return data;
-    }
+    public static TheoryData<InstructionSet, int, string> Shapes() => KernelPaths.Cross(Cases);
 
     // x [1, 1, 4, 4] for the hand-computed cases: four 2×2 windows, two of them with ties.
     private static readonly float[] Grid =

@@ -8,16 +8,7 @@ public sealed class RegularizationKernelTests
 {
     private const int Batch = 64, Inputs = 40, Outputs = 300;
 
-    public static TheoryData<InstructionSet, int> Paths()
-    {
-        var data = new TheoryData<InstructionSet, int>();
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
-        {
-            data.Add(instructionSet, 1);
-            data.Add(instructionSet, 2);
-        }
-        return data;
-    }
+    public static TheoryData<InstructionSet, int> Paths() => KernelPaths.All();
 
     [Theory]
     [MemberData(nameof(Paths))]
@@ -56,7 +47,7 @@ public sealed class RegularizationKernelTests
         }
 
         float[] reference = Mask(InstructionSet.Portable, 1, key: 7);
-        foreach (InstructionSet instructionSet in Enum.GetValues<InstructionSet>().Where(set => set <= KernelSelection.Best))
+        foreach (InstructionSet instructionSet in KernelPaths.InstructionSets)
         {
             Assert.Equal(reference, Mask(instructionSet, 2, key: 7));
         }
