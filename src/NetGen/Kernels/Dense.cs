@@ -24,23 +24,8 @@ public static unsafe partial class Dense
     public static void Forward<TActivation>(
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
         int batch, int inputs, int outputs, Span<float> preActivation = default)
-        where TActivation : IActivation
-    {
-        if (TActivation.DerivativeNeedsInput)
-        {
-            RequireLength(preActivation, batch * outputs, nameof(preActivation), "[B, O]");
-        }
-        RequireLength(input, batch * inputs, nameof(input), "[B, I]");
-        RequireLength(weight, outputs * inputs, nameof(weight), "[O, I]");
-        RequireLength(bias, outputs, nameof(bias), "[O]");
-        RequireLength(output, batch * outputs, nameof(output), "[B, O]");
-
-        fixed (float* x = input, w = weight, b = bias, c = output, z = preActivation)
-        {
-            var product = new ProductArguments { A = x, B = w, C = c, Extra = b, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs };
-            RunForward<TActivation>(ref product);
-        }
-    }
+        where TActivation : IActivation =>
+        ForwardDropout<TActivation>(input, weight, bias, output, batch, inputs, outputs, training: false, DropoutParameters.None, preActivation);
 
     /// <summary>
     /// C = f(A · Bᵀ + bias) and the rest of the forward epilogue, for every forward variant: packed
