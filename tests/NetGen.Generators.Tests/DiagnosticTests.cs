@@ -10,7 +10,7 @@ namespace NetGen.Generators.Tests;
 /// <c>{|NG00xx:…|}</c>: the IDs and spans reported must equal the marked ones exactly.
 /// NG0999 (the generator's own failure) has no source that triggers it, by design.
 /// </summary>
-public sealed class DiagnosticTests
+public sealed partial class DiagnosticTests
 {
     [Fact]
     public void CorrectNetworkReportsNothing()

@@ -157,6 +157,52 @@ public sealed class SnapshotTests
         VerifyGenerated(source, "Tabular.DemandForecaster.g.cs");
     }
 
+    [Fact]
+    public void FashionCnnWithTwoConvolutionsAndMaxPooling()
+    {
+        // The network of samples/FashionCnn and the PyTorch reference: conv 5×5×32 → max-pool 2 → conv 5×5×64 →
+        // max-pool 2 → dense 128 → dense 10. No δ is formed for the input; pooling routes δ to its argmax with the
+        // convolution's ReLU' folded in.
+        const string source = """
+            using NetGen;
+
+            namespace Vision;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(1, 28, 28)]
+            [Conv2D(32, 5, Activation.ReLU, Name = "c1")]
+            [MaxPool2D(2, Name = "pool1")]
+            [Conv2D(64, 5, Activation.ReLU, Name = "c2")]
+            [MaxPool2D(2, Name = "pool2")]
+            [Flatten]
+            [Dense(128, Activation.ReLU, Name = "f1")]
+            [Dense(10, Activation.Softmax, Name = "f2")]
+            public partial class FashionCnn;
+            """;
+
+        VerifyGenerated(source, "Vision.FashionCnn.g.cs");
+    }
+
+    [Fact]
+    public void StridedSamePaddedConvolutionWithAveragePoolingAndGelu()
+    {
+        // Same padding resolved to rows and columns at build time, a rectangular kernel, z kept for GELU',
+        // and average pooling's backward.
+        const string source = """
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(3, 16, 15)]
+            [Conv2D(6, 3, 2, Activation.GELU, Padding = Padding.Same, Stride = 2)]
+            [AvgPool2D(2)]
+            [Flatten]
+            [Dense(1)]
+            public partial class Denoiser;
+            """;
+
+        VerifyGenerated(source, "Denoiser.g.cs");
+    }
+
     /// <summary>
     /// Generates <paramref name="source"/>, checks it reports only <paramref name="expectedDiagnostics"/>
     /// and adds one file <paramref name="hintName"/> that compiles cleanly, then compares that file

@@ -104,15 +104,15 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ActivationParameterOutOfRange = Error(
         "NG0024", "Activation parameter out of range",
-        "Dense '{0}' sets Alpha = {1}, but the {2} of {3} must be {4}");
+        "{0} sets Alpha = {1}, but the {2} of {3} must be {4}");
 
     public static readonly DiagnosticDescriptor ActivationTakesNoParameter = Error(
         "NG0025", "Activation takes no parameter",
-        "Dense '{0}' sets Alpha = {1}, but {2} takes no parameter, so the value would be ignored; remove Alpha, or use an activation that takes one: LeakyReLU (slope), ELU, ISRU or ISRLU (α)");
+        "{0} sets Alpha = {1}, but {2} takes no parameter, so the value would be ignored; remove Alpha, or use an activation that takes one: LeakyReLU (slope), ELU, ISRU or ISRLU (α)");
 
     public static readonly DiagnosticDescriptor BinaryStepStopsGradient = Warning(
         "NG0026", "Binary step passes no gradient",
-        "Dense '{0}' uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
+        "{0} uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
 
     public static readonly DiagnosticDescriptor RegularizerMisplaced = Error(
         "NG0027", "Dropout or BatchNorm in a place it cannot go",
@@ -121,6 +121,26 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RegularizerValueOutOfRange = Error(
         "NG0028", "Dropout or BatchNorm setting out of range",
         "{0} '{1}': {2} is {3}, but it must be {4}");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
+        "NG0029", "Kernel or window larger than the input",
+        "{0} '{1}' ({2}) on {3} gives no output: a {4}-{5} window does not fit in {6} {5}s, {7} < 1; use a smaller {8}{9}");
+
+    public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning(
+        "NG0030", "Stride leaves part of the input unused",
+        "{0} '{1}' ({2}) on {3} never reads {4}: {5}; a stride that divides the rest, or a different input size, would use every input");
+
+    public static readonly DiagnosticDescriptor SpatialLayerNeedsImage = Error(
+        "NG0031", "Convolution or pooling on an input that is not an image",
+        "{0} '{1}' takes samples of shape [channels, height, width], but gets {2}{3}");
+
+    public static readonly DiagnosticDescriptor InputChannelsMismatch = Error(
+        "NG0032", "Convolution expects other input channels",
+        "Conv2D '{0}' declares InputChannels = {1}, but its input {2} has {3} channel{4}{5}");
+
+    public static readonly DiagnosticDescriptor ActivationNotForConvolution = Error(
+        "NG0033", "Activation not available on a convolution",
+        "Conv2D '{0}' uses {1}, which {2}; use it on a Dense layer, or pick another activation such as ReLU");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",

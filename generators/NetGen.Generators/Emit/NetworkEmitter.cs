@@ -52,7 +52,7 @@ internal static class NetworkEmitter
     private static void WriteSummary(CodeWriter writer, NetworkPlan plan)
     {
         IEnumerable<string> widths = new[] { ShapeInference.FormatShape(plan.InputShape) }
-            .Concat(plan.Layers.OfType<PlannedDense>().Select(dense => Number(dense.Units)));
+            .Concat(Stages(plan).Select(stage => stage is PlannedDense dense ? Number(dense.Units) : ShapeInference.FormatShape(stage.OutputShape)));
         writer.Line("/// <summary>");
         writer.Line($"/// {plan.ClassName}: {string.Join(" → ", widths)}, {LossName(plan.Loss)} loss, {Number(plan.ParameterCount)} parameters.");
         writer.Line("/// </summary>");
@@ -66,18 +66,24 @@ internal static class NetworkEmitter
             {
                 (i + 1).ToString(CultureInfo.InvariantCulture),
                 layer.Name,
-                layer.Kind,
+                layer switch
+                {
+                    PlannedConvolution convolution => $"Conv2D {ConvolutionText(convolution.Geometry)}",
+                    PlannedPooling pooling => $"{pooling.Kind} {pooling.Window}×{pooling.Window}{(pooling.Stride == pooling.Window ? "" : $", stride {pooling.Stride}")}",
+                    _ => layer.Kind,
+                },
                 ShapeInference.FormatShape(layer.InputShape),
                 ShapeInference.FormatShape(layer.OutputShape),
                 layer switch
                 {
                     PlannedDense dense => Number(dense.ParameterCount),
+                    PlannedConvolution convolution => Number(convolution.ParameterCount),
                     PlannedModifier modifier => Number(modifier.ParameterCount),
                     _ => "0",
                 },
                 layer switch
                 {
-                    PlannedDense dense => ActivationText(dense),
+                    IActivatedLayer activated => ActivationText(activated),
                     PlannedModifier { ModifierKind: "Dropout" } => $"p = {Number(DropoutOf(plan, layer.Name).Rate)}, fused into the layer above",
                     PlannedModifier => "fused into the layer above",
                     _ => "",
@@ -105,8 +111,19 @@ internal static class NetworkEmitter
         writer.Line($"public const int ParameterCount = {plan.ParameterCount};");
         writer.Line();
         writer.Line("// Where each tensor starts in Parameters and Gradients (PyTorch's names and layouts).");
-        foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
+        foreach (PlannedLayer layer in plan.Layers)
         {
+            if (layer is PlannedConvolution convolution)
+            {
+                ConvolutionGeometry g = convolution.Geometry;
+                writer.Line($"private const int {convolution.MemberName}WeightOffset = {convolution.WeightOffset}; // {convolution.Name}.weight [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}]");
+                writer.Line($"private const int {convolution.MemberName}BiasOffset = {convolution.BiasOffset}; // {convolution.Name}.bias [{g.Filters}]");
+                continue;
+            }
+            if (layer is not PlannedDense dense)
+            {
+                continue;
+            }
             writer.Line($"private const int {dense.MemberName}WeightOffset = {dense.WeightOffset}; // {dense.Name}.weight [{dense.Units}, {dense.Inputs}]");
             if (dense.HasBias)
             {
@@ -125,6 +142,28 @@ internal static class NetworkEmitter
             }
         }
         writer.Line();
+        if (plan.Layers.Any(layer => layer is PlannedConvolution or PlannedPooling))
+        {
+            writer.Line("// Each convolution's and pooling layer's geometry, for the runtime's kernels.");
+            foreach (PlannedLayer layer in plan.Layers)
+            {
+                if (layer is PlannedConvolution convolution)
+                {
+                    ConvolutionGeometry g = convolution.Geometry;
+                    writer.Line($"// {convolution.Name}: {ShapeInference.FormatShape(convolution.InputShape)} → {ShapeInference.FormatShape(convolution.OutputShape)}, {ConvolutionText(g)}: {g.OutputHeight} = ({g.InputHeight}{Padded(g.PadTop + g.PadBottom)} − {g.KernelHeight}) / {g.StrideY} + 1");
+                    writer.Line($"private static readonly {Kernels}.ConvolutionShape {ShapeField(convolution)} = new(");
+                    writer.Line($"    inputChannels: {g.InputChannels}, inputHeight: {g.InputHeight}, inputWidth: {g.InputWidth}, outputChannels: {g.Filters}, kernelHeight: {g.KernelHeight}, kernelWidth: {g.KernelWidth},");
+                    writer.Line($"    strideY: {g.StrideY}, strideX: {g.StrideX}, padTop: {g.PadTop}, padBottom: {g.PadBottom}, padLeft: {g.PadLeft}, padRight: {g.PadRight});");
+                }
+                else if (layer is PlannedPooling pooling)
+                {
+                    writer.Line($"// {pooling.Name}: {ShapeInference.FormatShape(pooling.InputShape)} → {ShapeInference.FormatShape(pooling.OutputShape)}: {pooling.OutputShape[1]} = ({pooling.InputShape[1]} − {pooling.Window}) / {pooling.Stride} + 1");
+                    writer.Line($"private static readonly {Kernels}.PoolingShape {ShapeField(pooling)} = new(");
+                    writer.Line($"    channels: {pooling.InputShape[0]}, inputHeight: {pooling.InputShape[1]}, inputWidth: {pooling.InputShape[2]}, windowHeight: {pooling.Window}, windowWidth: {pooling.Window}, strideY: {pooling.Stride}, strideX: {pooling.Stride});");
+                }
+            }
+            writer.Line();
+        }
     }
 
     /// <summary>
@@ -133,7 +172,7 @@ internal static class NetworkEmitter
     /// </summary>
     private static void WriteActivationParameters(CodeWriter writer, NetworkPlan plan)
     {
-        foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>().Where(dense => dense.Alpha is not null))
+        foreach (IActivatedLayer dense in plan.Layers.OfType<IActivatedLayer>().Where(layer => layer.Alpha is not null))
         {
             ActivationTraits activation = ActivationTraits.Of(dense.Activation);
             writer.Line($"/// <summary>{Capitalize(activation.Name)}'s {activation.Parameter!.Symbol} in {dense.Name}, from <c>Alpha = {Number(dense.Alpha!.Value)}</c>.</summary>");
@@ -156,8 +195,22 @@ internal static class NetworkEmitter
         writer.Line($"    OutputActivation: global::NetGen.Activation.{plan.OutputLayer.Activation},");
         writer.Line("    Tensors: new global::NetGen.ParameterTensor[]");
         writer.Line("    {");
-        foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
+        foreach (PlannedLayer layer in plan.Layers)
         {
+            if (layer is PlannedConvolution convolution)
+            {
+                // Glorot's and He's fans for a convolution, as PyTorch and Keras count them: C_in·kh·kw in, filters·kh·kw out.
+                ConvolutionGeometry g = convolution.Geometry;
+                string fans = $"FanIn: {g.PatchSize}, FanOut: {g.Filters * g.KernelHeight * g.KernelWidth}";
+                string filterInitializer = convolution.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{convolution.Initializer}";
+                writer.Line($"        new(\"{convolution.Name}.weight\", {convolution.MemberName}WeightOffset, new[] {{ {g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth} }}, global::NetGen.ParameterRole.Weight, {fans}{filterInitializer}),");
+                writer.Line($"        new(\"{convolution.Name}.bias\", {convolution.MemberName}BiasOffset, new[] {{ {g.Filters} }}, global::NetGen.ParameterRole.Bias, {fans}),");
+                continue;
+            }
+            if (layer is not PlannedDense dense)
+            {
+                continue;
+            }
             string initializer = dense.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
             writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
             if (dense.HasBias)
@@ -214,53 +267,83 @@ internal static class NetworkEmitter
 
     private static void WriteBuffers(CodeWriter writer, NetworkPlan plan)
     {
-        writer.Line("// Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and");
+        bool spatial = plan.Layers.Any(layer => layer is PlannedConvolution or PlannedPooling);
+        writer.Line(spatial
+            ? "// Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and"
+            : "// Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and");
         writer.Line("// δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.");
-        if (plan.Layers.OfType<PlannedDense>().Any(KeepsPreActivation))
+        if (Stages(plan).OfType<IActivatedLayer>().Any(KeepsPreActivation))
         {
             writer.Line("// Layers whose f' needs z, not only a, keep z as well.");
         }
-        foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
+        foreach (PlannedLayer stage in Stages(plan))
         {
-            writer.Line($"private float[] {OutputBuffer(dense)} = global::System.Array.Empty<float>(); // a [B, {dense.Units}]");
-            writer.Line($"private float[] {DeltaBuffer(dense)} = global::System.Array.Empty<float>();  // δ [B, {dense.Units}]");
-            if (KeepsPreActivation(dense))
+            string size = stage is PlannedDense dense ? Number(dense.Units) : ShapeInference.FormatShape(stage.OutputShape);
+            writer.Line($"private float[] {OutputBuffer(stage)} = global::System.Array.Empty<float>(); // a [B, {size}]");
+            writer.Line($"private float[] {DeltaBuffer(stage)} = global::System.Array.Empty<float>();  // δ [B, {size}]");
+            if (stage is IActivatedLayer activated && KeepsPreActivation(activated))
             {
-                writer.Line($"private float[] {PreActivationBuffer(dense)} = global::System.Array.Empty<float>(); // z [B, {dense.Units}], for {ActivationTraits.Of(dense.Activation).Name}'");
+                writer.Line($"private float[] {PreActivationBuffer(stage)} = global::System.Array.Empty<float>(); // z [B, {size}], for {ActivationTraits.Of(activated.Activation).Name}'");
             }
-            if (dense.BatchNorm is { } bn)
+            if (stage is PlannedPooling { IsMax: true } pooling)
             {
-                writer.Line($"private float[] {NormalizedBuffer(dense)} = global::System.Array.Empty<float>(); // ẑ [B, {dense.Units}], kept by {bn.Name} for backward");
-                writer.Line($"private float[] {BatchMeanBuffer(dense)} = global::System.Array.Empty<float>(); // μ [{dense.Units}] of the mini-batch");
-                writer.Line($"private float[] {InverseDeviationBuffer(dense)} = global::System.Array.Empty<float>(); // 1/√(σ² + ε) [{dense.Units}] of the mini-batch");
+                writer.Line($"private int[] {IndicesBuffer(pooling)} = global::System.Array.Empty<int>(); // [B, {size}]: where in its plane each maximum was, for backward");
             }
-            if (dense.Dropout is { } dropout)
+            if (stage is not PlannedDense layer)
             {
-                writer.Line($"private ulong {DropoutKey(dense)}; // picks {dropout.Name}'s mask for the current mini-batch");
+                continue;
             }
-            if (dense.Activation == ActivationKind.RReLU)
+            if (layer.BatchNorm is { } bn)
             {
-                writer.Line($"private ulong {SlopeKey(dense)}; // picks {dense.Name}'s random slopes for the current mini-batch");
+                writer.Line($"private float[] {NormalizedBuffer(layer)} = global::System.Array.Empty<float>(); // ẑ [B, {layer.Units}], kept by {bn.Name} for backward");
+                writer.Line($"private float[] {BatchMeanBuffer(layer)} = global::System.Array.Empty<float>(); // μ [{layer.Units}] of the mini-batch");
+                writer.Line($"private float[] {InverseDeviationBuffer(layer)} = global::System.Array.Empty<float>(); // 1/√(σ² + ε) [{layer.Units}] of the mini-batch");
             }
+            if (layer.Dropout is { } dropout)
+            {
+                writer.Line($"private ulong {DropoutKey(layer)}; // picks {dropout.Name}'s mask for the current mini-batch");
+            }
+            if (layer.Activation == ActivationKind.RReLU)
+            {
+                writer.Line($"private ulong {SlopeKey(layer)}; // picks {layer.Name}'s random slopes for the current mini-batch");
+            }
+        }
+        PlannedConvolution[] convolutions = plan.Layers.OfType<PlannedConvolution>().ToArray();
+        if (convolutions.Length > 0)
+        {
+            writer.Line("// The convolutions' lowered inputs and partial sums; passes run one at a time, so the largest layer's need serves all.");
+            writer.Line($"private float[] {ConvolutionScratch} = global::System.Array.Empty<float>();");
         }
         writer.Line();
         writer.Line("/// <inheritdoc/>");
         using (writer.Block("protected override void AllocateActivations(int batchCapacity)"))
         {
-            foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
+            foreach (PlannedLayer stage in Stages(plan))
             {
-                writer.Line($"{OutputBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
-                writer.Line($"{DeltaBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
-                if (KeepsPreActivation(dense))
+                string size = stage is PlannedDense dense ? dense.Units.ToString(CultureInfo.InvariantCulture) : ShapeInference.Product(stage.OutputShape).ToString(CultureInfo.InvariantCulture);
+                writer.Line($"{OutputBuffer(stage)} = new float[batchCapacity * {size}];");
+                writer.Line($"{DeltaBuffer(stage)} = new float[batchCapacity * {size}];");
+                if (stage is IActivatedLayer activated && KeepsPreActivation(activated))
                 {
-                    writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+                    writer.Line($"{PreActivationBuffer(stage)} = new float[batchCapacity * {size}];");
                 }
-                if (dense.BatchNorm is not null)
+                if (stage is PlannedPooling { IsMax: true } pooling)
                 {
-                    writer.Line($"{NormalizedBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
-                    writer.Line($"{BatchMeanBuffer(dense)} = new float[{dense.Units}];");
-                    writer.Line($"{InverseDeviationBuffer(dense)} = new float[{dense.Units}];");
+                    writer.Line($"{IndicesBuffer(pooling)} = new int[batchCapacity * {size}];");
                 }
+                if (stage is PlannedDense { BatchNorm: not null } layer)
+                {
+                    writer.Line($"{NormalizedBuffer(layer)} = new float[batchCapacity * {layer.Units}];");
+                    writer.Line($"{BatchMeanBuffer(layer)} = new float[{layer.Units}];");
+                    writer.Line($"{InverseDeviationBuffer(layer)} = new float[{layer.Units}];");
+                }
+            }
+            if (convolutions.Length > 0)
+            {
+                // The scratch does not grow with the batch: one allocation, the first time.
+                IEnumerable<string> sizes = convolutions.Select(convolution => $"{Kernels}.Convolution.ScratchSize({ShapeField(convolution)})");
+                string largest = sizes.Aggregate((left, right) => $"global::System.Math.Max({left}, {right})");
+                writer.Line($"{ConvolutionScratch} = {ConvolutionScratch}.Length > 0 ? {ConvolutionScratch} : new float[{largest}];");
             }
         }
         writer.Line();
@@ -314,10 +397,54 @@ internal static class NetworkEmitter
                         WriteDenseForward(writer, plan, dense, source);
                         source = OutputBuffer(dense);
                         break;
+
+                    case PlannedConvolution convolution:
+                        writer.Line();
+                        WriteConvolutionForward(writer, convolution, source);
+                        source = OutputBuffer(convolution);
+                        break;
+
+                    case PlannedPooling pooling:
+                        writer.Line();
+                        WritePoolingForward(writer, pooling, source);
+                        source = OutputBuffer(pooling);
+                        break;
                 }
             }
         }
         writer.Line();
+    }
+
+    private static void WriteConvolutionForward(CodeWriter writer, PlannedConvolution convolution, string source)
+    {
+        ConvolutionGeometry g = convolution.Geometry;
+        ActivationTraits activation = ActivationTraits.Of(convolution.Activation);
+        string parameter = convolution.EffectiveAlpha is { } alpha ? $", {activation.Parameter!.Symbol} = {Number(alpha)}" : "";
+        bool keepsZ = KeepsPreActivation(convolution);
+        writer.Line($"// {convolution.Name}: a [B, {ShapeInference.FormatShape(convolution.OutputShape)}] = {activation.Name}(conv(x [B, {ShapeInference.FormatShape(convolution.InputShape)}], W [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}]) + b){parameter},");
+        writer.Line($"//   {ConvolutionText(g)}: each sample lowered to [{g.PatchSize}, {g.OutputHeight * g.OutputWidth}] and multiplied, bias and {activation.Name} applied as the product is stored{(keepsZ ? $"; z kept for {activation.Name}'" : "")}");
+        writer.Line($"{Kernels}.Convolution.Forward<{KernelType(convolution)}>(");
+        writer.Line($"    {source},");
+        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
+        writer.Line($"    parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters}),");
+        writer.Line($"    {OutputBuffer(convolution)},");
+        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{(keepsZ ? $", preActivation: {PreActivationBuffer(convolution)}" : "")});");
+    }
+
+    private static void WritePoolingForward(CodeWriter writer, PlannedPooling pooling, string source)
+    {
+        string shapes = $"[B, {ShapeInference.FormatShape(pooling.InputShape)}] → [B, {ShapeInference.FormatShape(pooling.OutputShape)}]";
+        string window = $"{pooling.Window}×{pooling.Window} window (stride {pooling.Stride})";
+        if (pooling.IsMax)
+        {
+            writer.Line($"// {pooling.Name}: {shapes}, the largest of each {window}; where it was is kept for backward");
+            writer.Line($"{Kernels}.Pooling.MaxForward({source}, {OutputBuffer(pooling)}, {IndicesBuffer(pooling)}, batchSize, {ShapeField(pooling)});");
+        }
+        else
+        {
+            writer.Line($"// {pooling.Name}: {shapes}, the mean of each {window}");
+            writer.Line($"{Kernels}.Pooling.AverageForward({source}, {OutputBuffer(pooling)}, batchSize, {ShapeField(pooling)});");
+        }
     }
 
     private static void WriteDenseForward(CodeWriter writer, NetworkPlan plan, PlannedDense dense, string source)
@@ -407,31 +534,67 @@ internal static class NetworkEmitter
             writer.Line($"float loss = LossCore({probabilities}, target, batchSize);");
             WriteOutputDelta(writer, plan, probabilities, outputDelta);
 
-            // Back through the Dense layers, last to first. Each one's input is the output of the
-            // Dense layer below it (Flatten is a view), or the network's input for the first.
-            PlannedDense[] denseLayers = plan.Layers.OfType<PlannedDense>().ToArray();
-            for (int i = denseLayers.Length - 1; i >= 0; i--)
+            // Back through the layers that compute values, last to first. Each one's input is the output of the
+            // one below it (Flatten is a view), or the network's input for the first.
+            PlannedLayer[] stages = Stages(plan).ToArray();
+            for (int i = stages.Length - 1; i >= 0; i--)
             {
-                PlannedDense dense = denseLayers[i];
-                PlannedDense? below = i > 0 ? denseLayers[i - 1] : null;
-                string delta = DeltaBuffer(dense);
+                PlannedLayer stage = stages[i];
+                PlannedLayer? below = i > 0 ? stages[i - 1] : null;
+                string delta = DeltaBuffer(stage);
                 string layerInput = below is null ? "input" : OutputBuffer(below);
-                writer.Line();
-                writer.Line(dense.HasBias
-                    ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ"
-                    : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ)");
-                writer.Line($"{Kernels}.Dense.ParameterGradients(");
-                writer.Line($"    {delta},");
-                writer.Line($"    {layerInput},");
-                writer.Line($"    gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
-                writer.Line(dense.HasBias ? $"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})," : "    biasGradient: default,");
-                writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+                switch (stage)
+                {
+                    case PlannedDense dense:
+                        writer.Line();
+                        writer.Line(dense.HasBias
+                            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ"
+                            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ)");
+                        writer.Line($"{Kernels}.Dense.ParameterGradients(");
+                        writer.Line($"    {delta},");
+                        writer.Line($"    {layerInput},");
+                        writer.Line($"    gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+                        writer.Line(dense.HasBias ? $"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})," : "    biasGradient: default,");
+                        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+                        break;
+
+                    case PlannedConvolution convolution:
+                        ConvolutionGeometry g = convolution.Geometry;
+                        writer.Line();
+                        writer.Line($"// {convolution.Name}: dW [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}] = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] = Σ_B Σ_positions δ");
+                        writer.Line($"{Kernels}.Convolution.ParameterGradients(");
+                        writer.Line($"    {delta},");
+                        writer.Line($"    {layerInput},");
+                        writer.Line($"    gradients.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
+                        writer.Line($"    gradients.Slice({convolution.MemberName}BiasOffset, {g.Filters}),");
+                        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch});");
+                        break;
+                }
                 if (below is null)
                 {
-                    writer.Line($"// {dense.Name} reads the network's input: no δ goes further down.");
+                    if (stage is not PlannedPooling)
+                    {
+                        writer.Line($"// {stage.Name} reads the network's input: no δ goes further down.");
+                    }
                     continue;
                 }
-                WriteInputDelta(writer, plan, dense, below, delta, layerInput);
+                if (!stages.Take(i).Any(HasParameters))
+                {
+                    writer.Line($"// Nothing below {stage.Name} learns: no δ goes further down.");
+                    continue;
+                }
+                switch (stage)
+                {
+                    case PlannedDense dense:
+                        WriteInputDelta(writer, plan, dense, below, delta, layerInput);
+                        break;
+                    case PlannedConvolution convolution:
+                        WriteConvolutionInputDelta(writer, convolution, below, delta, layerInput);
+                        break;
+                    case PlannedPooling pooling:
+                        WritePoolingInputDelta(writer, pooling, below, delta, layerInput);
+                        break;
+                }
             }
             writer.Line();
             writer.Line("return loss;");
@@ -528,8 +691,20 @@ internal static class NetworkEmitter
     }
 
     /// <summary>δ for the Dense layer below: back through this layer's weights, then that layer's dropout, activation and batch norm, in one pass.</summary>
-    private static void WriteInputDelta(CodeWriter writer, NetworkPlan plan, PlannedDense dense, PlannedDense below, string delta, string layerInput)
+    private static void WriteInputDelta(CodeWriter writer, NetworkPlan plan, PlannedDense dense, PlannedLayer belowLayer, string delta, string layerInput)
     {
+        if (belowLayer is not PlannedDense below)
+        {
+            // A convolution's or pooling layer's output, flattened: its own activation's derivative, nothing else fused.
+            writer.Line($"// {belowLayer.Name}: δ [B, {ShapeInference.Product(belowLayer.OutputShape)}] = {ProductWithDerivative($"δ{dense.Name} · W{dense.Name}", belowLayer)}");
+            writer.Line($"{Kernels}.Dense.InputDelta<{InputActivationType(belowLayer)}>(");
+            writer.Line($"    {delta},");
+            writer.Line($"    parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+            writer.Line($"    {layerInput},");
+            writer.Line($"    {DeltaBuffer(belowLayer)},");
+            writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}{InputPreActivationArgument(belowLayer)});");
+            return;
+        }
         if (ActivationTraits.Of(below.Activation).OwnPass is not null)
         {
             writer.Line($"// {below.Name}: δ at its activation's output [B, {below.Units}] = δ{dense.Name} · W{dense.Name}");
@@ -583,6 +758,40 @@ internal static class NetworkEmitter
             writer.Line($"    }}{preActivation});");
         }
     }
+
+    /// <summary>δ for the layer below a convolution: Wᵀ · δ per sample, scattered back over the windows (col2im), with that layer's f'.</summary>
+    private static void WriteConvolutionInputDelta(CodeWriter writer, PlannedConvolution convolution, PlannedLayer below, string delta, string layerInput)
+    {
+        writer.Line($"// {below.Name}: δ [B, {ShapeInference.FormatShape(below.OutputShape)}] = {ProductWithDerivative($"col2im(W{convolution.Name}ᵀ · δ{convolution.Name})", below)}");
+        writer.Line($"{Kernels}.Convolution.InputDelta<{InputActivationType(below)}>(");
+        writer.Line($"    {delta},");
+        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {convolution.Geometry.WeightSize}),");
+        writer.Line($"    {layerInput},");
+        writer.Line($"    {DeltaBuffer(below)},");
+        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{InputPreActivationArgument(below)});");
+    }
+
+    /// <summary>δ for the layer below a pooling layer: each window's δ to its maximum (or shared over it), with that layer's f'.</summary>
+    private static void WritePoolingInputDelta(CodeWriter writer, PlannedPooling pooling, PlannedLayer below, string delta, string layerInput)
+    {
+        string routed = pooling.IsMax ? $"δ{pooling.Name} sent to each window's maximum" : $"δ{pooling.Name} / {pooling.Window * pooling.Window} sent to every input of its window";
+        writer.Line($"// {below.Name}: δ [B, {ShapeInference.FormatShape(below.OutputShape)}] = {ProductWithDerivative(routed, below)}");
+        writer.Line(pooling.IsMax
+            ? $"{Kernels}.Pooling.MaxBackward<{InputActivationType(below)}>({delta}, {IndicesBuffer(pooling)}, {layerInput}, {DeltaBuffer(below)}, batchSize, {ShapeField(pooling)}{InputPreActivationArgument(below)});"
+            : $"{Kernels}.Pooling.AverageBackward<{InputActivationType(below)}>({delta}, {layerInput}, {DeltaBuffer(below)}, batchSize, {ShapeField(pooling)}{InputPreActivationArgument(below)});");
+    }
+
+    /// <summary>"δ · W ⊙ [a > 0]", or with "(identity: no derivative factor)" where the layer below has none.</summary>
+    private static string ProductWithDerivative(string product, PlannedLayer below) =>
+        below is IActivatedLayer activated && activated.Activation != ActivationKind.Identity
+            ? $"{product} ⊙ {ActivationTraits.Of(activated.Activation).Derivative}, fused into one pass"
+            : $"{product} ({(below is PlannedPooling ? "pooling has no activation" : "identity")}: no derivative factor)";
+
+    /// <summary>The activation whose derivative the pass that forms δ for <paramref name="below"/> applies.</summary>
+    private static string InputActivationType(PlannedLayer below) => below is IActivatedLayer activated ? KernelType(activated) : $"{Kernels}.Identity";
+
+    private static string InputPreActivationArgument(PlannedLayer below) =>
+        below is IActivatedLayer activated && KeepsPreActivation(activated) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
 
     private static void WriteLoss(CodeWriter writer, NetworkPlan plan)
     {
@@ -640,7 +849,7 @@ internal static class NetworkEmitter
     /// a parameterised one takes the layer's own parameter type, or the runtime's default.
     /// Softmax runs as its own pass after an identity product.
     /// </summary>
-    private static string KernelType(PlannedDense dense)
+    private static string KernelType(IActivatedLayer dense)
     {
         ActivationTraits activation = ActivationTraits.Of(dense.Activation);
         if (activation.Parameter is not { } parameter)
@@ -652,21 +861,41 @@ internal static class NetworkEmitter
     }
 
     /// <summary>The activation as the layer table shows it, with its parameter: <c>leaky ReLU, slope α = 0.2</c>.</summary>
-    private static string ActivationText(PlannedDense dense)
+    private static string ActivationText(IActivatedLayer dense)
     {
         ActivationTraits activation = ActivationTraits.Of(dense.Activation);
         return dense.EffectiveAlpha is { } alpha ? $"{activation.Name}, {activation.Parameter!.Symbol} = {Number(alpha)}" : activation.Name;
     }
 
-    private static bool KeepsPreActivation(PlannedDense dense) => ActivationTraits.Of(dense.Activation).NeedsPreActivation;
+    private static bool KeepsPreActivation(IActivatedLayer layer) => ActivationTraits.Of(layer.Activation).NeedsPreActivation;
 
-    private static string ParameterTypeName(PlannedDense dense) => dense.MemberName + "Alpha";
+    private static string ParameterTypeName(IActivatedLayer layer) => layer.MemberName + "Alpha";
 
-    private static string OutputBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}Output";
+    private static string OutputBuffer(PlannedLayer layer) => $"_{Camel(layer.MemberName)}Output";
 
-    private static string DeltaBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}Delta";
+    private static string DeltaBuffer(PlannedLayer layer) => $"_{Camel(layer.MemberName)}Delta";
 
-    private static string PreActivationBuffer(PlannedDense dense) => $"_{Camel(dense.MemberName)}PreActivation";
+    private static string PreActivationBuffer(PlannedLayer layer) => $"_{Camel(layer.MemberName)}PreActivation";
+
+    private static string IndicesBuffer(PlannedPooling pooling) => $"_{Camel(pooling.MemberName)}Indices";
+
+    private static string ShapeField(PlannedLayer layer) => $"{layer.MemberName}Shape";
+
+    private const string ConvolutionScratch = "_convolutionScratch";
+
+    /// <summary>The layers that own buffers and run a pass, in order: Dense, Conv2D and pooling (Flatten is a view; BatchNorm and Dropout are fused).</summary>
+    private static IEnumerable<PlannedLayer> Stages(NetworkPlan plan) =>
+        plan.Layers.Where(layer => layer is PlannedDense or PlannedConvolution or PlannedPooling);
+
+    private static bool HasParameters(PlannedLayer layer) => layer is PlannedDense or PlannedConvolution;
+
+    /// <summary>5×5, stride 1, no padding — or "same padding (2, 2, 2, 2)" with the zeros on top, bottom, left and right.</summary>
+    private static string ConvolutionText(ConvolutionGeometry g) =>
+        $"{g.KernelHeight}×{g.KernelWidth}, stride {g.StrideY}, " +
+        (g.IsPadded ? $"padding {g.PadTop}/{g.PadBottom} rows, {g.PadLeft}/{g.PadRight} columns" : "no padding");
+
+    /// <summary>" + 4" when an axis is padded, for the output-size arithmetic in comments.</summary>
+    private static string Padded(int padding) => padding > 0 ? $" + {padding}" : "";
 
     private static string NormalizedBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}Normalized";
 

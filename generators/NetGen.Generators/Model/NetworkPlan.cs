@@ -66,7 +66,7 @@ public sealed record PlannedDense(
     PlannedDropout? Dropout = null,
     int SlopeOffset = -1,
     InitializerKind Initializer = InitializerKind.GlorotUniform)
-    : PlannedLayer(Name, MemberName, InputShape, OutputShape)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
 {
     public override string Kind => "Dense";
 
@@ -81,6 +81,72 @@ public sealed record PlannedDense(
 
     /// <summary>The activation's parameter in effect: the one given, or the activation's default; null if it takes none.</summary>
     public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
+}
+
+/// <summary>A layer with weights and an activation fused into the pass that computes it: Dense or Conv2D.</summary>
+public interface IActivatedLayer
+{
+    string Name { get; }
+
+    string MemberName { get; }
+
+    string Kind { get; }
+
+    ActivationKind Activation { get; }
+
+    /// <summary>The activation's parameter as given in the declaration, or null for its default.</summary>
+    float? Alpha { get; }
+
+    /// <summary>The activation's parameter in effect, or null if it takes none.</summary>
+    float? EffectiveAlpha { get; }
+}
+
+/// <summary>
+/// A 2-D convolution: <c>weight [Filters, C_in, kh, kw]</c> at <see cref="WeightOffset"/>, <c>bias [Filters]</c> at
+/// <see cref="BiasOffset"/>; shapes [C_in, H, W] → [Filters, H_o, W_o].
+/// </summary>
+public sealed record PlannedConvolution(
+    string Name,
+    string MemberName,
+    EquatableArray<int> InputShape,
+    EquatableArray<int> OutputShape,
+    ConvolutionGeometry Geometry,
+    ActivationKind Activation,
+    float? Alpha,
+    int WeightOffset,
+    int BiasOffset,
+    InitializerKind Initializer)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
+{
+    public override string Kind => "Conv2D";
+
+    /// <summary>The filters and the bias.</summary>
+    public int ParameterCount => Geometry.WeightSize + Geometry.Filters;
+
+    public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
+}
+
+/// <summary>
+/// A convolution's arithmetic, as the runtime's <c>ConvolutionShape</c> takes it: padding already resolved into
+/// rows and columns on each side, H_o = (H + top + bottom − kh) / stride_y + 1, W_o likewise.
+/// </summary>
+public sealed record ConvolutionGeometry(
+    int InputChannels, int InputHeight, int InputWidth, int Filters, int KernelHeight, int KernelWidth,
+    int StrideY, int StrideX, int PadTop, int PadBottom, int PadLeft, int PadRight, int OutputHeight, int OutputWidth)
+{
+    /// <summary>K = C_in·kh·kw: the inputs one output reads.</summary>
+    public int PatchSize => InputChannels * KernelHeight * KernelWidth;
+
+    public int WeightSize => Filters * PatchSize;
+
+    public bool IsPadded => PadTop + PadBottom + PadLeft + PadRight > 0;
+}
+
+/// <summary>Max or average pooling of each channel [C, H, W] → [C, H_o, W_o] by square windows, no padding.</summary>
+public sealed record PlannedPooling(string Name, string MemberName, EquatableArray<int> InputShape, EquatableArray<int> OutputShape, bool IsMax, int Window, int Stride)
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape)
+{
+    public override string Kind => IsMax ? "MaxPool2D" : "AvgPool2D";
 }
 
 /// <summary>

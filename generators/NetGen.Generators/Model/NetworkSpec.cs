@@ -20,6 +20,13 @@ public enum InitializerKind
     Zeros = 4,
 }
 
+/// <summary>Mirrors <c>NetGen.Padding</c> by number.</summary>
+public enum PaddingKind
+{
+    Valid = 0,
+    Same = 1,
+}
+
 /// <summary>Mirrors <c>NetGen.Activation</c> by number.</summary>
 public enum ActivationKind
 {
@@ -68,9 +75,19 @@ public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Loc
 /// <param name="Location">The attribute, where diagnostics about the layer point.</param>
 public abstract record LayerSpec(string? Name, LocationInfo? Location)
 {
-    /// <summary>The kind as users write it, e.g. <c>Dense</c>; also the stem of default names.</summary>
+    /// <summary>The kind as users write it, e.g. <c>Dense</c>.</summary>
     public abstract string Kind { get; }
+
+    /// <summary>The stem of default names, numbered per kind: <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>.</summary>
+    public virtual string NameStem => Kind.ToLowerInvariant();
 }
+
+/// <summary>A layer with weights and an activation: what <c>Alpha =</c> and <c>Initializer =</c> apply to.</summary>
+/// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
+/// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
+public abstract record WeightedLayerSpec(
+    ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer, string? Name, LocationInfo? Location)
+    : LayerSpec(Name, Location);
 
 /// <summary><c>[Flatten]</c>.</summary>
 public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
@@ -79,14 +96,37 @@ public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSp
 }
 
 /// <summary><c>[Dense(units, activation, Alpha = …)]</c>.</summary>
-/// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
-/// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
 public sealed record DenseSpec(
     int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
     InitializerKind Initializer = InitializerKind.GlorotUniform)
-    : LayerSpec(Name, Location)
+    : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
 {
     public override string Kind => "Dense";
+}
+
+/// <summary><c>[Conv2D(filters, kernelHeight, kernelWidth, activation, Stride = …, Padding = …, InputChannels = …)]</c>.</summary>
+/// <param name="InputChannels">The channels the declaration expects, or 0 where it declares none.</param>
+public sealed record Conv2DSpec(
+    int Filters, int KernelHeight, int KernelWidth, int Stride, PaddingKind Padding, int InputChannels,
+    ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
+    InitializerKind Initializer = InitializerKind.GlorotUniform)
+    : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
+{
+    public override string Kind => "Conv2D";
+
+    public override string NameStem => "conv";
+}
+
+/// <summary><c>[MaxPool2D(size, Stride = …)]</c> or <c>[AvgPool2D(size, Stride = …)]</c>.</summary>
+/// <param name="Stride">As written; 0 means the window's size.</param>
+public sealed record PoolingSpec(bool IsMax, int Size, int Stride, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
+{
+    public override string Kind => IsMax ? "MaxPool2D" : "AvgPool2D";
+
+    public override string NameStem => IsMax ? "maxpool" : "avgpool";
+
+    /// <summary>The stride in effect: the window's size unless written.</summary>
+    public int EffectiveStride => Stride == 0 ? Size : Stride;
 }
 
 /// <summary><c>[Dropout(rate)]</c>: inverted dropout on the outputs of the Dense layer above it.</summary>

@@ -103,6 +103,9 @@ internal static class NetworkParser
                 case "DenseAttribute":
                 case "DropoutAttribute":
                 case "BatchNormAttribute":
+                case "Conv2DAttribute":
+                case "MaxPool2DAttribute":
+                case "AvgPool2DAttribute":
                     SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
                     LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics, cancellationToken);
                     if (layerDeclaration is null)
@@ -143,20 +146,52 @@ internal static class NetworkParser
                     NamedArgument(attribute, "Epsilon")?.Value is double epsilon ? epsilon : 1e-5,
                     name,
                     location);
+            case "MaxPool2DAttribute":
+            case "AvgPool2DAttribute":
+                return new PoolingSpec(
+                    attributeName == "MaxPool2DAttribute",
+                    IntArgument(attribute.ConstructorArguments, 0),
+                    NamedArgument(attribute, "Stride")?.Value is int poolStride ? poolStride : 0,
+                    name,
+                    location);
         }
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        int units = arguments.Length > 0 && arguments[0].Value is int value ? value : 0;
-        ActivationKind activation = arguments.Length > 1 && arguments[1].Value is int activationValue
-            ? ReadEnum<ActivationKind>(activationValue, "Activation", $"The activation of layer {layerNumber} ({name ?? "Dense"})", location, diagnostics)
+        string kind = attributeName == "Conv2DAttribute" ? "Conv2D" : "Dense";
+        // Conv2D(filters, kernel[, activation]) or Conv2D(filters, kernelHeight, kernelWidth[, activation]): the
+        // activation follows the last int, whichever constructor bound.
+        int ints = 0;
+        while (ints < arguments.Length && arguments[ints].Type?.SpecialType == SpecialType.System_Int32)
+        {
+            ints++;
+        }
+        ActivationKind activation = ints < arguments.Length && arguments[ints].Value is int activationValue
+            ? ReadEnum<ActivationKind>(activationValue, "Activation", $"The activation of layer {layerNumber} ({name ?? kind})", location, diagnostics)
             : ActivationKind.Identity;
         // Written or not is what counts, not the value: the property's NaN default is never read here.
         double? alpha = NamedArgument(attribute, "Alpha")?.Value is double given ? given : null;
         LocationInfo? alphaLocation = alpha is null ? null : NamedArgumentLocation(attribute, "Alpha", cancellationToken) ?? location;
         InitializerKind initializer = NamedArgument(attribute, "Initializer")?.Value is int initializerValue
-            ? ReadEnum<InitializerKind>(initializerValue, "Initializer", $"The initializer of layer {layerNumber} ({name ?? "Dense"})", location, diagnostics)
+            ? ReadEnum<InitializerKind>(initializerValue, "Initializer", $"The initializer of layer {layerNumber} ({name ?? kind})", location, diagnostics)
             : InitializerKind.GlorotUniform;
-        return new DenseSpec(units, activation, alpha, name, location, alphaLocation, initializer);
+        if (kind == "Dense")
+        {
+            return new DenseSpec(IntArgument(arguments, 0), activation, alpha, name, location, alphaLocation, initializer);
+        }
+        int kernelHeight = IntArgument(arguments, 1);
+        int kernelWidth = ints >= 3 ? IntArgument(arguments, 2) : kernelHeight;
+        PaddingKind padding = NamedArgument(attribute, "Padding")?.Value is int paddingValue
+            ? ReadEnum<PaddingKind>(paddingValue, "Padding", $"The padding of layer {layerNumber} ({name ?? kind})", location, diagnostics)
+            : PaddingKind.Valid;
+        return new Conv2DSpec(
+            IntArgument(arguments, 0), kernelHeight, kernelWidth,
+            NamedArgument(attribute, "Stride")?.Value is int stride ? stride : 1,
+            padding,
+            NamedArgument(attribute, "InputChannels")?.Value is int channels ? channels : 0,
+            activation, alpha, name, location, alphaLocation, initializer);
     }
+
+    private static int IntArgument(ImmutableArray<TypedConstant> arguments, int index) =>
+        index < arguments.Length && arguments[index].Value is int value ? value : 0;
 
     /// <summary>Where <c>name = …</c> is written in the attribute, so a diagnostic about it underlines just that.</summary>
     private static LocationInfo? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -76,11 +77,23 @@ internal static class ShapeInference
         // Rules about the layer list itself hold whatever the shapes, so check them before inferring any.
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            if (spec.Layers[i] is not DenseSpec dense)
+            if (spec.Layers[i] is not WeightedLayerSpec weighted)
             {
                 continue;
             }
-            CheckActivationParameter(dense, names[i], diagnostics);
+            CheckActivationParameter(weighted, names[i], diagnostics);
+            if (weighted.Activation == ActivationKind.BinaryStep)
+            {
+                IEnumerable<string> frozen = Enumerable.Range(0, i + 1).Where(j => spec.Layers[j] is WeightedLayerSpec).Select(j => $"'{names[j]}'");
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.BinaryStepStopsGradient, weighted.Location, $"{weighted.Kind} '{names[i]}'", JoinWithAnd(frozen.ToArray())));
+            }
+            if (weighted is Conv2DSpec convolution)
+            {
+                CheckConvolutionActivation(convolution, names[i], diagnostics);
+                continue;
+            }
+            var dense = (DenseSpec)weighted;
             if (dense.Activation == ActivationKind.Softmax)
             {
                 if (i != lastDense)
@@ -91,11 +104,6 @@ internal static class ShapeInference
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOverOneUnit, dense.Location, names[i]));
                 }
-            }
-            if (dense.Activation == ActivationKind.BinaryStep)
-            {
-                IEnumerable<string> frozen = Enumerable.Range(0, i + 1).Where(j => spec.Layers[j] is DenseSpec).Select(j => $"'{names[j]}'");
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryStepStopsGradient, dense.Location, names[i], JoinWithAnd(frozen.ToArray())));
             }
         }
         if (endsInDense)
@@ -175,6 +183,24 @@ internal static class ShapeInference
                         name, member, shape, outputShape, inputs, dense.Units, dense.Activation, alpha, (int)weightOffset, (int)biasOffset, batchNorm, dropout,
                         (int)slopeOffset, dense.Initializer));
                     shape = outputShape;
+                    break;
+
+                case Conv2DSpec convolution:
+                    if (PlanConvolution(convolution, name, shape, ref offset, diagnostics) is not { } plannedConvolution)
+                    {
+                        return null;
+                    }
+                    planned.Add(plannedConvolution);
+                    shape = plannedConvolution.OutputShape;
+                    break;
+
+                case PoolingSpec pooling:
+                    if (PlanPooling(pooling, name, shape, diagnostics) is not { } plannedPooling)
+                    {
+                        return null;
+                    }
+                    planned.Add(plannedPooling);
+                    shape = plannedPooling.OutputShape;
                     break;
 
                 case BatchNormSpec:
@@ -266,23 +292,213 @@ internal static class ShapeInference
     /// and only for activations that take a parameter: one that would be ignored is an error, since the
     /// network trained would not be the one the declaration seems to describe.
     /// </summary>
-    private static void CheckActivationParameter(DenseSpec dense, string name, List<DiagnosticInfo> diagnostics)
+    private static void CheckActivationParameter(WeightedLayerSpec layer, string name, List<DiagnosticInfo> diagnostics)
     {
-        if (dense.Alpha is not { } alpha)
+        if (layer.Alpha is not { } alpha)
         {
             return;
         }
-        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string who = $"{layer.Kind} '{name}'";
+        ActivationTraits activation = ActivationTraits.Of(layer.Activation);
         string written = alpha.ToString("R", CultureInfo.InvariantCulture);
         if (activation.Parameter is not { } parameter)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationTakesNoParameter, dense.AlphaLocation, name, written, activation.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationTakesNoParameter, layer.AlphaLocation, who, written, activation.Name));
         }
         else if (!parameter.IsValid((float)alpha))
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.ActivationParameterOutOfRange, dense.AlphaLocation, name, written, parameter.Symbol, activation.Name, parameter.ValidRange));
+                DiagnosticDescriptors.ActivationParameterOutOfRange, layer.AlphaLocation, who, written, parameter.Symbol, activation.Name, parameter.ValidRange));
         }
+    }
+
+    /// <summary>
+    /// Softmax normalises over a sample's outputs, which a convolution's are not; the unit-wise rectifiers run as a
+    /// pass of their own that only the dense kernels have.
+    /// </summary>
+    private static void CheckConvolutionActivation(Conv2DSpec convolution, string name, List<DiagnosticInfo> diagnostics)
+    {
+        ActivationTraits activation = ActivationTraits.Of(convolution.Activation);
+        string? reason = convolution.Activation == ActivationKind.Softmax
+            ? "normalises over a layer's outputs as class probabilities, and belongs on the last Dense layer"
+            : activation.OwnPass is not null
+                ? "has a slope per unit or per element that only Dense layers implement"
+                : null;
+        if (reason is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationNotForConvolution, convolution.Location, name, activation.Name, reason));
+        }
+    }
+
+    /// <summary>
+    /// Conv2D on [C, H, W]: padding resolved to rows and columns, the output shape, and the weights' place in the
+    /// buffer (weight [filters, C, kh, kw], then bias [filters], as PyTorch's <c>Conv2d</c> lists them).
+    /// </summary>
+    private static PlannedConvolution? PlanConvolution(Conv2DSpec convolution, string name, EquatableArray<int> shape, ref long offset, List<DiagnosticInfo> diagnostics)
+    {
+        string who = $"Conv2D '{name}'";
+        foreach ((string what, int value) in new[]
+        {
+            ("filters", convolution.Filters), ("the kernel height", convolution.KernelHeight), ("the kernel width", convolution.KernelWidth), ("Stride", convolution.Stride),
+        })
+        {
+            if (value <= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, convolution.Location, who, what, value));
+                return null;
+            }
+        }
+        if (!RequireImage("Conv2D", name, shape, convolution.Location, diagnostics))
+        {
+            return null;
+        }
+        int channels = shape[0], height = shape[1], width = shape[2];
+        if (convolution.InputChannels != 0 && convolution.InputChannels != channels)
+        {
+            string hint = convolution.InputChannels > 0 && convolution.InputChannels == shape[shape.Count - 1]
+                ? $"; samples are [channels, height, width], so {convolution.InputChannels}-channel images of {shape[0]}×{shape[1]} are [Input({convolution.InputChannels}, {shape[0]}, {shape[1]})]"
+                : "";
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InputChannelsMismatch, convolution.Location, name, convolution.InputChannels, FormatShape(shape), channels, channels == 1 ? "" : "s", hint));
+        }
+
+        int stride = convolution.Stride;
+        (int top, int bottom) = convolution.Padding == PaddingKind.Same ? SamePadding(height, convolution.KernelHeight, stride) : (0, 0);
+        (int left, int right) = convolution.Padding == PaddingKind.Same ? SamePadding(width, convolution.KernelWidth, stride) : (0, 0);
+        string geometry = $"{convolution.KernelHeight}×{convolution.KernelWidth}, stride {stride}{(convolution.Padding == PaddingKind.Same ? ", same padding" : "")}";
+        var rows = new Axis("row", height, top + bottom, convolution.KernelHeight, stride);
+        var columns = new Axis("column", width, left + right, convolution.KernelWidth, stride);
+        if (!CheckWindows("Conv2D", name, geometry, shape, rows, columns, "kernel, Padding = Padding.Same", convolution.Location, diagnostics))
+        {
+            return null;
+        }
+
+        var planned = new ConvolutionGeometry(
+            channels, height, width, convolution.Filters, convolution.KernelHeight, convolution.KernelWidth,
+            stride, stride, top, bottom, left, right, rows.Outputs, columns.Outputs);
+        long weightOffset = offset;
+        long biasOffset = weightOffset + (long)convolution.Filters * channels * convolution.KernelHeight * convolution.KernelWidth;
+        offset = biasOffset + convolution.Filters;
+        long outputSize = (long)convolution.Filters * rows.Outputs * columns.Outputs;
+        if (offset > MaxArrayLength || outputSize > MaxArrayLength)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.TooLarge, convolution.Location, offset > MaxArrayLength ? $"The parameters up to {who}" : $"The output of {who}",
+                Math.Max(offset, outputSize).ToString("N0", CultureInfo.InvariantCulture), MaxArrayLength.ToString("N0", CultureInfo.InvariantCulture)));
+            return null;
+        }
+        return new PlannedConvolution(
+            name, MemberName(name), shape, new[] { convolution.Filters, rows.Outputs, columns.Outputs }.ToEquatableArray(), planned,
+            convolution.Activation, convolution.Alpha is { } alpha ? (float)alpha : null, (int)weightOffset, (int)biasOffset, convolution.Initializer);
+    }
+
+    /// <summary>Pooling on [C, H, W]: each channel's windows, no padding, as PyTorch's <c>ceil_mode=False</c>.</summary>
+    private static PlannedPooling? PlanPooling(PoolingSpec pooling, string name, EquatableArray<int> shape, List<DiagnosticInfo> diagnostics)
+    {
+        string who = $"{pooling.Kind} '{name}'";
+        if (pooling.Size <= 0 || pooling.Stride < 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.NonPositiveSize, pooling.Location, who, pooling.Size <= 0 ? "the window size" : "Stride", pooling.Size <= 0 ? pooling.Size : pooling.Stride));
+            return null;
+        }
+        if (!RequireImage(pooling.Kind, name, shape, pooling.Location, diagnostics))
+        {
+            return null;
+        }
+        int stride = pooling.EffectiveStride;
+        var rows = new Axis("row", shape[1], 0, pooling.Size, stride);
+        var columns = new Axis("column", shape[2], 0, pooling.Size, stride);
+        if (!CheckWindows(pooling.Kind, name, $"{pooling.Size}×{pooling.Size}, stride {stride}", shape, rows, columns, "window", pooling.Location, diagnostics))
+        {
+            return null;
+        }
+        return new PlannedPooling(
+            name, MemberName(name), shape, new[] { shape[0], rows.Outputs, columns.Outputs }.ToEquatableArray(), pooling.IsMax, pooling.Size, stride);
+    }
+
+    /// <summary>Convolution and pooling read [C, H, W]; anything else is reported with a way to get there.</summary>
+    private static bool RequireImage(string kind, string name, EquatableArray<int> shape, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (shape.Count == 3)
+        {
+            return true;
+        }
+        string hint = shape.Count == 2
+            ? $"; for one-channel images write [Input(1, {shape[0]}, {shape[1]})]"
+            : ", a flat vector: convolution and pooling go before [Flatten] and the Dense layers";
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpatialLayerNeedsImage, location, kind, name, FormatShape(shape), hint));
+        return false;
+    }
+
+    /// <summary>
+    /// One axis of a sliding window: <c>Input</c> rows (or columns) plus <c>Padding</c> zeros, a window of
+    /// <c>Window</c>, moved by <c>Stride</c>. There are (Input + Padding − Window) / Stride + 1 windows, and the last
+    /// (Input + Padding − Window) mod Stride rows are under none of them.
+    /// </summary>
+    private readonly struct Axis(string name, int input, int padding, int window, int stride)
+    {
+        public string Name => name;
+
+        public int Span => input + padding - window;
+
+        public int Outputs => Span < 0 ? 0 : Span / stride + 1;
+
+        public int Unused => Span < 0 ? 0 : Span % stride;
+
+        /// <summary>(28 + 4 − 5) / 2 + 1, the count as the messages show it.</summary>
+        public string Arithmetic => $"({input}{(padding > 0 ? $" + {padding}" : "")} − {window}) / {stride} + 1";
+
+        public int Input => input;
+
+        public int Window => window;
+
+        public int Covered => (Outputs - 1) * stride + window;
+    }
+
+    /// <summary>NG0029 when an axis has no window (false: nothing after this layer has a shape); NG0030 when a stride leaves inputs out.</summary>
+    private static bool CheckWindows(
+        string kind, string name, string geometry, EquatableArray<int> shape, Axis rows, Axis columns, string smaller, LocationInfo? location,
+        List<DiagnosticInfo> diagnostics)
+    {
+        foreach (Axis axis in new[] { rows, columns })
+        {
+            if (axis.Span < 0)
+            {
+                string more = kind == "Conv2D" && smaller.Contains("Same") ? ", or fewer pooling layers before it" : ", or pool less before it";
+                // Only unpadded axes can be too small: same padding always leaves room for one window.
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.WindowLargerThanInput, location, kind, name, geometry, FormatShape(shape), axis.Window, axis.Name, axis.Input,
+                    axis.Arithmetic, smaller, more));
+                return false;
+            }
+        }
+        var unused = new List<string>();
+        var arithmetic = new List<string>();
+        foreach (Axis axis in new[] { rows, columns })
+        {
+            if (axis.Unused > 0)
+            {
+                int last = axis.Unused;
+                unused.Add(last == 1 ? $"its last input {axis.Name}" : $"its last {last} input {axis.Name}s");
+                // Unused inputs imply no padding on that axis (same padding pads only where windows run over), so 0 is the first row.
+                arithmetic.Add($"{axis.Arithmetic} = {axis.Outputs} window{(axis.Outputs == 1 ? "" : "s")} cover{(axis.Outputs == 1 ? "s" : "")} {axis.Name}s 0–{axis.Covered - 1} of {axis.Input}");
+            }
+        }
+        if (unused.Count > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.StrideLeavesInputUnused, location, kind, name, geometry, FormatShape(shape), string.Join(" or ", unused), string.Join("; ", arithmetic)));
+        }
+        return true;
+    }
+
+    /// <summary>"Same" padding as TensorFlow defines it (and the runtime's ConvolutionShape.Same): ⌈in / stride⌉ outputs, the odd zero after.</summary>
+    private static (int Before, int After) SamePadding(int input, int kernel, int stride)
+    {
+        int output = (input + stride - 1) / stride;
+        int total = Math.Max((output - 1) * stride + kernel - input, 0);
+        return (total / 2, total - total / 2);
     }
 
     /// <summary>'a', 'b' and 'c'.</summary>
@@ -319,7 +535,7 @@ internal static class ShapeInference
         {
             LayerSpec layer = layers[i];
             countByKind[layer.Kind] = countByKind.TryGetValue(layer.Kind, out int count) ? count + 1 : 1;
-            string name = layer.Name ?? layer.Kind.ToLowerInvariant() + countByKind[layer.Kind].ToString(CultureInfo.InvariantCulture);
+            string name = layer.Name ?? layer.NameStem + countByKind[layer.Kind].ToString(CultureInfo.InvariantCulture);
             names[i] = name;
             if (!IsIdentifier(name))
             {

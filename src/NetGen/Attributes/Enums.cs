@@ -124,3 +124,17 @@ public enum Initializer
     /// <summary>All zeros: every unit of the layer then learns the same thing, so only for experiments.</summary>
     Zeros = 4,
 }
+
+/// <summary>How a convolution treats the edges of its input.</summary>
+/// <remarks>The generator mirrors these values by number: append new members, never reorder.</remarks>
+public enum Padding
+{
+    /// <summary>No padding: every window lies inside the input, so each axis shrinks by kernel − 1 (PyTorch's <c>padding=0</c>, Keras's <c>"valid"</c>).</summary>
+    Valid = 0,
+
+    /// <summary>
+    /// Zeros around the input so that the output is ⌈input / stride⌉ along each axis, the odd one on the bottom and
+    /// right (TensorFlow's <c>"same"</c>; PyTorch's <c>padding="same"</c> at stride 1).
+    /// </summary>
+    Same = 1,
+}

@@ -17,8 +17,8 @@ namespace NetGen.Tests.Training;
 /// </remarks>
 public sealed class GradientCheckTests(ITestOutputHelper output)
 {
-    private const double Tolerance = 1e-3;
-    private const float Epsilon = 1e-3f;
+    internal const double Tolerance = 1e-3;
+    internal const float Epsilon = 1e-3f;
 
     public static TheoryData<string, int> Networks() => new()
     {
@@ -52,7 +52,13 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         Model model = Create(network);
         Dataset data = DataFor(model, batchSize);
 
-        IReadOnlyList<GradientCheckResult> results = model.CheckGradients(data.Features, data.Targets, batchSize, epsilon: Epsilon);
+        AssertBackpropMatchesCentralDifferences(model, data, output);
+    }
+
+    /// <summary>Every element of every tensor within <see cref="Tolerance"/> of its central difference at step <see cref="Epsilon"/>.</summary>
+    internal static void AssertBackpropMatchesCentralDifferences(Model model, Dataset data, ITestOutputHelper output)
+    {
+        IReadOnlyList<GradientCheckResult> results = model.CheckGradients(data.Features, data.Targets, data.Count, epsilon: Epsilon);
 
         Assert.Equal(model.Description.Tensors.Select(tensor => tensor.Name), results.Select(result => result.Tensor));
         foreach (GradientCheckResult result in results)
@@ -60,7 +66,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
             output.WriteLine($"{result.Tensor}: {result.Checked} compared, max |Δ| {result.MaxAbsoluteError:E2} at {result.WorstIndex} (backprop {result.Analytic:E3}, numeric {result.Numeric:E3})");
             Assert.Equal(model.Description.Tensors.Single(tensor => tensor.Name == result.Tensor).Length, result.Checked);
             Assert.True(result.MaxAbsoluteError < Tolerance,
-                $"{network} {result.Tensor}[{result.WorstIndex}]: backprop {result.Analytic}, central difference {result.Numeric}");
+                $"{model.Description.Name} {result.Tensor}[{result.WorstIndex}]: backprop {result.Analytic}, central difference {result.Numeric}");
         }
         // Gradients that are all zero would pass trivially: make sure the check compared real numbers.
         Assert.Contains(results, result => Math.Abs(result.Analytic) > 1e-3);
@@ -197,7 +203,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     /// Fresh networks have zero biases; random ones make every bias gradient and every unit's
     /// derivative differ, so a transposed index or a missing term cannot hide.
     /// </summary>
-    private static Model Randomised(Model model)
+    internal static Model Randomised(Model model)
     {
         var random = new Rng(7);
         for (int i = 0; i < model.Parameters.Length; i++)
