@@ -38,18 +38,8 @@ public static class HistoryPlot
         DrawPanel(figure.GetPlot(0), history, "Loss", "loss", Alignment.UpperRight, epoch => epoch.Loss, evaluation => evaluation.Loss);
         DrawPanel(figure.GetPlot(1), history, "Accuracy", "accuracy", Alignment.LowerRight, epoch => epoch.Accuracy, evaluation => evaluation.Accuracy);
 
-        // ScottPlot writes straight to the path it is given; write beside the target, then rename over it.
-        string target = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileNameWithoutExtension(target)}.{Guid.NewGuid():N}.tmp.png");
-        try
-        {
-            figure.SavePng(temporary, width, height);
-            File.Move(temporary, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        // ScottPlot writes straight to the path it is given, so it is given a temporary one.
+        ReplacingFile.Write(path, temporary => figure.SavePng(temporary, width, height));
     }
 
     /// <summary>One panel: the training curve and, where epochs were validated, the validation curve.</summary>

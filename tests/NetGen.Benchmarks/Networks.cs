@@ -16,3 +16,15 @@ public partial class SigmoidMlp;
 [Dense(128, Activation.ReLU, Name = "fc1")]
 [Dense(10, Activation.Softmax, Name = "fc2")]
 public partial class SmallReluMlp;
+
+// torch_reference.py's CNN: conv 5×5×32 → ReLU → max-pool 2 → conv 5×5×64 → ReLU → max-pool 2 → 1024-128-10.
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 28, 28)]
+[Conv2D(32, 5, Activation.ReLU, Name = "c1")]
+[MaxPool2D(2)]
+[Conv2D(64, 5, Activation.ReLU, Name = "c2")]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(128, Activation.ReLU, Name = "f1")]
+[Dense(10, Activation.Softmax, Name = "f2")]
+public partial class ReferenceCnn;
