@@ -710,8 +710,8 @@ public sealed partial class DiagnosticTests
             """);
 
         string[] messages = Messages(run);
-        Assert.Contains("Dropout 'early' comes before any layer; put [BatchNorm] right after a hidden [Dense], and [Dropout] right after a hidden [Dense] or its [BatchNorm]", messages);
-        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'flat' follows Flatten 'flatten1', not a hidden Dense layer", StringComparison.Ordinal));
+        Assert.Contains("Dropout 'early' comes before any layer; put [BatchNorm] right after a hidden [Dense] or a [Conv2D], and [Dropout] right after one of those or its [BatchNorm]", messages);
+        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'flat' follows Flatten 'flatten1', not a hidden Dense layer or a Conv2D", StringComparison.Ordinal));
         Assert.Contains(messages, message => message.StartsWith("BatchNorm 'late' follows Dropout 'drop'; batch norm belongs between the Dense layer and its dropout", StringComparison.Ordinal));
         Assert.Contains(messages, message => message.StartsWith("Dropout 'onOutput' is on the output layer 'head'", StringComparison.Ordinal));
     }

@@ -184,6 +184,32 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void ConvolutionWithBatchNormAndDropout()
+    {
+        // PyTorch's Conv2d(bias=False) + BatchNorm2d + ReLU + Dropout: the convolution under the identity, then one
+        // pass per channel; backward forms δ at the output and the epilogue takes it back through mask, ReLU' and bn1.
+        const string source = """
+            using NetGen;
+
+            namespace Vision;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(1, 28, 28)]
+            [Conv2D(16, 3, Activation.ReLU, Padding = Padding.Same, Name = "conv1")]
+            [BatchNorm(Name = "bn1")]
+            [Dropout(0.1, Name = "drop1")]
+            [MaxPool2D(2, Name = "pool1")]
+            [Conv2D(32, 3, Activation.ReLU, Name = "conv2")]
+            [Dropout(0.25, Name = "drop2")]
+            [Flatten]
+            [Dense(10, Activation.Softmax, Name = "fc1")]
+            public partial class RegularizedCnn;
+            """;
+
+        VerifyGenerated(source, "Vision.RegularizedCnn.g.cs");
+    }
+
+    [Fact]
     public void StridedSamePaddedConvolutionWithAveragePoolingAndGelu()
     {
         // Same padding resolved to rows and columns at build time, a rectangular kernel, z kept for GELU',

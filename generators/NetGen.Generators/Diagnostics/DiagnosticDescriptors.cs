@@ -116,7 +116,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RegularizerMisplaced = Error(
         "NG0027", "Dropout or BatchNorm in a place it cannot go",
-        "{0} '{1}' {2}; put [BatchNorm] right after a hidden [Dense], and [Dropout] right after a hidden [Dense] or its [BatchNorm]");
+        "{0} '{1}' {2}; put [BatchNorm] right after a hidden [Dense] or a [Conv2D], and [Dropout] right after one of those or its [BatchNorm]");
 
     public static readonly DiagnosticDescriptor RegularizerValueOutOfRange = Error(
         "NG0028", "Dropout or BatchNorm setting out of range",

@@ -117,7 +117,14 @@ internal static class NetworkEmitter
             {
                 ConvolutionGeometry g = convolution.Geometry;
                 writer.Line($"private const int {convolution.MemberName}WeightOffset = {convolution.WeightOffset}; // {convolution.Name}.weight [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}]");
-                writer.Line($"private const int {convolution.MemberName}BiasOffset = {convolution.BiasOffset}; // {convolution.Name}.bias [{g.Filters}]");
+                if (convolution.HasBias)
+                {
+                    writer.Line($"private const int {convolution.MemberName}BiasOffset = {convolution.BiasOffset}; // {convolution.Name}.bias [{g.Filters}]");
+                }
+                if (convolution.BatchNorm is { } normalization)
+                {
+                    WriteBatchNormOffsets(writer, normalization, convolution.Name, g.Filters);
+                }
                 continue;
             }
             if (layer is not PlannedDense dense)
@@ -135,10 +142,7 @@ internal static class NetworkEmitter
             }
             if (dense.BatchNorm is { } bn)
             {
-                writer.Line($"private const int {bn.MemberName}GammaOffset = {bn.GammaOffset}; // {bn.Name}.weight [{dense.Units}], γ");
-                writer.Line($"private const int {bn.MemberName}BetaOffset = {bn.BetaOffset}; // {bn.Name}.bias [{dense.Units}], β (in place of {dense.Name}.bias)");
-                writer.Line($"private const int {bn.MemberName}RunningMeanOffset = {bn.RunningMeanOffset}; // {bn.Name}.running_mean [{dense.Units}]");
-                writer.Line($"private const int {bn.MemberName}RunningVarianceOffset = {bn.RunningVarianceOffset}; // {bn.Name}.running_var [{dense.Units}]");
+                WriteBatchNormOffsets(writer, bn, dense.Name, dense.Units);
             }
         }
         writer.Line();
@@ -164,6 +168,14 @@ internal static class NetworkEmitter
             }
             writer.Line();
         }
+    }
+
+    private static void WriteBatchNormOffsets(CodeWriter writer, PlannedBatchNorm bn, string layer, int features)
+    {
+        writer.Line($"private const int {bn.MemberName}GammaOffset = {bn.GammaOffset}; // {bn.Name}.weight [{features}], γ");
+        writer.Line($"private const int {bn.MemberName}BetaOffset = {bn.BetaOffset}; // {bn.Name}.bias [{features}], β (in place of {layer}.bias)");
+        writer.Line($"private const int {bn.MemberName}RunningMeanOffset = {bn.RunningMeanOffset}; // {bn.Name}.running_mean [{features}]");
+        writer.Line($"private const int {bn.MemberName}RunningVarianceOffset = {bn.RunningVarianceOffset}; // {bn.Name}.running_var [{features}]");
     }
 
     /// <summary>
@@ -204,7 +216,14 @@ internal static class NetworkEmitter
                 string fans = $"FanIn: {g.PatchSize}, FanOut: {g.Filters * g.KernelHeight * g.KernelWidth}";
                 string filterInitializer = convolution.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{convolution.Initializer}";
                 writer.Line($"        new(\"{convolution.Name}.weight\", {convolution.MemberName}WeightOffset, new[] {{ {g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth} }}, global::NetGen.ParameterRole.Weight, {fans}{filterInitializer}),");
-                writer.Line($"        new(\"{convolution.Name}.bias\", {convolution.MemberName}BiasOffset, new[] {{ {g.Filters} }}, global::NetGen.ParameterRole.Bias, {fans}),");
+                if (convolution.HasBias)
+                {
+                    writer.Line($"        new(\"{convolution.Name}.bias\", {convolution.MemberName}BiasOffset, new[] {{ {g.Filters} }}, global::NetGen.ParameterRole.Bias, {fans}),");
+                }
+                if (convolution.BatchNorm is { } normalization)
+                {
+                    WriteBatchNormTensors(writer, normalization, g.Filters);
+                }
                 continue;
             }
             if (layer is not PlannedDense dense)
@@ -219,16 +238,7 @@ internal static class NetworkEmitter
             }
             if (dense.BatchNorm is { } bn)
             {
-                foreach ((string suffix, string offset, string role) in new[]
-                {
-                    ("weight", "GammaOffset", "BatchNormScale"),
-                    ("bias", "BetaOffset", "BatchNormShift"),
-                    ("running_mean", "RunningMeanOffset", "RunningMean"),
-                    ("running_var", "RunningVarianceOffset", "RunningVariance"),
-                })
-                {
-                    writer.Line($"        new(\"{bn.Name}.{suffix}\", {bn.MemberName}{offset}, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.{role}, FanIn: {dense.Units}, FanOut: {dense.Units}),");
-                }
+                WriteBatchNormTensors(writer, bn, dense.Units);
             }
             if (dense.HasSlopes)
             {
@@ -252,6 +262,21 @@ internal static class NetworkEmitter
             writer.Line("    });");
         }
         writer.Line();
+    }
+
+    /// <summary>Batch norm's four tensors, [features] each, named as PyTorch's BatchNorm1d and BatchNorm2d name them.</summary>
+    private static void WriteBatchNormTensors(CodeWriter writer, PlannedBatchNorm bn, int features)
+    {
+        foreach ((string suffix, string offset, string role) in new[]
+        {
+            ("weight", "GammaOffset", "BatchNormScale"),
+            ("bias", "BetaOffset", "BatchNormShift"),
+            ("running_mean", "RunningMeanOffset", "RunningMean"),
+            ("running_var", "RunningVarianceOffset", "RunningVariance"),
+        })
+        {
+            writer.Line($"        new(\"{bn.Name}.{suffix}\", {bn.MemberName}{offset}, new[] {{ {features} }}, global::NetGen.ParameterRole.{role}, FanIn: {features}, FanOut: {features}),");
+        }
     }
 
     private static void WriteConstructor(CodeWriter writer, NetworkPlan plan)
@@ -281,7 +306,22 @@ internal static class NetworkEmitter
             string size = stage is PlannedDense dense ? Number(dense.Units) : ShapeInference.FormatShape(stage.OutputShape);
             writer.Line($"private float[] {OutputBuffer(stage)} = global::System.Array.Empty<float>(); // a [B, {size}]");
             writer.Line($"private float[] {DeltaBuffer(stage)} = global::System.Array.Empty<float>();  // δ [B, {size}]");
-            if (stage is IActivatedLayer activated && KeepsPreActivation(activated))
+            if (stage is PlannedConvolution { IsRegularized: true } regularized)
+            {
+                writer.Line(regularized.BatchNorm is { } normalization
+                    ? $"private float[] {PreActivationBuffer(stage)} = global::System.Array.Empty<float>(); // z, then ẑ [B, {size}], kept by {normalization.Name} for backward"
+                    : $"private float[] {PreActivationBuffer(stage)} = global::System.Array.Empty<float>(); // z [B, {size}], for f' and the mask in backward");
+                if (regularized.BatchNorm is not null)
+                {
+                    writer.Line($"private float[] {BatchMeanBuffer(regularized)} = global::System.Array.Empty<float>(); // μ [{regularized.Geometry.Filters}] of the mini-batch");
+                    writer.Line($"private float[] {InverseDeviationBuffer(regularized)} = global::System.Array.Empty<float>(); // 1/√(σ² + ε) [{regularized.Geometry.Filters}] of the mini-batch");
+                }
+                if (regularized.Dropout is { } channelDropout)
+                {
+                    writer.Line($"private ulong {DropoutKey(regularized)}; // picks {channelDropout.Name}'s mask for the current mini-batch");
+                }
+            }
+            else if (stage is IActivatedLayer activated && KeepsPreActivation(activated))
             {
                 writer.Line($"private float[] {PreActivationBuffer(stage)} = global::System.Array.Empty<float>(); // z [B, {size}], for {ActivationTraits.Of(activated.Activation).Name}'");
             }
@@ -323,9 +363,14 @@ internal static class NetworkEmitter
                 string size = stage is PlannedDense dense ? dense.Units.ToString(CultureInfo.InvariantCulture) : ShapeInference.Product(stage.OutputShape).ToString(CultureInfo.InvariantCulture);
                 writer.Line($"{OutputBuffer(stage)} = new float[batchCapacity * {size}];");
                 writer.Line($"{DeltaBuffer(stage)} = new float[batchCapacity * {size}];");
-                if (stage is IActivatedLayer activated && KeepsPreActivation(activated))
+                if (stage is PlannedConvolution { IsRegularized: true } || stage is IActivatedLayer activated && KeepsPreActivation(activated))
                 {
                     writer.Line($"{PreActivationBuffer(stage)} = new float[batchCapacity * {size}];");
+                }
+                if (stage is PlannedConvolution { BatchNorm: not null } normalized)
+                {
+                    writer.Line($"{BatchMeanBuffer(normalized)} = new float[{normalized.Geometry.Filters}];");
+                    writer.Line($"{InverseDeviationBuffer(normalized)} = new float[{normalized.Geometry.Filters}];");
                 }
                 if (stage is PlannedPooling { IsMax: true } pooling)
                 {
@@ -371,15 +416,15 @@ internal static class NetworkEmitter
         {
             // Batch norm moves its running statistics, which live in the parameter buffer.
             writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = Parameters;");
-            foreach (PlannedDense dense in plan.Layers.OfType<PlannedDense>())
+            foreach (IActivatedLayer dense in plan.Layers.OfType<IActivatedLayer>())
             {
                 if (dense.Dropout is not null)
                 {
                     writer.Line($"{DropoutKey(dense)} = training ? NextRandomKey() : 0;");
                 }
-                if (dense.Activation == ActivationKind.RReLU)
+                if (dense is PlannedDense { Activation: ActivationKind.RReLU } randomized)
                 {
-                    writer.Line($"{SlopeKey(dense)} = training ? NextRandomKey() : 0;");
+                    writer.Line($"{SlopeKey(randomized)} = training ? NextRandomKey() : 0;");
                 }
             }
             string source = "input";
@@ -400,7 +445,7 @@ internal static class NetworkEmitter
 
                     case PlannedConvolution convolution:
                         writer.Line();
-                        WriteConvolutionForward(writer, convolution, source);
+                        WriteConvolutionForward(writer, plan, convolution, source);
                         source = OutputBuffer(convolution);
                         break;
 
@@ -415,11 +460,16 @@ internal static class NetworkEmitter
         writer.Line();
     }
 
-    private static void WriteConvolutionForward(CodeWriter writer, PlannedConvolution convolution, string source)
+    private static void WriteConvolutionForward(CodeWriter writer, NetworkPlan plan, PlannedConvolution convolution, string source)
     {
         ConvolutionGeometry g = convolution.Geometry;
         ActivationTraits activation = ActivationTraits.Of(convolution.Activation);
         string parameter = convolution.EffectiveAlpha is { } alpha ? $", {activation.Parameter!.Symbol} = {Number(alpha)}" : "";
+        if (convolution.IsRegularized)
+        {
+            WriteRegularizedConvolutionForward(writer, plan, convolution, source, parameter);
+            return;
+        }
         bool keepsZ = KeepsPreActivation(convolution);
         writer.Line($"// {convolution.Name}: a [B, {ShapeInference.FormatShape(convolution.OutputShape)}] = {activation.Name}(conv(x [B, {ShapeInference.FormatShape(convolution.InputShape)}], W [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}]) + b){parameter},");
         writer.Line($"//   {ConvolutionText(g)}: each sample lowered to [{g.PatchSize}, {g.OutputHeight * g.OutputWidth}] and multiplied, bias and {activation.Name} applied as the product is stored{(keepsZ ? $"; z kept for {activation.Name}'" : "")}");
@@ -429,6 +479,88 @@ internal static class NetworkEmitter
         writer.Line($"    parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters}),");
         writer.Line($"    {OutputBuffer(convolution)},");
         writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{(keepsZ ? $", preActivation: {PreActivationBuffer(convolution)}" : "")});");
+    }
+
+    /// <summary>
+    /// The convolution under the identity into z, then one pass per channel: batch norm, the activation and dropout
+    /// (<c>Convolution.ForwardEpilogue</c>); batch norm needs the whole batch's statistics before any output.
+    /// </summary>
+    private static void WriteRegularizedConvolutionForward(CodeWriter writer, NetworkPlan plan, PlannedConvolution convolution, string source, string parameter)
+    {
+        ConvolutionGeometry g = convolution.Geometry;
+        ActivationTraits activation = ActivationTraits.Of(convolution.Activation);
+        int pixels = g.OutputHeight * g.OutputWidth;
+        string names = string.Join(" + ", new[] { convolution.Name, convolution.BatchNorm?.Name, convolution.Dropout?.Name }.Where(name => name is not null));
+        writer.Line($"// {names}: z [B, {ShapeInference.FormatShape(convolution.OutputShape)}] = conv(x [B, {ShapeInference.FormatShape(convolution.InputShape)}], W [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}]){(convolution.HasBias ? " + b" : " (no bias: β shifts)")}, {ConvolutionText(g)}");
+        writer.Line($"{Kernels}.Convolution.Forward<{Kernels}.Identity>(");
+        writer.Line($"    {source},");
+        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
+        writer.Line(convolution.HasBias ? $"    parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters})," : "    bias: default,");
+        writer.Line($"    {PreActivationBuffer(convolution)},");
+        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch});");
+        string normalize = convolution.BatchNorm is { } bn
+            ? $"ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}) per channel over the batch and positions (running averages in inference), "
+            : "";
+        string y = convolution.BatchNorm is null ? "z" : "γ ẑ + β";
+        string drop = convolution.Dropout is { } dropout ? $" ⊙ mask / (1 − p), {dropout.Name}: a fresh mask per mini-batch in training, none in inference" : "";
+        writer.Line($"// {normalize}a = {activation.Name}({y}){parameter}{drop}");
+        writer.Line($"{Kernels}.Convolution.ForwardEpilogue<{KernelType(convolution)}>(");
+        writer.Line($"    {PreActivationBuffer(convolution)},");
+        writer.Line($"    {OutputBuffer(convolution)},");
+        writer.Line($"    batchSize, channels: {g.Filters}, pixels: {pixels},");
+        writer.Line("    training,");
+        if (convolution.BatchNorm is { } normalization)
+        {
+            writer.Line($"    new {Kernels}.BatchNormBuffers");
+            writer.Line("    {");
+            writer.Line($"        Gamma = parameters.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
+            writer.Line($"        Beta = parameters.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
+            writer.Line($"        RunningMean = parameters.Slice({normalization.MemberName}RunningMeanOffset, {g.Filters}),");
+            writer.Line($"        RunningVariance = parameters.Slice({normalization.MemberName}RunningVarianceOffset, {g.Filters}),");
+            writer.Line($"        BatchMean = {BatchMeanBuffer(convolution)},");
+            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(convolution)},");
+            writer.Line($"        Momentum = {FloatLiteral(normalization.Momentum)},");
+            writer.Line($"        Epsilon = {FloatLiteral(normalization.Epsilon)},");
+            writer.Line("    },");
+        }
+        else
+        {
+            writer.Line("    batchNorm: default,");
+        }
+        writer.Line(convolution.Dropout is null
+            ? $"    {Kernels}.DropoutParameters.None);"
+            : $"    training ? new {Kernels}.DropoutParameters({DropoutRateCall(plan, convolution)}, {DropoutKey(convolution)}) : {Kernels}.DropoutParameters.None);");
+    }
+
+    /// <summary>δ at a regularized convolution's output becomes δ at z: back through its dropout, activation and batch norm.</summary>
+    private static void WriteRegularizedConvolutionBackward(CodeWriter writer, NetworkPlan plan, PlannedConvolution convolution)
+    {
+        ConvolutionGeometry g = convolution.Geometry;
+        string statistics = convolution.BatchNorm is { } bn ? $", which also forms {bn.Name}'s dγ and dβ" : "";
+        writer.Line();
+        writer.Line($"// {convolution.Name}: δ at its output becomes δ at z, back through {RegularizerText(convolution)}{statistics}");
+        writer.Line($"{Kernels}.Convolution.BackwardEpilogue<{KernelType(convolution)}>(");
+        writer.Line($"    {DeltaBuffer(convolution)},");
+        writer.Line($"    {PreActivationBuffer(convolution)},");
+        writer.Line($"    batchSize, channels: {g.Filters}, pixels: {g.OutputHeight * g.OutputWidth},");
+        if (convolution.BatchNorm is { } normalization)
+        {
+            writer.Line($"    new {Kernels}.BatchNormBuffers");
+            writer.Line("    {");
+            writer.Line($"        Gamma = parameters.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
+            writer.Line($"        Beta = parameters.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
+            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(convolution)},");
+            writer.Line($"        GammaGradient = gradients.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
+            writer.Line($"        BetaGradient = gradients.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
+            writer.Line("    },");
+        }
+        else
+        {
+            writer.Line("    batchNorm: default,");
+        }
+        writer.Line(convolution.Dropout is null
+            ? $"    {Kernels}.DropoutParameters.None);"
+            : $"    new {Kernels}.DropoutParameters({DropoutRateCall(plan, convolution)}, {DropoutKey(convolution)}));");
     }
 
     private static void WritePoolingForward(CodeWriter writer, PlannedPooling pooling, string source)
@@ -560,13 +692,19 @@ internal static class NetworkEmitter
 
                     case PlannedConvolution convolution:
                         ConvolutionGeometry g = convolution.Geometry;
+                        if (convolution.IsRegularized)
+                        {
+                            WriteRegularizedConvolutionBackward(writer, plan, convolution);
+                        }
                         writer.Line();
-                        writer.Line($"// {convolution.Name}: dW [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}] = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] = Σ_B Σ_positions δ");
+                        writer.Line(convolution.HasBias
+                            ? $"// {convolution.Name}: dW [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}] = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] = Σ_B Σ_positions δ"
+                            : $"// {convolution.Name}: dW [{g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth}] = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ (no bias: {convolution.BatchNorm!.Name}'s dβ was formed with δ)");
                         writer.Line($"{Kernels}.Convolution.ParameterGradients(");
                         writer.Line($"    {delta},");
                         writer.Line($"    {layerInput},");
                         writer.Line($"    gradients.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
-                        writer.Line($"    gradients.Slice({convolution.MemberName}BiasOffset, {g.Filters}),");
+                        writer.Line(convolution.HasBias ? $"    gradients.Slice({convolution.MemberName}BiasOffset, {g.Filters})," : "    biasGradient: default,");
                         writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch});");
                         break;
                 }
@@ -783,15 +921,40 @@ internal static class NetworkEmitter
 
     /// <summary>"δ · W ⊙ [a > 0]", or with "(identity: no derivative factor)" where the layer below has none.</summary>
     private static string ProductWithDerivative(string product, PlannedLayer below) =>
-        below is IActivatedLayer activated && activated.Activation != ActivationKind.Identity
-            ? $"{product} ⊙ {ActivationTraits.Of(activated.Activation).Derivative}, fused into one pass"
-            : $"{product} ({(below is PlannedPooling ? "pooling has no activation" : "identity")}: no derivative factor)";
+        below is PlannedConvolution { IsRegularized: true }
+            ? $"{product}, at its output: its own epilogue takes it back through {RegularizerText((PlannedConvolution)below)}"
+            : below is IActivatedLayer activated && activated.Activation != ActivationKind.Identity
+                ? $"{product} ⊙ {ActivationTraits.Of(activated.Activation).Derivative}, fused into one pass"
+                : $"{product} ({(below is PlannedPooling ? "pooling has no activation" : "identity")}: no derivative factor)";
+
+    /// <summary>"its dropout, ReLU and bn1", in the order backward meets them.</summary>
+    private static string RegularizerText(PlannedConvolution convolution)
+    {
+        var parts = new List<string>();
+        if (convolution.Dropout is { } dropout)
+        {
+            parts.Add(dropout.Name);
+        }
+        parts.Add(ActivationTraits.Of(convolution.Activation).Name);
+        if (convolution.BatchNorm is { } bn)
+        {
+            parts.Add(bn.Name);
+        }
+        return parts.Count == 2 ? $"{parts[0]} and {parts[1]}" : $"{parts[0]}, {parts[1]} and {parts[2]}";
+    }
 
     /// <summary>The activation whose derivative the pass that forms δ for <paramref name="below"/> applies.</summary>
-    private static string InputActivationType(PlannedLayer below) => below is IActivatedLayer activated ? KernelType(activated) : $"{Kernels}.Identity";
+    /// <remarks>
+    /// A convolution with batch norm or dropout applies its own derivative, in its backward epilogue: the layer above
+    /// forms δ at its output under the identity.
+    /// </remarks>
+    private static string InputActivationType(PlannedLayer below) =>
+        below is IActivatedLayer activated and not PlannedConvolution { IsRegularized: true } ? KernelType(activated) : $"{Kernels}.Identity";
 
     private static string InputPreActivationArgument(PlannedLayer below) =>
-        below is IActivatedLayer activated && KeepsPreActivation(activated) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
+        below is IActivatedLayer activated and not PlannedConvolution { IsRegularized: true } && KeepsPreActivation(activated)
+            ? $", inputPreActivation: {PreActivationBuffer(below)}"
+            : "";
 
     private static void WriteLoss(CodeWriter writer, NetworkPlan plan)
     {
@@ -899,15 +1062,15 @@ internal static class NetworkEmitter
 
     private static string NormalizedBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}Normalized";
 
-    private static string BatchMeanBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}BatchMean";
+    private static string BatchMeanBuffer(IActivatedLayer layer) => $"_{Camel(layer.BatchNorm!.MemberName)}BatchMean";
 
-    private static string InverseDeviationBuffer(PlannedDense dense) => $"_{Camel(dense.BatchNorm!.MemberName)}InverseDeviation";
+    private static string InverseDeviationBuffer(IActivatedLayer layer) => $"_{Camel(layer.BatchNorm!.MemberName)}InverseDeviation";
 
-    private static string DropoutKey(PlannedDense dense) => $"_{Camel(dense.Dropout!.Name)}Key";
+    private static string DropoutKey(IActivatedLayer layer) => $"_{Camel(layer.Dropout!.Name)}Key";
 
     /// <summary>Whether the network behaves differently in training and inference (batch norm, dropout, randomized ReLU).</summary>
     private static bool HasModes(NetworkPlan plan) =>
-        plan.Layers.OfType<PlannedDense>().Any(dense => dense.BatchNorm is not null || dense.Dropout is not null || dense.Activation == ActivationKind.RReLU);
+        plan.Layers.OfType<IActivatedLayer>().Any(layer => layer.BatchNorm is not null || layer.Dropout is not null || layer.Activation == ActivationKind.RReLU);
 
     private static string SlopeKey(PlannedDense dense) => $"_{Camel(dense.MemberName)}SlopeKey";
 
@@ -915,14 +1078,13 @@ internal static class NetworkEmitter
     private static string SlopeTensor(PlannedDense dense) => $"{dense.Name}_prelu.weight";
 
     private static PlannedDropout[] DropoutLayers(NetworkPlan plan) =>
-        plan.Layers.OfType<PlannedDense>().Where(dense => dense.Dropout is not null).Select(dense => dense.Dropout!).ToArray();
+        plan.Layers.OfType<IActivatedLayer>().Where(layer => layer.Dropout is not null).Select(layer => layer.Dropout!).ToArray();
 
     /// <summary>The rate in effect (declared, unless changed with SetDropoutRate), with the declared one as a comment.</summary>
-    private static string DropoutRateCall(NetworkPlan plan, PlannedDense dense) =>
-        $"DropoutRate({System.Array.IndexOf(DropoutLayers(plan), dense.Dropout)}) /* {dense.Dropout!.Name}, declared p = {Number(dense.Dropout.Rate)} */";
+    private static string DropoutRateCall(NetworkPlan plan, IActivatedLayer layer) =>
+        $"DropoutRate({System.Array.IndexOf(DropoutLayers(plan), layer.Dropout)}) /* {layer.Dropout!.Name}, declared p = {Number(layer.Dropout.Rate)} */";
 
-    private static PlannedDropout DropoutOf(NetworkPlan plan, string name) =>
-        plan.Layers.OfType<PlannedDense>().Select(dense => dense.Dropout).First(dropout => dropout?.Name == name)!;
+    private static PlannedDropout DropoutOf(NetworkPlan plan, string name) => DropoutLayers(plan).First(dropout => dropout.Name == name);
 
     /// <summary>A name as a C# identifier: keywords get the verbatim prefix (<c>@class</c>).</summary>
     private static string Identifier(string name) =>

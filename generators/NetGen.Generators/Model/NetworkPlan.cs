@@ -99,6 +99,12 @@ public interface IActivatedLayer
 
     /// <summary>The activation's parameter in effect, or null if it takes none.</summary>
     float? EffectiveAlpha { get; }
+
+    /// <summary>Batch normalisation fused into the layer, if a [BatchNorm] follows it.</summary>
+    PlannedBatchNorm? BatchNorm { get; }
+
+    /// <summary>Dropout fused into the layer, if a [Dropout] follows it.</summary>
+    PlannedDropout? Dropout { get; }
 }
 
 /// <summary>
@@ -115,13 +121,24 @@ public sealed record PlannedConvolution(
     float? Alpha,
     int WeightOffset,
     int BiasOffset,
-    InitializerKind Initializer)
+    InitializerKind Initializer,
+    PlannedBatchNorm? BatchNorm = null,
+    PlannedDropout? Dropout = null)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
 {
     public override string Kind => "Conv2D";
 
-    /// <summary>The filters and the bias.</summary>
-    public int ParameterCount => Geometry.WeightSize + Geometry.Filters;
+    /// <summary>Batch norm's β takes the place of the bias, so a normalised convolution has none.</summary>
+    public bool HasBias => BatchNorm is null;
+
+    /// <summary>
+    /// Batch norm or dropout after it: the convolution then runs under the identity and a pass of its own
+    /// normalises, activates and drops (<c>Convolution.ForwardEpilogue</c>).
+    /// </summary>
+    public bool IsRegularized => BatchNorm is not null || Dropout is not null;
+
+    /// <summary>The filters and the bias, if it has one (batch norm's tensors are counted on its own row).</summary>
+    public int ParameterCount => Geometry.WeightSize + (HasBias ? Geometry.Filters : 0);
 
     public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
 }
@@ -150,8 +167,8 @@ public sealed record PlannedPooling(string Name, string MemberName, EquatableArr
 }
 
 /// <summary>
-/// Batch normalisation fused into a Dense layer: γ, β, the running mean and the running variance,
-/// each [units], laid out one after the other from <see cref="GammaOffset"/>.
+/// Batch normalisation fused into a Dense layer (per unit) or a Conv2D (per channel): γ, β, the running mean and
+/// the running variance, each [units] (or [channels]), laid out one after the other from <see cref="GammaOffset"/>.
 /// </summary>
 public sealed record PlannedBatchNorm(string Name, string MemberName, int GammaOffset, int Units, float Momentum, float Epsilon)
 {

@@ -148,9 +148,7 @@ internal static class ShapeInference
                     int inputs = shape[0];
                     // Batch norm and dropout written under this layer are fused into it. Its tensors follow
                     // the weights as PyTorch's Linear(bias=False) + BatchNorm1d lay them out; β replaces the bias.
-                    int batchNormIndex = i + 1 < spec.Layers.Count && spec.Layers[i + 1] is BatchNormSpec ? i + 1 : -1;
-                    int dropoutIndex = batchNormIndex >= 0 ? batchNormIndex + 1 : i + 1;
-                    dropoutIndex = dropoutIndex < spec.Layers.Count && spec.Layers[dropoutIndex] is DropoutSpec ? dropoutIndex : -1;
+                    (int batchNormIndex, int dropoutIndex) = FusedRegularizers(spec.Layers, i);
                     long weightOffset = offset;
                     long biasOffset = batchNormIndex >= 0 ? -1 : weightOffset + (long)dense.Units * inputs;
                     offset = weightOffset + (long)dense.Units * inputs + (batchNormIndex >= 0 ? 4L : 1L) * dense.Units;
@@ -170,10 +168,7 @@ internal static class ShapeInference
                     PlannedDropout? dropout = null;
                     if (batchNormIndex >= 0)
                     {
-                        var normalization = (BatchNormSpec)spec.Layers[batchNormIndex];
-                        batchNorm = new PlannedBatchNorm(
-                            names[batchNormIndex], MemberName(names[batchNormIndex]), (int)(weightOffset + (long)dense.Units * inputs), dense.Units,
-                            (float)normalization.Momentum, (float)normalization.Epsilon);
+                        batchNorm = PlanBatchNorm(spec.Layers, names, batchNormIndex, (int)(weightOffset + (long)dense.Units * inputs), dense.Units);
                     }
                     if (dropoutIndex >= 0)
                     {
@@ -186,7 +181,7 @@ internal static class ShapeInference
                     break;
 
                 case Conv2DSpec convolution:
-                    if (PlanConvolution(convolution, name, shape, ref offset, diagnostics) is not { } plannedConvolution)
+                    if (PlanConvolution(spec.Layers, names, i, shape, ref offset, diagnostics) is not { } plannedConvolution)
                     {
                         return null;
                     }
@@ -228,8 +223,8 @@ internal static class ShapeInference
     }
 
     /// <summary>
-    /// [BatchNorm] must come right after a hidden Dense layer, [Dropout] right after a hidden Dense
-    /// layer or its [BatchNorm]: both are fused into that layer, and neither belongs on the output
+    /// [BatchNorm] must come right after a hidden Dense layer or a Conv2D, [Dropout] right after one of those
+    /// or its [BatchNorm]: both are fused into that layer, and neither belongs on the output
     /// (dropping outputs, or normalising logits, would change what the network predicts).
     /// </summary>
     private static void CheckRegularizers(EquatableArray<LayerSpec> layers, string[] names, int lastDense, List<DiagnosticInfo> diagnostics)
@@ -244,8 +239,8 @@ internal static class ShapeInference
             LayerSpec? previous = i > 0 ? layers[i - 1] : null;
             int host = previous switch
             {
-                DenseSpec => i - 1,
-                BatchNormSpec when layer is DropoutSpec && i >= 2 && layers[i - 2] is DenseSpec => i - 2,
+                DenseSpec or Conv2DSpec => i - 1,
+                BatchNormSpec when layer is DropoutSpec && i >= 2 && layers[i - 2] is DenseSpec or Conv2DSpec => i - 2,
                 _ => -1,
             };
             string? problem = host >= 0
@@ -254,7 +249,7 @@ internal static class ShapeInference
                 {
                     null => "comes before any layer",
                     DropoutSpec when layer is BatchNormSpec => $"follows Dropout '{names[i - 1]}'; batch norm belongs between the Dense layer and its dropout",
-                    _ => $"follows {previous.Kind} '{names[i - 1]}', not a hidden Dense layer",
+                    _ => $"follows {previous.Kind} '{names[i - 1]}', not a hidden Dense layer or a Conv2D",
                 };
             if (problem is not null)
             {
@@ -334,8 +329,11 @@ internal static class ShapeInference
     /// Conv2D on [C, H, W]: padding resolved to rows and columns, the output shape, and the weights' place in the
     /// buffer (weight [filters, C, kh, kw], then bias [filters], as PyTorch's <c>Conv2d</c> lists them).
     /// </summary>
-    private static PlannedConvolution? PlanConvolution(Conv2DSpec convolution, string name, EquatableArray<int> shape, ref long offset, List<DiagnosticInfo> diagnostics)
+    private static PlannedConvolution? PlanConvolution(
+        EquatableArray<LayerSpec> layers, string[] names, int index, EquatableArray<int> shape, ref long offset, List<DiagnosticInfo> diagnostics)
     {
+        var convolution = (Conv2DSpec)layers[index];
+        string name = names[index];
         string who = $"Conv2D '{name}'";
         foreach ((string what, int value) in new[]
         {
@@ -376,9 +374,12 @@ internal static class ShapeInference
         var planned = new ConvolutionGeometry(
             channels, height, width, convolution.Filters, convolution.KernelHeight, convolution.KernelWidth,
             stride, stride, top, bottom, left, right, rows.Outputs, columns.Outputs);
+        // With batch norm, as PyTorch's Conv2d(bias=False) + BatchNorm2d: the filters, then γ, β and the running statistics.
+        (int batchNormIndex, int dropoutIndex) = FusedRegularizers(layers, index);
         long weightOffset = offset;
-        long biasOffset = weightOffset + (long)convolution.Filters * channels * convolution.KernelHeight * convolution.KernelWidth;
-        offset = biasOffset + convolution.Filters;
+        long afterWeights = weightOffset + (long)convolution.Filters * channels * convolution.KernelHeight * convolution.KernelWidth;
+        long biasOffset = batchNormIndex >= 0 ? -1 : afterWeights;
+        offset = afterWeights + (batchNormIndex >= 0 ? 4L : 1L) * convolution.Filters;
         long outputSize = (long)convolution.Filters * rows.Outputs * columns.Outputs;
         if (offset > MaxArrayLength || outputSize > MaxArrayLength)
         {
@@ -389,7 +390,24 @@ internal static class ShapeInference
         }
         return new PlannedConvolution(
             name, MemberName(name), shape, new[] { convolution.Filters, rows.Outputs, columns.Outputs }.ToEquatableArray(), planned,
-            convolution.Activation, convolution.Alpha is { } alpha ? (float)alpha : null, (int)weightOffset, (int)biasOffset, convolution.Initializer);
+            convolution.Activation, convolution.Alpha is { } alpha ? (float)alpha : null, (int)weightOffset, (int)biasOffset, convolution.Initializer,
+            batchNormIndex >= 0 ? PlanBatchNorm(layers, names, batchNormIndex, (int)afterWeights, convolution.Filters) : null,
+            dropoutIndex >= 0 ? new PlannedDropout(names[dropoutIndex], (float)((DropoutSpec)layers[dropoutIndex]).Rate) : null);
+    }
+
+    /// <summary>The [BatchNorm] and [Dropout] right under layer <paramref name="index"/>, fused into it, or −1 for none.</summary>
+    private static (int BatchNorm, int Dropout) FusedRegularizers(EquatableArray<LayerSpec> layers, int index)
+    {
+        int batchNorm = index + 1 < layers.Count && layers[index + 1] is BatchNormSpec ? index + 1 : -1;
+        int dropout = batchNorm >= 0 ? batchNorm + 1 : index + 1;
+        return (batchNorm, dropout < layers.Count && layers[dropout] is DropoutSpec ? dropout : -1);
+    }
+
+    /// <summary>γ, β, the running mean and variance, [features] each from <paramref name="gammaOffset"/>.</summary>
+    private static PlannedBatchNorm PlanBatchNorm(EquatableArray<LayerSpec> layers, string[] names, int index, int gammaOffset, int features)
+    {
+        var normalization = (BatchNormSpec)layers[index];
+        return new PlannedBatchNorm(names[index], MemberName(names[index]), gammaOffset, features, (float)normalization.Momentum, (float)normalization.Epsilon);
     }
 
     /// <summary>Pooling on [C, H, W]: each channel's windows, no padding, as PyTorch's <c>ceil_mode=False</c>.</summary>

@@ -26,7 +26,7 @@ namespace NetGen.Kernels;
 /// <see cref="ScratchSize"/> floats serve all three passes of a layer (and any smaller layer: passes never overlap).
 /// </para>
 /// </remarks>
-public static unsafe class Convolution
+public static unsafe partial class Convolution
 {
     /// <summary>
     /// The scratch floats that <see cref="Forward{TActivation}"/>, <see cref="ParameterGradients"/> and
@@ -51,7 +51,7 @@ public static unsafe class Convolution
     /// </summary>
     /// <param name="input">x [B, C_in, H, W].</param>
     /// <param name="weight">W [C_out, C_in, kh, kw].</param>
-    /// <param name="bias">b [C_out].</param>
+    /// <param name="bias">b [C_out], or empty for none (a batch-normalised layer, whose β takes its place).</param>
     /// <param name="output">a [B, C_out, H_o, W_o].</param>
     /// <param name="batch">B.</param>
     /// <param name="shape">The layer's geometry.</param>
@@ -65,7 +65,10 @@ public static unsafe class Convolution
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         RequireLength(input.Length, (long)batch * shape.InputSize, nameof(input), "[B, C_in, H, W]");
         RequireLength(weight.Length, shape.WeightSize, nameof(weight), "[C_out, C_in, kh, kw]");
-        RequireLength(bias.Length, shape.OutputChannels, nameof(bias), "[C_out]");
+        if (!bias.IsEmpty)
+        {
+            RequireLength(bias.Length, shape.OutputChannels, nameof(bias), "[C_out]");
+        }
         RequireLength(output.Length, (long)batch * shape.OutputSize, nameof(output), "[B, C_out, H_o, W_o]");
         if (TActivation.DerivativeNeedsInput)
         {

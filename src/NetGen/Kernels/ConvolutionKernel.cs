@@ -308,7 +308,8 @@ internal static unsafe class ConvolutionKernel
         {
             float* line = c + (nint)o * pixels;
             float* kept = TActivation.DerivativeNeedsInput ? preActivation + (nint)o * pixels : null;
-            TVector shift = TSimd.Broadcast(bias[o]);
+            float channelBias = bias is null ? 0f : bias[o]; // no bias: batch norm's β follows
+            TVector shift = TSimd.Broadcast(channelBias);
             int p = 0;
             for (; p + TSimd.Width <= pixels; p += TSimd.Width)
             {
@@ -321,7 +322,7 @@ internal static unsafe class ConvolutionKernel
             }
             for (; p < pixels; p++)
             {
-                float z = line[p] + bias[o];
+                float z = line[p] + channelBias;
                 if (TActivation.DerivativeNeedsInput)
                 {
                     kept[p] = z;

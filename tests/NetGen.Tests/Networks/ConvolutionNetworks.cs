@@ -87,3 +87,40 @@ public partial class HandStridedSameConvolution;
 [Dense(32, Activation.ReLU, Name = "fc1")]
 [Dense(2, Activation.Softmax, Name = "fc2")]
 public partial class BarOrientationCnn;
+
+/// <summary>Batch norm per channel and dropout after a convolution, dropout alone after another, then average pooling.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(2, 8, 8)]
+[Conv2D(3, 3, Activation.Tanh, Name = "conv1")]
+[BatchNorm(Name = "bn1")]
+[Dropout(0.3, Name = "drop1")]
+[AvgPool2D(2, Name = "pool1")]
+[Conv2D(4, 2, Activation.Softplus, Name = "conv2")]
+[Dropout(0.2, Name = "drop2")]
+[Flatten]
+[Dense(3, Activation.Softmax, Name = "fc1")]
+public partial class RegularizedConvClassifier;
+
+/// <summary>Batch norm after a same-padded convolution whose activation (GELU) needs y itself, under mean squared error.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 6, 6)]
+[Conv2D(3, 3, Activation.GELU, Padding = Padding.Same, Name = "conv1")]
+[BatchNorm(Name = "bn1")]
+[Flatten]
+[Dense(2, Name = "fc1")]
+public partial class BatchNormConvRegressor;
+
+/// <summary>The bar-orientation LeNet with batch norm and dropout on its convolutions, for learning and allocation tests.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 14, 14)]
+[Conv2D(8, 3, Activation.ReLU, Name = "conv1")]
+[BatchNorm(Name = "bn1")]
+[MaxPool2D(2, Name = "pool1")]
+[Conv2D(16, 3, Activation.ReLU, Name = "conv2")]
+[BatchNorm(Name = "bn2")]
+[Dropout(0.25, Name = "drop2")]
+[MaxPool2D(2, Name = "pool2")]
+[Flatten]
+[Dense(32, Activation.ReLU, Name = "fc1")]
+[Dense(2, Activation.Softmax, Name = "fc2")]
+public partial class RegularizedBarCnn;

@@ -23,6 +23,9 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
         { nameof(StridedSameConvRegressor), 4 }, { nameof(StridedSameConvRegressor), 1 },
         { nameof(StridedValidConvClassifier), 5 },
         { nameof(PoolFirstClassifier), 3 },
+        // Batch norm per channel (γ, β, and through the batch statistics) and dropout with the check's fixed mask.
+        { nameof(RegularizedConvClassifier), 4 }, { nameof(RegularizedConvClassifier), 3 },
+        { nameof(BatchNormConvRegressor), 5 },
     };
 
     [Theory]
@@ -89,11 +92,14 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
         Assert.Equal([11f / 4, 12f / 4, -10f / 4, 18f / 4], average.Forward(image, 1).ToArray());
     }
 
-    [Fact]
-    public void A_small_cnn_learns_to_tell_horizontal_bars_from_vertical_ones()
+    [Theory]
+    [InlineData(nameof(BarOrientationCnn))]
+    [InlineData(nameof(RegularizedBarCnn))]
+    public void A_small_cnn_learns_to_tell_horizontal_bars_from_vertical_ones(string name)
     {
         (Dataset train, Dataset test) = (Bars(400, seed: 1), Bars(200, seed: 2));
-        var network = new BarOrientationCnn(seed: 3);
+        // With batch norm, Evaluate normalises with the running statistics training left: this checks those too.
+        Model network = name == nameof(BarOrientationCnn) ? new BarOrientationCnn(seed: 3) : new RegularizedBarCnn(seed: 3);
         Evaluation before = network.Evaluate(test);
 
         network.Fit(train, new Adam(0.003f), epochs: 4, batchSize: 20);
@@ -105,13 +111,14 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void A_cnn_training_step_and_prediction_allocate_nothing_after_warm_up(int threads)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void A_cnn_training_step_and_prediction_allocate_nothing_after_warm_up(int threads, bool regularized)
     {
         using IDisposable threading = KernelSelection.UseThreads(threads);
         Dataset batch = Bars(32, seed: 4);
-        var network = new BarOrientationCnn(seed: 5);
+        Model network = regularized ? new RegularizedBarCnn(seed: 5) : new BarOrientationCnn(seed: 5);
         var optimizer = new Adam(0.001f);
         optimizer.Bind(network.Description);
         var prediction = new float[2];
@@ -140,6 +147,8 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
         nameof(StridedSameConvRegressor) => GradientCheckTests.Randomised(new StridedSameConvRegressor(seed: 32)),
         nameof(StridedValidConvClassifier) => GradientCheckTests.Randomised(new StridedValidConvClassifier(seed: 33)),
         nameof(PoolFirstClassifier) => GradientCheckTests.Randomised(new PoolFirstClassifier(seed: 34)),
+        nameof(RegularizedConvClassifier) => GradientCheckTests.RandomisedKeepingStatistics(new RegularizedConvClassifier(seed: 35)),
+        nameof(BatchNormConvRegressor) => GradientCheckTests.RandomisedKeepingStatistics(new BatchNormConvRegressor(seed: 36)),
         _ => throw new ArgumentException(network),
     };
 

@@ -189,7 +189,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     /// <see cref="Randomised"/>, but batch norm's running variance stays positive, as it always is:
     /// the training loss does not read it, but a negative variance is no state a network can be in.
     /// </summary>
-    private static Model RandomisedKeepingStatistics(Model model)
+    internal static Model RandomisedKeepingStatistics(Model model)
     {
         Randomised(model);
         foreach (ParameterTensor tensor in model.Description.Tensors.Where(tensor => tensor.Role == ParameterRole.RunningVariance))
