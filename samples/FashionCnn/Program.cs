@@ -88,7 +88,7 @@ int Train(ParseResult parsed)
         history.SavePlot(plot);
         Console.WriteLine($"plot: {plot}");
         // The median epoch: the first carries the JIT's warm-up, and these shared machines wander.
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: {Median(samplesPerSecond):N0} samples/s (median of {samplesPerSecond.Count} epochs)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training: {Median(samplesPerSecond):N0} samples/s (median of {samplesPerSecond.Count} epoch{(samplesPerSecond.Count == 1 ? "" : "s")})"));
     }
 
     if (parsed.GetValue(saveOption) is { } save)
