@@ -7,6 +7,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] NetGen and PyTorch side by side, with ratios
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
 
 string mode = args.Length > 0 ? args[0] : "e2e";
@@ -21,11 +22,14 @@ switch (mode)
     case "regularization":
         RegularizationCost.Run();
         return 0;
+    case "cnn-profile":
+        CnnProfile.Run();
+        return 0;
     case "kernels":
         BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization or kernels");
+        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization, cnn-profile or kernels");
         return 2;
 }
 

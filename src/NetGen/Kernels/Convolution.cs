@@ -32,7 +32,7 @@ public static unsafe partial class Convolution
     /// The scratch floats that <see cref="Forward{TActivation}"/>, <see cref="ParameterGradients"/> and
     /// <see cref="InputDelta{TInputActivation}"/> need for <paramref name="shape"/>, whatever the batch: the largest is
     /// the parameter gradients', 2·(2·C_out·K + C_out + K·P + P·C_out) (less K·P for a 1×1 stride-1 unpadded
-    /// convolution, and less P·C_out when P ≥ 32); the forward pass and the input delta need 2·K·P (none when 1×1 stride 1
+    /// convolution, and less P·C_out when P ≥ 128); the forward pass and the input delta need 2·K·P (none when 1×1 stride 1
     /// unpadded).
     /// </summary>
     public static int ScratchSize(in ConvolutionShape shape)
@@ -109,7 +109,7 @@ public static unsafe partial class Convolution
     /// <param name="shape">The layer's geometry.</param>
     /// <param name="scratch">
     /// At least 2·(2·C_out·K + C_out + K·P + P·C_out) floats, less K·P when 1×1 stride 1 unpadded, less P·C_out when
-    /// P ≥ 32 (<see cref="ScratchSize"/> is enough); contents ignored and overwritten.
+    /// P ≥ 128 (<see cref="ScratchSize"/> is enough); contents ignored and overwritten.
     /// </param>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,

@@ -45,12 +45,22 @@ internal static class ConvolutionScratch
 {
     /// <summary>The weight gradient is formed as Σ_p δ[o, p] · col[k, p], a dot product along P, when P is at least this long.</summary>
     /// <remarks>
-    /// Measured per sample, one core, AVX-512, dot-product form against outer-product form with δ transposed:
-    /// C_out 64, K 800: P = 16 (4×4 outputs) 28 µs against 15; P = 64 (the reference CNN's second layer) 41 against 55;
-    /// C_out 16, K 50, P = 36: even; C_out 32, K 25, P = 576 (its first layer) 5.5 against 13. Short dot products
-    /// spend their time reducing accumulators across lanes; long ones need no transpose.
+    /// <para>
+    /// Measured per sample, one core, AVX-512, dot-product form against outer-product form with δ transposed, on the
+    /// machine with full-width AVX-512 (238 GFLOP/s a core): C_out 64, K 800: P = 16 (4×4 outputs) 28 µs against 15;
+    /// P = 64 (the reference CNN's second layer) 41 against 55; C_out 16, K 50, P = 36: even; C_out 32, K 25, P = 576
+    /// (its first layer) 5.5 against 13. Short dot products spend their time reducing accumulators across lanes; long
+    /// ones need no transpose.
+    /// </para>
+    /// <para>
+    /// Since the outer-product form adds each sample's term into the sum in place
+    /// (<see cref="ProductArguments.AccumulateIntoC"/>), and on the machine whose AVX-512 runs at AVX2's rate (116 GFLOP/s
+    /// a core), the second layer's P = 64 is faster by outer product: 76–82 µs a sample against 110–123 one core, 2.5–3.1
+    /// ms a batch of 64 against 5.0–5.4 on two (cnn-profile, interleaved runs). So P = 64 goes to the outer product;
+    /// the first layer's 576 stays with the dot product.
+    /// </para>
     /// </remarks>
-    public const int DotProductMinimumPixels = 32;
+    public const int DotProductMinimumPixels = 128;
 
     /// <summary>Forward: col [K, P] per half, none for a pointwise convolution.</summary>
     public static long Forward(in ConvolutionShape s) => s.IsPointwise ? 0 : 2L * s.PatchSize * s.OutputPixels;
@@ -264,7 +274,9 @@ internal static unsafe class ConvolutionKernel
             {
                 ConvolutionLowering.Lower(x, col, s);
             }
-            float* target = firstSample ? sum : term;
+            // The dot-product kernel overwrites C, so later samples land in a term that is then added to the sum;
+            // the outer-product kernel adds to the sum in place.
+            float* target = firstSample || !dot ? sum : term;
             if (dot)
             {
                 ConvolutionLowering.SumRows(delta, biasSum, channels, pixels, assign: firstSample);
@@ -279,10 +291,11 @@ internal static unsafe class ConvolutionKernel
                 var product = new ProductArguments
                 {
                     A = lowered, B = deltaT, C = target, Rows = patch, Columns = channels, Depth = pixels, ARowStride = pixels, ADepthStride = 1,
+                    AccumulateIntoC = !firstSample,
                 };
                 OuterProductKernel.Run<TSimd, TVector, Identity>(ref product, 0, channels);
             }
-            if (!firstSample)
+            if (!firstSample && dot)
             {
                 ConvolutionLowering.Accumulate(term, sum, weights);
             }

@@ -12,7 +12,8 @@ namespace NetGen.Kernels;
 /// </summary>
 /// <remarks>
 /// Depth is cut into chunks of <see cref="DepthChunk"/> so the 4-vector-wide panel of B stays in L1;
-/// partial sums go back to C between chunks, and f'(D) is applied after the last chunk.
+/// partial sums go back to C between chunks, and f'(D) is applied after the last chunk. With
+/// <see cref="ProductArguments.AccumulateIntoC"/> the first chunk starts from C too, so C += A·B.
 /// </remarks>
 internal static unsafe class OuterProductKernel
 {
@@ -26,7 +27,7 @@ internal static unsafe class OuterProductKernel
         int width = TSimd.Width;
         for (int chunk = 0; chunk < p.Depth; chunk += DepthChunk)
         {
-            var slice = new DepthSlice(chunk, Math.Min(chunk + DepthChunk, p.Depth), First: chunk == 0, Last: chunk + DepthChunk >= p.Depth);
+            var slice = new DepthSlice(chunk, Math.Min(chunk + DepthChunk, p.Depth), First: chunk == 0 && !p.AccumulateIntoC, Last: chunk + DepthChunk >= p.Depth);
             int column = firstColumn;
             for (; column + 4 * width <= endColumn; column += 4 * width)
             {

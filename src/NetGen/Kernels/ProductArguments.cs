@@ -24,6 +24,9 @@ internal unsafe struct ProductArguments
     public int ARowStride;
     public int ADepthStride;
 
+    /// <summary>C += A·B instead of C = A·B (<see cref="OuterProductKernel"/> only): a convolution's weight gradient summed over samples in place.</summary>
+    public bool AccumulateIntoC;
+
     /// <summary>Inverted dropout on the layer whose outputs are C's columns; rate 0 means none.</summary>
     public DropoutArguments Dropout;
 

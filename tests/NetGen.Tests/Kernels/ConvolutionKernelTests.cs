@@ -17,7 +17,7 @@ public sealed class ConvolutionKernelTests
     /// <summary>
     /// B, C_in, H, W, C_out, kh, kw, stride y, stride x, padding. They cover: both paddings with stride 1 and 2; even
     /// kernels under "same" (padding only bottom/right); rectangular kernels and strides; a 1×1 stride-1 (pointwise)
-    /// layer and a strided 1×1; a kernel as large as the input; P ≥ 32 (dot-product weight gradient) and below;
+    /// layer and a strided 1×1; a kernel as large as the input; P ≥ 128 (dot-product weight gradient) and below;
     /// odd batches (unequal halves); and products large enough to be split over two threads.
     /// </summary>
     private static readonly string[] Cases =
