@@ -26,7 +26,8 @@ public abstract class LayerAttribute : Attribute
 {
     /// <summary>
     /// The layer's name: it names the parameter tensors (<c>{Name}.weight</c>, <c>{Name}.bias</c>, as in
-    /// PyTorch) and the generated members. Defaults to the kind and its position, e.g. <c>dense1</c>.
+    /// PyTorch) and the generated members. Defaults to the kind and its position among layers of that kind:
+    /// <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>flatten1</c>, <c>batchnorm1</c>, <c>dropout1</c>.
     /// </summary>
     public string? Name { get; set; }
 }

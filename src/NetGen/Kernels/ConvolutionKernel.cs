@@ -308,9 +308,11 @@ internal static unsafe class ConvolutionKernel
     /// columns. Element index b·C_out·P + o·P + p identifies an output for a dropout mask (<see cref="DropoutMask"/>).
     /// </summary>
     /// <remarks>
-    /// Where per-channel batch normalisation goes: in inference it is a scale and shift per channel, applied here in
-    /// place of the bias. In training its statistics run over the whole batch (B·P values a channel), so the forward
-    /// pass would store z for every sample, then normalise, shift and activate each channel in a second pass.
+    /// Per-channel batch normalisation is not fused here: in training its statistics run over the whole batch (B·P values
+    /// a channel), so a normalised convolution stores z for every sample under the identity, and
+    /// <see cref="Convolution.ForwardEpilogue{TActivation}"/> normalises, shifts, activates and drops each channel in a
+    /// second pass. (In inference it could be a scale and shift per channel here in place of the bias; it takes the
+    /// same second pass, which keeps one code path.)
     /// </remarks>
     private static void ChannelEpilogue<TSimd, TVector, TActivation>(float* c, float* bias, float* preActivation, int channels, int pixels)
         where TSimd : struct, ISimd<TSimd, TVector>
