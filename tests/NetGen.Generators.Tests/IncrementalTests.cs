@@ -77,6 +77,38 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void EditingAnUnrelatedClassBesideAConvolutionalNetworkReusesEveryStep()
+    {
+        // The spatial records (geometry, pooling, per-channel batch norm) must compare by value too.
+        const string convolutional = """
+            using NetGen;
+
+            [Network]
+            [Input(1, 28, 28)]
+            [Conv2D(8, 5, Activation.ReLU, Padding = Padding.Same, Name = "conv1")]
+            [BatchNorm(Name = "bn1")]
+            [MaxPool2D(2, Name = "pool1")]
+            [Conv2D(16, 3, 2, Activation.GELU, Stride = 2)]
+            [Dropout(0.1)]
+            [AvgPool2D(2)]
+            [Flatten]
+            [Dense(10, Activation.Softmax, Name = "fc")]
+            public partial class ConvolutionalClassifier;
+
+            public class Unrelated
+            {
+                public int Value => 1;
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.Compile(convolutional);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            tree, GeneratorHarness.ParseSource(convolutional.Replace("Value => 1", "Value => 42"), tree.FilePath));
+
+        AssertSecondRunReusesEveryStep(compilation, edited);
+    }
+
+    [Fact]
     public void MovingTheNetworkDownALineReparsesButEmitsNothingNew()
     {
         // The spec holds source locations for diagnostics, so it changes; the plan holds none, so it does not.

@@ -158,6 +158,28 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void A_trained_cnn_with_batch_norm_round_trips_under_PyTorch_s_conv_names_and_layouts()
+    {
+        Dataset data = TestData.Classification(40, [1, 14, 14], classes: 2, seed: 13);
+        var trained = new RegularizedBarCnn(seed: 6);
+        trained.Fit(data, new Adam(0.01f), epochs: 2, batchSize: 8);
+        trained.SaveWeights(PathOf("cnn.safetensors"));
+
+        var loaded = new RegularizedBarCnn(seed: 98);
+        loaded.LoadWeights(PathOf("cnn.safetensors"));
+
+        // Conv2d(bias=False) + BatchNorm2d: the filters [out, in, kh, kw], no conv bias, and the batch-norm tensors.
+        Dictionary<string, int[]> shapes = SafeTensors.Read(PathOf("cnn.safetensors")).Tensors.ToDictionary(tensor => tensor.Name, tensor => tensor.Shape.ToArray());
+        Assert.Equal([8, 1, 3, 3], shapes["conv1.weight"]);
+        Assert.Equal([16, 8, 3, 3], shapes["conv2.weight"]);
+        Assert.False(shapes.ContainsKey("conv1.bias"));
+        Assert.Equal([16], shapes["bn2.running_var"]);
+        Assert.Contains("bn1.num_batches_tracked", shapes.Keys);
+        Assert.Equal(trained.Parameters, loaded.Parameters);
+        Assert.Equal(trained.Evaluate(data), loaded.Evaluate(data));
+    }
+
+    [Fact]
     public void Input_normalisation_is_saved_with_the_weights_and_restored()
     {
         Dataset data = TestData.Classification(40, [3, 5], classes: 4, seed: 13);
