@@ -124,7 +124,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
         "NG0029", "Kernel or window larger than the input",
-        "{0} '{1}' ({2}) on {3} gives no output: a {4}-{5} window does not fit in {6} {5}s, {7} < 1; use a smaller {8}{9}");
+        "{0} '{1}' ({2}) on {3} gives no output: a {4}-{5} window does not fit in {6} {5}s, {7} < 1; use a smaller {8}");
 
     public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning(
         "NG0030", "Stride leaves part of the input unused",

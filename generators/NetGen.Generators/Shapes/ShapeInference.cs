@@ -366,7 +366,7 @@ internal static class ShapeInference
         string geometry = $"{convolution.KernelHeight}×{convolution.KernelWidth}, stride {stride}{(convolution.Padding == PaddingKind.Same ? ", same padding" : "")}";
         var rows = new Axis("row", height, top + bottom, convolution.KernelHeight, stride);
         var columns = new Axis("column", width, left + right, convolution.KernelWidth, stride);
-        if (!CheckWindows("Conv2D", name, geometry, shape, rows, columns, "kernel, Padding = Padding.Same", convolution.Location, diagnostics))
+        if (!CheckWindows("Conv2D", name, geometry, shape, rows, columns, "kernel, Padding = Padding.Same, or fewer pooling layers before it", convolution.Location, diagnostics))
         {
             return null;
         }
@@ -427,7 +427,7 @@ internal static class ShapeInference
         int stride = pooling.EffectiveStride;
         var rows = new Axis("row", shape[1], 0, pooling.Size, stride);
         var columns = new Axis("column", shape[2], 0, pooling.Size, stride);
-        if (!CheckWindows(pooling.Kind, name, $"{pooling.Size}×{pooling.Size}, stride {stride}", shape, rows, columns, "window", pooling.Location, diagnostics))
+        if (!CheckWindows(pooling.Kind, name, $"{pooling.Size}×{pooling.Size}, stride {stride}", shape, rows, columns, "window, or pool less before it", pooling.Location, diagnostics))
         {
             return null;
         }
@@ -476,18 +476,17 @@ internal static class ShapeInference
 
     /// <summary>NG0029 when an axis has no window (false: nothing after this layer has a shape); NG0030 when a stride leaves inputs out.</summary>
     private static bool CheckWindows(
-        string kind, string name, string geometry, EquatableArray<int> shape, Axis rows, Axis columns, string smaller, LocationInfo? location,
+        string kind, string name, string geometry, EquatableArray<int> shape, Axis rows, Axis columns, string remedy, LocationInfo? location,
         List<DiagnosticInfo> diagnostics)
     {
         foreach (Axis axis in new[] { rows, columns })
         {
             if (axis.Span < 0)
             {
-                string more = kind == "Conv2D" && smaller.Contains("Same") ? ", or fewer pooling layers before it" : ", or pool less before it";
                 // Only unpadded axes can be too small: same padding always leaves room for one window.
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.WindowLargerThanInput, location, kind, name, geometry, FormatShape(shape), axis.Window, axis.Name, axis.Input,
-                    axis.Arithmetic, smaller, more));
+                    axis.Arithmetic, remedy));
                 return false;
             }
         }
