@@ -26,10 +26,13 @@ var saveOption = new Option<FileInfo?>("--save") { Description = "Write the trai
 var loadOption = new Option<FileInfo?>("--load") { Description = "Read weights from this safetensors file before training." };
 var plotOption = new Option<FileInfo>("--plot") { Description = "Where to draw the loss and accuracy curves.", DefaultValueFactory = _ => new FileInfo("training.png") };
 var filtersOption = new Option<FileInfo?>("--filters") { Description = "Draw the first layer's 32 learned 5×5 filters as one PNG grid." };
+var batchNormOption = new Option<bool>("--batchnorm") { Description = "Batch-normalise each convolution's channels (bn1, bn2), with dropout after it and after f1." };
+var dropoutOption = new Option<float>("--dropout") { Description = "With --batchnorm: the dropout rate after each convolution and f1, in [0, 1).", DefaultValueFactory = _ => 0.1f };
 
 var root = new RootCommand("Train a two-convolution network on Fashion-MNIST with NetGen.")
 {
     dataOption, epochsOption, batchOption, learningRateOption, limitOption, seedOption, saveOption, loadOption, plotOption, filtersOption,
+    batchNormOption, dropoutOption,
 };
 root.SetAction(parsed =>
 {
@@ -62,15 +65,21 @@ int Train(ParseResult parsed)
         train = train.Take(limit);
     }
 
-    var network = new FashionCnnNetwork(seed);
+    bool regularized = parsed.GetValue(batchNormOption);
+    Model network = regularized ? new FashionCnnRegularizedNetwork(seed) : new FashionCnnNetwork(seed);
+    foreach (DropoutLayer layer in network.Description.DropoutLayers)
+    {
+        network.SetDropoutRate(layer.Name, parsed.GetValue(dropoutOption));
+    }
     if (parsed.GetValue(loadOption) is { } load)
     {
         network.LoadWeights(load.FullName);
         Console.WriteLine($"loaded weights from {load.FullName}");
     }
     Console.WriteLine($"data: {dataDirectory} ({train.Count:N0} training, {test.Count:N0} test samples)");
+    string regularizers = regularized ? string.Create(CultureInfo.InvariantCulture, $" + batch norm + dropout {parsed.GetValue(dropoutOption)}") : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"network: {network.Description.Name}, conv 5×5×32 → max-pool 2 → conv 5×5×64 → max-pool 2 → 128 → 10, ReLU, " +
+        $"network: {network.Description.Name}, conv 5×5×32 → max-pool 2 → conv 5×5×64 → max-pool 2 → 128 → 10, ReLU{regularizers}, " +
         $"{network.Description.ParameterCount:N0} parameters; adam lr {learningRate}, batch {batch}, seed {seed}"));
 
     var samplesPerSecond = new List<double>();
