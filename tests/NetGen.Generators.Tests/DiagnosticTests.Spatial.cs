@@ -90,10 +90,10 @@ public sealed partial class DiagnosticTests
         Assert.Equal(
             [
                 "Conv2D 'conv1' (3×3, stride 2) on 1×28×28 never reads its last input row or its last input column: "
-                + "(28 − 3) / 2 + 1 = 13 windows cover rows 0–26 of 28; (28 − 3) / 2 + 1 = 13 windows cover columns 0–26 of 28; "
+                + "(28 − 3) / 2 + 1 = 13 windows reach rows 0–26 of 28; (28 − 3) / 2 + 1 = 13 windows reach columns 0–26 of 28; "
                 + "a stride that divides the rest, or a different input size, would use every input",
                 "MaxPool2D 'pool1' (2×2, stride 2) on 8×13×13 never reads its last input row or its last input column: "
-                + "(13 − 2) / 2 + 1 = 6 windows cover rows 0–11 of 13; (13 − 2) / 2 + 1 = 6 windows cover columns 0–11 of 13; "
+                + "(13 − 2) / 2 + 1 = 6 windows reach rows 0–11 of 13; (13 − 2) / 2 + 1 = 6 windows reach columns 0–11 of 13; "
                 + "a stride that divides the rest, or a different input size, would use every input",
             ],
             Messages(run));
@@ -119,8 +119,32 @@ public sealed partial class DiagnosticTests
 
         // Same padding: 9 → ⌈9 / 2⌉ = 5 rows (pad 2), 8 → 4 columns (pad 1); then pooling uses rows 0–3 of 5, all 4 columns.
         Assert.Equal(
-            "MaxPool2D 'maxpool1' (2×2, stride 2) on 4×5×4 never reads its last input row: (5 − 2) / 2 + 1 = 2 windows cover rows 0–3 of 5; "
+            "MaxPool2D 'maxpool1' (2×2, stride 2) on 4×5×4 never reads its last input row: (5 − 2) / 2 + 1 = 2 windows reach rows 0–3 of 5; "
             + "a stride that divides the rest, or a different input size, would use every input",
+            Message(run));
+    }
+
+    [Fact]
+    public void NG0030_StrideLargerThanTheWindowSkipsInputsBetweenWindows()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network]
+            [Input(4, 8, 7)]
+            [{|NG0030:MaxPool2D(2, Stride = 3, Name = "sparse")|}]
+            [Flatten]
+            [Dense(2, Activation.Softmax)]
+            public partial class Sparse;
+            """);
+
+        // Rows: windows at 0, 3, 6 read 0–1, 3–4, 6–7, so 2 and 5 go unread. Columns: (7 − 2) / 3 + 1 = 2 windows read 0–1
+        // and 3–4; 2 goes unread between them and 5–6 after them.
+        Assert.Equal(
+            "MaxPool2D 'sparse' (2×2, stride 3) on 4×8×7 never reads 1 of every 3 input rows, between its windows or 1 of every 3 input columns, "
+            + "between its windows or its last 2 input columns: stride 3 > the window's 2 rows; stride 3 > the window's 2 columns; "
+            + "(7 − 2) / 3 + 1 = 2 windows reach columns 0–4 of 7; a stride no larger than the window would read every input; "
+            + "and a stride that divides the rest, or a different input size, would use every input",
             Message(run));
     }
 

@@ -128,7 +128,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning(
         "NG0030", "Stride leaves part of the input unused",
-        "{0} '{1}' ({2}) on {3} never reads {4}: {5}; a stride that divides the rest, or a different input size, would use every input");
+        "{0} '{1}' ({2}) on {3} never reads {4}: {5}; {6}");
 
     public static readonly DiagnosticDescriptor SpatialLayerNeedsImage = Error(
         "NG0031", "Convolution or pooling on an input that is not an image",

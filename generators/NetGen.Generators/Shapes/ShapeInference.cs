@@ -471,6 +471,8 @@ internal static class ShapeInference
 
         public int Window => window;
 
+        public int Stride => stride;
+
         public int Covered => (Outputs - 1) * stride + window;
     }
 
@@ -492,20 +494,39 @@ internal static class ShapeInference
         }
         var unused = new List<string>();
         var arithmetic = new List<string>();
+        bool tail = false, gaps = false;
         foreach (Axis axis in new[] { rows, columns })
         {
+            if (axis.Stride > axis.Window && axis.Outputs > 1)
+            {
+                // Windows further apart than they are wide: the inputs between them are read by none.
+                gaps = true;
+                unused.Add($"{axis.Stride - axis.Window} of every {axis.Stride} input {axis.Name}s, between its windows");
+                arithmetic.Add($"stride {axis.Stride} > the window's {axis.Window} {axis.Name}{(axis.Window == 1 ? "" : "s")}");
+            }
             if (axis.Unused > 0)
             {
+                tail = true;
                 int last = axis.Unused;
                 unused.Add(last == 1 ? $"its last input {axis.Name}" : $"its last {last} input {axis.Name}s");
                 // Unused inputs imply no padding on that axis (same padding pads only where windows run over), so 0 is the first row.
-                arithmetic.Add($"{axis.Arithmetic} = {axis.Outputs} window{(axis.Outputs == 1 ? "" : "s")} cover{(axis.Outputs == 1 ? "s" : "")} {axis.Name}s 0–{axis.Covered - 1} of {axis.Input}");
+                arithmetic.Add($"{axis.Arithmetic} = {axis.Outputs} window{(axis.Outputs == 1 ? "" : "s")} reach{(axis.Outputs == 1 ? "es" : "")} {axis.Name}s 0–{axis.Covered - 1} of {axis.Input}");
             }
         }
         if (unused.Count > 0)
         {
+            var remedies = new List<string>();
+            if (gaps)
+            {
+                remedies.Add("a stride no larger than the window would read every input");
+            }
+            if (tail)
+            {
+                remedies.Add("a stride that divides the rest, or a different input size, would use every input");
+            }
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.StrideLeavesInputUnused, location, kind, name, geometry, FormatShape(shape), string.Join(" or ", unused), string.Join("; ", arithmetic)));
+                DiagnosticDescriptors.StrideLeavesInputUnused, location, kind, name, geometry, FormatShape(shape), string.Join(" or ", unused), string.Join("; ", arithmetic),
+                string.Join("; and ", remedies)));
         }
         return true;
     }
