@@ -31,9 +31,9 @@ public static unsafe partial class Convolution
     /// <summary>
     /// The scratch floats that <see cref="Forward{TActivation}"/>, <see cref="ParameterGradients"/> and
     /// <see cref="InputDelta{TInputActivation}"/> need for <paramref name="shape"/>, whatever the batch: the largest is
-    /// the parameter gradients', 2·(2·C_out·K + C_out + K·P + P·C_out) (less K·P for a 1×1 stride-1 unpadded
-    /// convolution, and less P·C_out when P ≥ 128); the forward pass and the input delta need 2·K·P (none when 1×1 stride 1
-    /// unpadded).
+    /// the parameter gradients', 2·(C_out·K + C_out + K·P + X), X being C_out·K when P ≥ 128 (the dot-product form's
+    /// per-sample term) and P·C_out below (δᵀ for the outer-product form), less K·P for a 1×1 stride-1 unpadded
+    /// convolution; the forward pass and the input delta need 2·K·P (none when 1×1 stride 1 unpadded).
     /// </summary>
     public static int ScratchSize(in ConvolutionShape shape)
     {
@@ -108,8 +108,8 @@ public static unsafe partial class Convolution
     /// <param name="batch">B.</param>
     /// <param name="shape">The layer's geometry.</param>
     /// <param name="scratch">
-    /// At least 2·(2·C_out·K + C_out + K·P + P·C_out) floats, less K·P when 1×1 stride 1 unpadded, less P·C_out when
-    /// P ≥ 128 (<see cref="ScratchSize"/> is enough); contents ignored and overwritten.
+    /// At least 2·(C_out·K + C_out + K·P + X) floats, X = C_out·K when P ≥ 128 and P·C_out below, less K·P when 1×1
+    /// stride 1 unpadded (<see cref="ScratchSize"/> is enough); contents ignored and overwritten.
     /// </param>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,
@@ -123,7 +123,7 @@ public static unsafe partial class Convolution
         {
             RequireLength(biasGradient.Length, shape.OutputChannels, nameof(biasGradient), "[C_out]");
         }
-        RequireLength(scratch.Length, ConvolutionScratch.Weights(shape), nameof(scratch), "(2·(2·C_out·K + C_out + K·P + P·C_out))");
+        RequireLength(scratch.Length, ConvolutionScratch.Weights(shape), nameof(scratch), "(2·(C_out·K + C_out + K·P + C_out·K or P·C_out))");
         if (batch == 0)
         {
             weightGradient[..shape.WeightSize].Clear();

@@ -72,18 +72,21 @@ internal static class ConvolutionScratch
     public static long Weights(in ConvolutionShape s) => 2L * WeightHalf(s);
 
     /// <summary>
-    /// A half's weight-gradient area: its sum of dW [C_out, K] (or dWᵀ [K, C_out]), one sample's term of it, its
+    /// A half's weight-gradient area: its sum of dW [C_out, K] (or dWᵀ [K, C_out]), one sample's term of it (the dot-product form only: the outer-product form adds in place), its
     /// sum of db [C_out], col [K, P] (not for a pointwise convolution) and δᵀ [P, C_out] (the outer-product form only).
     /// </summary>
     public static long WeightHalf(in ConvolutionShape s) =>
-        2L * s.WeightSize + s.OutputChannels + (s.IsPointwise ? 0 : (long)s.PatchSize * s.OutputPixels) +
+        SumAndTerm(s) + s.OutputChannels + (s.IsPointwise ? 0 : (long)s.PatchSize * s.OutputPixels) +
         (WeightsByDotProduct(s) ? 0 : (long)s.OutputPixels * s.OutputChannels);
 
-    /// <summary>Where half <paramref name="half"/>'s sum of dW (or dWᵀ) starts; one sample's term follows it.</summary>
+    /// <summary>The sum of dW, and after it one sample's term where the dot-product form needs one.</summary>
+    private static long SumAndTerm(in ConvolutionShape s) => (WeightsByDotProduct(s) ? 2L : 1L) * s.WeightSize;
+
+    /// <summary>Where half <paramref name="half"/>'s sum of dW (or dWᵀ) starts; the dot-product form's term follows it.</summary>
     public static long WeightSum(in ConvolutionShape s, int half) => half * WeightHalf(s);
 
     /// <summary>Where half <paramref name="half"/>'s sum of db starts; col and δᵀ follow it.</summary>
-    public static long BiasSum(in ConvolutionShape s, int half) => WeightSum(s, half) + 2L * s.WeightSize;
+    public static long BiasSum(in ConvolutionShape s, int half) => WeightSum(s, half) + SumAndTerm(s);
 
     public static bool WeightsByDotProduct(in ConvolutionShape s) => s.OutputPixels >= DotProductMinimumPixels;
 }
@@ -260,7 +263,7 @@ internal static unsafe class ConvolutionKernel
         int patch = s.PatchSize, pixels = s.OutputPixels, channels = s.OutputChannels, weights = s.WeightSize;
         bool dot = ConvolutionScratch.WeightsByDotProduct(s);
         float* sum = c.Scratch + ConvolutionScratch.WeightSum(s, half);    // Σ over the half: dW [C_out, K], or dWᵀ [K, C_out]
-        float* term = sum + weights;                                       // one sample's dW or dWᵀ
+        float* term = dot ? sum + weights : null;                          // one sample's dW (the dot-product form only)
         float* biasSum = c.Scratch + ConvolutionScratch.BiasSum(s, half);  // Σ over the half of db [C_out]
         float* col = biasSum + channels;                                   // col [K, P]
         float* deltaT = s.IsPointwise ? col : col + (nint)patch * pixels;  // δᵀ [P, C_out]
