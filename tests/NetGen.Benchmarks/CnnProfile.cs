@@ -83,11 +83,7 @@ internal static class CnnProfile
 
     private static double MedianMicroseconds(Action call)
     {
-        long start = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(start).TotalSeconds < 0.5)
-        {
-            call();
-        }
+        EndToEnd.WarmUp(call);
         var samples = new double[60];
         for (int i = 0; i < samples.Length; i++)
         {

@@ -165,7 +165,7 @@ internal static class EndToEnd
     /// its optimised version in the background ~100 ms after its 30th call, so warming up by a count of
     /// calls (500 predictions take 2 ms) would time the unoptimised code.
     /// </summary>
-    private static void WarmUp(Action action)
+    internal static void WarmUp(Action action)
     {
         long start = Stopwatch.GetTimestamp();
         do

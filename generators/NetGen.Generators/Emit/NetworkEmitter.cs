@@ -513,14 +513,7 @@ internal static class NetworkEmitter
         {
             writer.Line($"    new {Kernels}.BatchNormBuffers");
             writer.Line("    {");
-            writer.Line($"        Gamma = parameters.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
-            writer.Line($"        Beta = parameters.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
-            writer.Line($"        RunningMean = parameters.Slice({normalization.MemberName}RunningMeanOffset, {g.Filters}),");
-            writer.Line($"        RunningVariance = parameters.Slice({normalization.MemberName}RunningVarianceOffset, {g.Filters}),");
-            writer.Line($"        BatchMean = {BatchMeanBuffer(convolution)},");
-            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(convolution)},");
-            writer.Line($"        Momentum = {FloatLiteral(normalization.Momentum)},");
-            writer.Line($"        Epsilon = {FloatLiteral(normalization.Epsilon)},");
+            WriteBatchNormFields(writer, "        ", convolution, normalization, g.Filters, forward: true);
             writer.Line("    },");
         }
         else
@@ -547,11 +540,7 @@ internal static class NetworkEmitter
         {
             writer.Line($"    new {Kernels}.BatchNormBuffers");
             writer.Line("    {");
-            writer.Line($"        Gamma = parameters.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
-            writer.Line($"        Beta = parameters.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
-            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(convolution)},");
-            writer.Line($"        GammaGradient = gradients.Slice({normalization.MemberName}GammaOffset, {g.Filters}),");
-            writer.Line($"        BetaGradient = gradients.Slice({normalization.MemberName}BetaOffset, {g.Filters}),");
+            WriteBatchNormFields(writer, "        ", convolution, normalization, g.Filters, forward: false);
             writer.Line("    },");
         }
         else
@@ -744,15 +733,47 @@ internal static class NetworkEmitter
     {
         writer.Line($"    new {Kernels}.BatchNormBuffers");
         writer.Line("    {");
-        writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
-        writer.Line($"        Beta = parameters.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
-        writer.Line($"        RunningMean = parameters.Slice({bn.MemberName}RunningMeanOffset, {dense.Units}),");
-        writer.Line($"        RunningVariance = parameters.Slice({bn.MemberName}RunningVarianceOffset, {dense.Units}),");
-        writer.Line($"        Normalized = {NormalizedBuffer(dense)},");
-        writer.Line($"        BatchMean = {BatchMeanBuffer(dense)},");
-        writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
-        writer.Line($"        Momentum = {FloatLiteral(bn.Momentum)},");
-        writer.Line($"        Epsilon = {FloatLiteral(bn.Epsilon)},");
+        WriteBatchNormFields(writer, "        ", dense, bn, dense.Units, forward: true);
+    }
+
+    /// <summary>
+    /// The fields of a <c>BatchNormBuffers</c> initializer, a line each at <paramref name="indent"/>. Forward: γ, β, the
+    /// running statistics, ẑ where the layer keeps it apart (Dense; a convolution keeps it in its pre-activation
+    /// buffer), μ and 1/√(σ² + ε) of the batch, momentum and ε. Backward: γ, β where the pass rebuilds y from ẑ (a
+    /// convolution's), the kept ẑ (Dense), 1/√(σ² + ε), dγ and dβ.
+    /// </summary>
+    private static void WriteBatchNormFields(CodeWriter writer, string indent, IActivatedLayer layer, PlannedBatchNorm bn, int features, bool forward)
+    {
+        string? normalized = layer is PlannedDense dense ? NormalizedBuffer(dense) : null;
+        writer.Line($"{indent}Gamma = parameters.Slice({bn.MemberName}GammaOffset, {features}),");
+        if (forward || layer is PlannedConvolution)
+        {
+            writer.Line($"{indent}Beta = parameters.Slice({bn.MemberName}BetaOffset, {features}),");
+        }
+        if (forward)
+        {
+            writer.Line($"{indent}RunningMean = parameters.Slice({bn.MemberName}RunningMeanOffset, {features}),");
+            writer.Line($"{indent}RunningVariance = parameters.Slice({bn.MemberName}RunningVarianceOffset, {features}),");
+        }
+        if (normalized is not null)
+        {
+            writer.Line($"{indent}Normalized = {normalized},");
+        }
+        if (forward)
+        {
+            writer.Line($"{indent}BatchMean = {BatchMeanBuffer(layer)},");
+        }
+        writer.Line($"{indent}InverseStandardDeviation = {InverseDeviationBuffer(layer)},");
+        if (forward)
+        {
+            writer.Line($"{indent}Momentum = {FloatLiteral(bn.Momentum)},");
+            writer.Line($"{indent}Epsilon = {FloatLiteral(bn.Epsilon)},");
+        }
+        else
+        {
+            writer.Line($"{indent}GammaGradient = gradients.Slice({bn.MemberName}GammaOffset, {features}),");
+            writer.Line($"{indent}BetaGradient = gradients.Slice({bn.MemberName}BetaOffset, {features}),");
+        }
     }
 
     /// <summary>
@@ -819,11 +840,7 @@ internal static class NetworkEmitter
             writer.Line($"// {bn.Name}: δ at γ ẑ + β becomes δ at z, with dγ and dβ");
             writer.Line($"{Kernels}.Dense.BatchNormBackward({delta}, new {Kernels}.BatchNormBuffers");
             writer.Line("{");
-            writer.Line($"    Gamma = parameters.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
-            writer.Line($"    Normalized = {NormalizedBuffer(dense)},");
-            writer.Line($"    InverseStandardDeviation = {InverseDeviationBuffer(dense)},");
-            writer.Line($"    GammaGradient = gradients.Slice({bn.MemberName}GammaOffset, {dense.Units}),");
-            writer.Line($"    BetaGradient = gradients.Slice({bn.MemberName}BetaOffset, {dense.Units}),");
+            WriteBatchNormFields(writer, "    ", dense, bn, dense.Units, forward: false);
             writer.Line($"}}, {units});");
         }
     }
@@ -888,11 +905,7 @@ internal static class NetworkEmitter
         {
             writer.Line($"    new {Kernels}.BatchNormBuffers");
             writer.Line("    {");
-            writer.Line($"        Gamma = parameters.Slice({bn.MemberName}GammaOffset, {below.Units}),");
-            writer.Line($"        Normalized = {NormalizedBuffer(below)},");
-            writer.Line($"        InverseStandardDeviation = {InverseDeviationBuffer(below)},");
-            writer.Line($"        GammaGradient = gradients.Slice({bn.MemberName}GammaOffset, {below.Units}),");
-            writer.Line($"        BetaGradient = gradients.Slice({bn.MemberName}BetaOffset, {below.Units}),");
+            WriteBatchNormFields(writer, "        ", below, bn, below.Units, forward: false);
             writer.Line($"    }}{preActivation});");
         }
     }
@@ -949,12 +962,14 @@ internal static class NetworkEmitter
     /// forms δ at its output under the identity.
     /// </remarks>
     private static string InputActivationType(PlannedLayer below) =>
-        below is IActivatedLayer activated and not PlannedConvolution { IsRegularized: true } ? KernelType(activated) : $"{Kernels}.Identity";
+        FoldedDerivative(below) is { } activated ? KernelType(activated) : $"{Kernels}.Identity";
 
     private static string InputPreActivationArgument(PlannedLayer below) =>
-        below is IActivatedLayer activated and not PlannedConvolution { IsRegularized: true } && KeepsPreActivation(activated)
-            ? $", inputPreActivation: {PreActivationBuffer(below)}"
-            : "";
+        FoldedDerivative(below) is { } activated && KeepsPreActivation(activated) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
+
+    /// <summary>The layer whose f' the pass forming δ for <paramref name="below"/> folds in, or null for none (pooling, a regularized convolution).</summary>
+    private static IActivatedLayer? FoldedDerivative(PlannedLayer below) =>
+        below is IActivatedLayer activated and not PlannedConvolution { IsRegularized: true } ? activated : null;
 
     private static void WriteLoss(CodeWriter writer, NetworkPlan plan)
     {
