@@ -32,14 +32,8 @@ public static unsafe partial class Convolution
         BatchNormBuffers batchNorm, DropoutParameters dropout)
         where TActivation : IActivation
     {
-        long size = (long)batch * channels * pixels;
-        RequireLength(preActivation.Length, size, nameof(preActivation), "[B, C, P]");
-        RequireLength(output.Length, size, nameof(output), "[B, C, P]");
-        bool normalized = !batchNorm.Gamma.IsEmpty;
-        if (normalized)
-        {
-            RequireChannels(batchNorm, channels, forward: true);
-        }
+        bool normalized = RequireEpilogue(
+            preActivation.Length, nameof(preActivation), output.Length, nameof(output), batch, channels, pixels, batchNorm, forward: true);
         fixed (float* z = preActivation, a = output, gamma = batchNorm.Gamma, beta = batchNorm.Beta)
         fixed (float* runningMean = batchNorm.RunningMean, runningVariance = batchNorm.RunningVariance)
         fixed (float* mean = batchNorm.BatchMean, inverse = batchNorm.InverseStandardDeviation)
@@ -76,14 +70,8 @@ public static unsafe partial class Convolution
         Span<float> delta, ReadOnlySpan<float> preActivation, int batch, int channels, int pixels, BatchNormBuffers batchNorm, DropoutParameters dropout)
         where TActivation : IActivation
     {
-        long size = (long)batch * channels * pixels;
-        RequireLength(delta.Length, size, nameof(delta), "[B, C, P]");
-        RequireLength(preActivation.Length, size, nameof(preActivation), "[B, C, P]");
-        bool normalized = !batchNorm.Gamma.IsEmpty;
-        if (normalized)
-        {
-            RequireChannels(batchNorm, channels, forward: false);
-        }
+        bool normalized = RequireEpilogue(
+            delta.Length, nameof(delta), preActivation.Length, nameof(preActivation), batch, channels, pixels, batchNorm, forward: false);
         fixed (float* d = delta, z = preActivation, gamma = batchNorm.Gamma, beta = batchNorm.Beta, inverse = batchNorm.InverseStandardDeviation)
         fixed (float* gammaGradient = batchNorm.GammaGradient, betaGradient = batchNorm.BetaGradient)
         {
@@ -109,6 +97,21 @@ public static unsafe partial class Convolution
         long work = 32L * arguments->Batch * arguments->Channels * arguments->Pixels;
         var carrier = new ProductArguments { A = (float*)arguments };
         Parallelism.Run(body, ref carrier, arguments->Channels, alignment: 1, work);
+    }
+
+    /// <summary>Checks the two [B, C, P] spans and, with batch norm, its [C] vectors; returns whether batch norm is on (γ given).</summary>
+    private static bool RequireEpilogue(
+        int firstLength, string firstName, int secondLength, string secondName, int batch, int channels, int pixels, BatchNormBuffers batchNorm, bool forward)
+    {
+        long size = (long)batch * channels * pixels;
+        RequireLength(firstLength, size, firstName, "[B, C, P]");
+        RequireLength(secondLength, size, secondName, "[B, C, P]");
+        if (batchNorm.Gamma.IsEmpty)
+        {
+            return false;
+        }
+        RequireChannels(batchNorm, channels, forward);
+        return true;
     }
 
     private static void RequireChannels(BatchNormBuffers batchNorm, int channels, bool forward)
