@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using NetGen.Kernels;
 using NetGen.Optimizers;
 using NetGen.Randomness;
@@ -46,51 +44,26 @@ internal static class CnnProfile
         adam.Bind(network.Description);
 
         double Flops(in ConvolutionShape s) => 2.0 * Batch * s.WeightSize * s.OutputPixels;
-        (string Name, double Flops, Action Call)[] passes =
+        StepProfile.Pass[] passes =
         [
-            ("conv1 forward (ReLU)", Flops(conv1), () => Convolution.Forward<ReLU>(x, w1, b1, a1, Batch, conv1, scratch)),
-            ("pool1 forward", 0, () => Pooling.MaxForward(a1, p1, i1, Batch, pool1)),
-            ("conv2 forward (ReLU)", Flops(conv2), () => Convolution.Forward<ReLU>(p1, w2, b2, a2, Batch, conv2, scratch)),
-            ("pool2 forward", 0, () => Pooling.MaxForward(a2, p2, i2, Batch, pool2)),
-            ("f1 forward", 2.0 * Batch * 1024 * 128, () => Dense.Forward<ReLU>(p2, wf1, bf1, af1, Batch, 1024, 128)),
-            ("f2 forward + softmax", 2.0 * Batch * 128 * 10, () => { Dense.Forward<Identity>(af1, wf2, bf2, af2, Batch, 128, 10); Softmax.Rows(af2, Batch, 10); }),
-            ("f2 weight gradient", 2.0 * Batch * 128 * 10, () => Dense.ParameterGradients(df2, af1, dwf2, dbf2, Batch, 128, 10)),
-            ("f2 input delta", 2.0 * Batch * 128 * 10, () => Dense.InputDelta<ReLU>(df2, wf2, af1, df1, Batch, 128, 10)),
-            ("f1 weight gradient", 2.0 * Batch * 1024 * 128, () => Dense.ParameterGradients(df1, p2, dwf1, dbf1, Batch, 1024, 128)),
-            ("f1 input delta", 2.0 * Batch * 1024 * 128, () => Dense.InputDelta<Identity>(df1, wf1, p2, dp2, Batch, 1024, 128)),
-            ("pool2 backward (ReLU')", 0, () => Pooling.MaxBackward<ReLU>(dp2, i2, a2, d2, Batch, pool2)),
-            ("conv2 weight gradient", Flops(conv2), () => Convolution.ParameterGradients(d2, p1, dw2, db2, Batch, conv2, scratch)),
-            ("conv2 input delta", Flops(conv2), () => Convolution.InputDelta<Identity>(d2, w2, p1, dp1, Batch, conv2, scratch)),
-            ("pool1 backward (ReLU')", 0, () => Pooling.MaxBackward<ReLU>(dp1, i1, a1, d1, Batch, pool1)),
-            ("conv1 weight gradient", Flops(conv1), () => Convolution.ParameterGradients(d1, x, dw1, db1, Batch, conv1, scratch)),
-            ("Adam step (184,586 parameters)", 0, () => adam.Step(network.Parameters, network.Gradients)),
-            ("whole generated step + Adam", 0, () => { network.ComputeGradients(images, targets, Batch); adam.Step(network.Parameters, network.Gradients); }),
+            new("conv1 forward (ReLU)", Flops(conv1), () => Convolution.Forward<ReLU>(x, w1, b1, a1, Batch, conv1, scratch)),
+            new("pool1 forward", 0, () => Pooling.MaxForward(a1, p1, i1, Batch, pool1)),
+            new("conv2 forward (ReLU)", Flops(conv2), () => Convolution.Forward<ReLU>(p1, w2, b2, a2, Batch, conv2, scratch)),
+            new("pool2 forward", 0, () => Pooling.MaxForward(a2, p2, i2, Batch, pool2)),
+            new("f1 forward", 2.0 * Batch * 1024 * 128, () => Dense.Forward<ReLU>(p2, wf1, bf1, af1, Batch, 1024, 128)),
+            new("f2 forward + softmax", 2.0 * Batch * 128 * 10, () => { Dense.Forward<Identity>(af1, wf2, bf2, af2, Batch, 128, 10); Softmax.Rows(af2, Batch, 10); }),
+            new("f2 weight gradient", 2.0 * Batch * 128 * 10, () => Dense.ParameterGradients(df2, af1, dwf2, dbf2, Batch, 128, 10)),
+            new("f2 input delta", 2.0 * Batch * 128 * 10, () => Dense.InputDelta<ReLU>(df2, wf2, af1, df1, Batch, 128, 10)),
+            new("f1 weight gradient", 2.0 * Batch * 1024 * 128, () => Dense.ParameterGradients(df1, p2, dwf1, dbf1, Batch, 1024, 128)),
+            new("f1 input delta", 2.0 * Batch * 1024 * 128, () => Dense.InputDelta<Identity>(df1, wf1, p2, dp2, Batch, 1024, 128)),
+            new("pool2 backward (ReLU')", 0, () => Pooling.MaxBackward<ReLU>(dp2, i2, a2, d2, Batch, pool2)),
+            new("conv2 weight gradient", Flops(conv2), () => Convolution.ParameterGradients(d2, p1, dw2, db2, Batch, conv2, scratch)),
+            new("conv2 input delta", Flops(conv2), () => Convolution.InputDelta<Identity>(d2, w2, p1, dp1, Batch, conv2, scratch)),
+            new("pool1 backward (ReLU')", 0, () => Pooling.MaxBackward<ReLU>(dp1, i1, a1, d1, Batch, pool1)),
+            new("conv1 weight gradient", Flops(conv1), () => Convolution.ParameterGradients(d1, x, dw1, db1, Batch, conv1, scratch)),
+            new("Adam step (184,586 parameters)", 0, () => adam.Step(network.Parameters, network.Gradients)),
+            new("whole generated step + Adam", 0, () => { network.ComputeGradients(images, targets, Batch); adam.Step(network.Parameters, network.Gradients); }, IsWhole: true),
         ];
-        Console.WriteLine($"# reference CNN, batch {Batch}, {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads");
-        double sum = 0;
-        foreach ((string name, double flops, Action call) in passes)
-        {
-            double microseconds = MedianMicroseconds(call);
-            if (!name.StartsWith("whole", StringComparison.Ordinal))
-            {
-                sum += microseconds;
-            }
-            string rate = flops > 0 ? string.Create(CultureInfo.InvariantCulture, $"  {flops / microseconds / 1e3,6:F0} GFLOP/s") : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {microseconds,9:F0} µs{rate}"));
-        }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"sum of the passes",-32} {sum,9:F0} µs  → {Batch / sum * 1e6:N0} samples/s"));
-    }
-
-    private static double MedianMicroseconds(Action call)
-    {
-        EndToEnd.WarmUp(call);
-        var samples = new double[60];
-        for (int i = 0; i < samples.Length; i++)
-        {
-            long begin = Stopwatch.GetTimestamp();
-            call();
-            samples[i] = Stopwatch.GetElapsedTime(begin).TotalMicroseconds;
-        }
-        return EndToEnd.Median(samples);
+        StepProfile.Print($"# reference CNN, batch {Batch}, {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads", Batch, passes);
     }
 }

@@ -8,6 +8,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] NetGen and PyTorch side by side, with ratios
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
 
 string mode = args.Length > 0 ? args[0] : "e2e";
@@ -25,11 +26,14 @@ switch (mode)
     case "cnn-profile":
         CnnProfile.Run();
         return 0;
+    case "mlp-profile":
+        MlpProfile.Run();
+        return 0;
     case "kernels":
         BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization, cnn-profile or kernels");
+        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization, cnn-profile, mlp-profile or kernels");
         return 2;
 }
 
