@@ -23,6 +23,8 @@ public sealed class PoolingKernelTests
         "2,3,5,5,5,5,1,1",
         "2,2,6,40,1,4,1,3",
         "64,8,12,12,2,2,2,2",
+        "2,3,7,9,2,2,2,2",
+        "1,2,6,70,2,2,2,2",
     ];
 
     public static TheoryData<InstructionSet, int, string> Shapes() => KernelPaths.Cross(Cases);
