@@ -21,26 +21,64 @@ internal static partial class Compare
         ("cnn_train_samples_per_s", true, "≥ 1.5×"),
     ];
 
-    public static int Run(int epochs)
+    /// <summary>
+    /// <paramref name="runs"/> rounds of both sides, NetGen first in odd rounds and PyTorch first in even ones, so a
+    /// machine that slows down or speeds up over the minutes weighs on both alike; then the medians, and with more than
+    /// one round each ratio's range over the rounds (a ratio is only ever taken within one round).
+    /// </summary>
+    public static int Run(int epochs, int runs = 1)
     {
-        Dictionary<string, double> netgen = EndToEnd.Run(epochs);
-        Dictionary<string, double>? torch = RunPyTorch(epochs);
+        var rounds = new List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)>();
+        for (int round = 0; round < runs; round++)
+        {
+            if (runs > 1)
+            {
+                Console.WriteLine($"# round {round + 1} of {runs}, {(round % 2 == 0 ? "NetGen" : "PyTorch")} first");
+            }
+            Dictionary<string, double>? torch = round % 2 == 1 ? RunPyTorch(epochs) : null;
+            Dictionary<string, double> netgen = EndToEnd.Run(epochs);
+            torch ??= round % 2 == 0 ? RunPyTorch(epochs) : null;
+            rounds.Add((netgen, torch));
+            if (runs > 1)
+            {
+                PrintTable(rounds.GetRange(round, 1));
+            }
+        }
 
         Console.WriteLine();
+        if (runs > 1)
+        {
+            Console.WriteLine($"# medians of {runs} rounds; each ratio's range over the rounds in brackets");
+        }
+        PrintTable(rounds);
+        return rounds.Any(round => round.Torch is null) ? 1 : 0;
+    }
+
+    private static void PrintTable(List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)> rounds)
+    {
         Console.WriteLine("| workload | NetGen | PyTorch | NetGen / PyTorch | target |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach ((string name, bool higherIsBetter, string target) in Figures)
         {
-            double ours = netgen[name];
+            double ours = EndToEnd.Median(rounds.Select(round => round.NetGen[name]));
+            var references = rounds.Where(round => round.Torch?.ContainsKey(name) == true).Select(round => round.Torch![name]).ToList();
             string theirs = "n/a", ratio = "n/a";
-            if (torch is not null && torch.TryGetValue(name, out double reference))
+            if (references.Count > 0)
             {
-                theirs = Format(reference);
-                ratio = higherIsBetter ? $"{ours / reference:F2}×" : $"1/{reference / ours:F2}";
+                theirs = Format(EndToEnd.Median(references));
+                // NetGen / PyTorch for rates, PyTorch / NetGen for latencies (printed as 1/x): more is better either way.
+                double[] advantages = rounds.Where(round => round.Torch?.ContainsKey(name) == true)
+                    .Select(round => higherIsBetter ? round.NetGen[name] / round.Torch![name] : round.Torch![name] / round.NetGen[name])
+                    .Order().ToArray();
+                string Show(double advantage) => higherIsBetter ? $"{advantage:F2}×" : $"1/{advantage:F2}";
+                ratio = Show(EndToEnd.Median(advantages));
+                if (advantages.Length > 1)
+                {
+                    ratio += $" ({Show(advantages[0])}–{Show(advantages[^1])})";
+                }
             }
             Console.WriteLine($"| {name} | {Format(ours)} | {theirs} | {ratio} | {target} |");
         }
-        return torch is null ? 1 : 0;
     }
 
     private static Dictionary<string, double>? RunPyTorch(int epochs)

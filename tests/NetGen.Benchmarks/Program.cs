@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using NetGen.Benchmarks;
 
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] NetGen and PyTorch side by side, with ratios
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] [--runs R]  NetGen and PyTorch side by side, with ratios (medians and ranges of R rounds)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
@@ -19,7 +19,7 @@ switch (mode)
         EndToEnd.Run(epochs);
         return 0;
     case "compare":
-        return Compare.Run(epochs);
+        return Compare.Run(epochs, ReadOption(args, "--runs", 1));
     case "regularization":
         RegularizationCost.Run();
         return 0;
