@@ -8,7 +8,9 @@ namespace NetGen.Kernels;
 /// computes, as outer products instead: B's rows are transposed, a panel of columns at a time, into a
 /// buffer laid out [K, P] (P = two registers of columns), and each step of k broadcasts one value from
 /// each of R rows of A against the panel's two registers, into R × 2 accumulators that live in registers
-/// for the whole depth.
+/// for the whole depth. With <see cref="ProductArguments.DepthMajor"/> it computes a weight gradient, C = Aᵀ · B for A
+/// stored [K, M] and B [K, N] (δ [B, O] and x [B, I]): B's panels are then plain copies of its rows, and each row of A
+/// is read down a column.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -55,7 +57,7 @@ internal static unsafe class PackedProductKernel
         where TVector : struct => 2 * TSimd.Width;
 
     /// <summary>Rows of A per tile: as many as leave registers for the two panel registers and a broadcast.</summary>
-    private static int TileRows<TSimd, TVector>()
+    internal static int TileRows<TSimd, TVector>()
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.RegisterCount >= 32 ? 10 : 6;
 
@@ -71,14 +73,39 @@ internal static unsafe class PackedProductKernel
         {
             // The last panel ends at endColumn, overlapping the one before it.
             int start = Math.Min(column, endColumn - width);
-            Pack<TSimd, TVector>(p.B + (nint)start * depth, depth, panel);
+            if (p.DepthMajor)
+            {
+                CopyPanel<TSimd, TVector>(p.B + start, p.Columns, depth, panel);
+            }
+            else
+            {
+                Pack<TSimd, TVector>(p.B + (nint)start * depth, depth, panel);
+            }
+            // A(m, k) = A[m·rowStride + k·depthStride]: [M, K] rows, or [K, M] read down its columns.
+            (nint rowStride, nint depthStride) = p.DepthMajor ? (1, p.Rows) : (depth, 1);
             for (int row = 0; row < p.Rows; row += tileRows)
             {
                 int top = Math.Min(row, p.Rows - tileRows);
-                Tile<TSimd, TVector>(p.A + (nint)top * depth, depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
+                Tile<TSimd, TVector>(p.A + top * rowStride, rowStride, depthStride, depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
             }
         }
-        Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive || p.BatchNorm.IsActive)
+        {
+            Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+        }
+    }
+
+    /// <summary>panel [k, j] = b [k, j] for the P columns of a B stored [K, N] from <paramref name="b"/> (row stride <paramref name="ldb"/>): rows already lie along the columns, so packing is a copy.</summary>
+    private static void CopyPanel<TSimd, TVector>(float* b, nint ldb, int depth, float* panel)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        int w = TSimd.Width;
+        for (int k = 0; k < depth; k++, b += ldb, panel += 2 * w)
+        {
+            TSimd.Store(TSimd.Load(ref *b, 0), ref *panel, 0);
+            TSimd.Store(TSimd.Load(ref *b, w), ref *panel, w);
+        }
     }
 
     /// <summary>This thread's panel buffer of at least <paramref name="length"/> floats, aligned to a cache line so no register load straddles two.</summary>
@@ -124,19 +151,19 @@ internal static unsafe class PackedProductKernel
     /// per step of k, two register loads of the panel and one broadcast per row. The rows past the sixth
     /// exist only where the machine has 32 registers (a constant, so the JIT drops them elsewhere).
     /// </summary>
-    private static void Tile<TSimd, TVector>(float* a, int depth, float* panel, float* c, nint ldc)
+    private static void Tile<TSimd, TVector>(float* a, nint rowStride, nint depthStride, int depth, float* panel, float* c, nint ldc)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
         bool ten = TileRows<TSimd, TVector>() == 10;
         int w = TSimd.Width;
-        float* a1 = a + depth, a2 = a1 + depth, a3 = a2 + depth, a4 = a3 + depth, a5 = a4 + depth;
-        float* a6 = a5 + depth, a7 = a6 + depth, a8 = a7 + depth, a9 = a8 + depth;
+        float* a1 = a + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride, a4 = a3 + rowStride, a5 = a4 + rowStride;
+        float* a6 = a5 + rowStride, a7 = a6 + rowStride, a8 = a7 + rowStride, a9 = a8 + rowStride;
         TVector c00 = TSimd.Zero, c01 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero, c20 = TSimd.Zero, c21 = TSimd.Zero;
         TVector c30 = TSimd.Zero, c31 = TSimd.Zero, c40 = TSimd.Zero, c41 = TSimd.Zero, c50 = TSimd.Zero, c51 = TSimd.Zero;
         TVector c60 = TSimd.Zero, c61 = TSimd.Zero, c70 = TSimd.Zero, c71 = TSimd.Zero, c80 = TSimd.Zero, c81 = TSimd.Zero, c90 = TSimd.Zero, c91 = TSimd.Zero;
         float* b = panel;
-        for (int k = 0; k < depth; k++, b += 2 * w)
+        for (nint k = 0, end = depth * depthStride; k < end; k += depthStride, b += 2 * w)
         {
             TVector b0 = TSimd.Load(ref *b, 0), b1 = TSimd.Load(ref *b, w);
             TVector s = TSimd.Broadcast(a[k]);

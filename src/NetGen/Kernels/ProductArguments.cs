@@ -24,6 +24,13 @@ internal unsafe struct ProductArguments
     public int ARowStride;
     public int ADepthStride;
 
+    /// <summary>
+    /// <see cref="PackedProductKernel"/> only: both operands are stored with the depth along their rows, A as [K, M] and B
+    /// as [K, N], which is how a weight gradient's δ [B, O] and x [B, I] lie (dW = δᵀ · x); otherwise A is [M, K] and B
+    /// [N, K], the forward's x [B, I] and W [O, I].
+    /// </summary>
+    public bool DepthMajor;
+
     /// <summary>C += A·B instead of C = A·B (<see cref="OuterProductKernel"/> only): a convolution's weight gradient summed over samples in place.</summary>
     public bool AccumulateIntoC;
 

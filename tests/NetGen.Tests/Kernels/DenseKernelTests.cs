@@ -15,12 +15,14 @@ public sealed class DenseKernelTests
     /// (dot-product tiles, the last one overlapping) and 64, 67, 70, 100 (packed panels, the last tile of
     /// 10 or 6 rows overlapping); depths below a register, at one, past one by 1 and by 13, and past the
     /// transposed blocks; columns below 4, between 4 and 8, at and just past a panel, large enough to be
-    /// split over two threads; and one sample against 784 inputs, large enough to be split too.
+    /// split over two threads; and one sample against 784 inputs, large enough to be split too. Weight
+    /// gradients (outputs as rows) take the packed tiles from 128 outputs with AVX-512 and from 6 with 16
+    /// registers, unless the inputs are narrower than a panel (200 outputs of 20 inputs).
     /// </summary>
     private static readonly int[][] Shapes =
     [
         [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
-        [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130],
+        [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130], [3, 70, 128], [7, 20, 200],
     ];
 
     /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
