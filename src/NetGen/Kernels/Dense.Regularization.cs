@@ -85,7 +85,7 @@ public static unsafe partial class Dense
         {
             var product = new ProductArguments
             {
-                A = x, B = w, C = c, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs,
+                A = x, B = w, C = c, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs, ARowStride = inputs, ADepthStride = 1,
                 Dropout = training ? new DropoutArguments { Rate = dropout.Rate, Key = dropout.Key } : default,
                 BatchNorm = new BatchNormArguments
                 {
@@ -113,7 +113,7 @@ public static unsafe partial class Dense
         {
             var product = new ProductArguments
             {
-                A = x, B = w, C = c, Extra = b, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs,
+                A = x, B = w, C = c, Extra = b, PreActivation = z, Rows = batch, Columns = outputs, Depth = inputs, ARowStride = inputs, ADepthStride = 1,
                 Dropout = training ? new DropoutArguments { Rate = dropout.Rate, Key = dropout.Key } : default,
             };
             RunForward<TActivation>(ref product);
@@ -172,7 +172,7 @@ public static unsafe partial class Dense
                     }
                     : default,
             };
-            RunOuterProduct<TInputActivation>(ref product);
+            RunInputDelta<TInputActivation>(ref product);
         }
     }
 

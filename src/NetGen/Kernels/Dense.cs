@@ -85,7 +85,8 @@ public static unsafe partial class Dense
     /// order either way, so the same bits. Interleaved runs, two threads, batch 100 unless noted: with AVX-512 the
     /// packed form was 1.14× as fast for 784 → 500, 1.25× for 500 → 500 and 1.20× for 1024 → 128 (batch 64), but 0.90×
     /// for 784 → 64 and 0.82× for 784 → 32, where a panel's copy and the last, overlapping tile are shared by few rows;
-    /// with AVX2 it was 1.5–6× as fast at every width from 16 outputs up, so there it takes every layer a tile fits.
+    /// with AVX2 it was 1.5–6× as fast at every width from 16 outputs up, so with 16 registers (AVX2 and, not measured
+    /// apart, the portable path, whose outer-product tiles are also one row high) it takes every layer a tile fits.
     /// </summary>
     private static int PackedWeightGradientMinimumOutputs(InstructionSet instructionSet) => instructionSet switch
     {
@@ -119,7 +120,7 @@ public static unsafe partial class Dense
             var product = new ProductArguments
             {
                 A = d, B = x, C = dW, Rows = outputs, Columns = inputs, Depth = batch, ARowStride = 1, ADepthStride = outputs,
-                DepthMajor = true,
+                BDepthMajor = true,
             };
             InstructionSet instructionSet = KernelSelection.Current;
             if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PanelColumns(instructionSet))
@@ -171,9 +172,46 @@ public static unsafe partial class Dense
                 Extra = typeof(TInputActivation) == typeof(Identity) ? null : x,
                 PreActivation = z,
             };
-            RunOuterProduct<TInputActivation>(ref product);
+            RunInputDelta<TInputActivation>(ref product);
         }
     }
+
+    /// <summary>
+    /// δx = δ · W with the layer below's f' (and its dropout and batch norm) applied. With 16 registers the packed
+    /// 6 × 2 tiles (W [O, I] as a B stored [K, N]) take every δ at least <see cref="PackedInputDeltaMinimumDepth"/>
+    /// outputs deep; otherwise the outer-product kernel, which folds f' into its stores.
+    /// </summary>
+    /// <remarks>
+    /// Interleaved runs, two threads: with AVX2 the packed form was 1.8× as fast for 500 → 500 at batch 100, 8.2× for
+    /// 128 → 1024 at batch 64, 1.4× for 64 → 784, but 0.95× for 32 → 500 and 0.48× for 10 → 500 (the portable path
+    /// 1.6–5.3× from 32 outputs up); with AVX-512, whose outer-product tiles are four rows high, 1.03× for 500 → 500 and
+    /// 0.7–0.93× for the rest, so AVX-512 keeps the outer products. Same sums in the same order either way.
+    /// </remarks>
+    private static void RunInputDelta<TInputActivation>(ref ProductArguments product)
+        where TInputActivation : IActivation
+    {
+        InstructionSet instructionSet = KernelSelection.Current;
+        if (instructionSet != InstructionSet.Avx512 && product.Depth >= PackedInputDeltaMinimumDepth &&
+            product.Rows >= TileRows(instructionSet) && product.Columns >= PanelColumns(instructionSet))
+        {
+            product.BDepthMajor = true;
+            delegate*<ref ProductArguments, int, int, void> packed = instructionSet == InstructionSet.Avx2
+                ? &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>
+                : &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>;
+            Parallelism.Run(packed, ref product, product.Columns, alignment: PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
+            return;
+        }
+        RunOuterProduct<TInputActivation>(ref product);
+    }
+
+    private const int PackedInputDeltaMinimumDepth = 64;
+
+    private static int TileRows(InstructionSet instructionSet) => instructionSet switch
+    {
+        InstructionSet.Avx512 => PackedProductKernel.TileRows<Avx512, Vector512<float>>(),
+        InstructionSet.Avx2 => PackedProductKernel.TileRows<Avx2, Vector256<float>>(),
+        _ => PackedProductKernel.TileRows<PortableSimd, Vector<float>>(),
+    };
 
     private static void RunOuterProduct<TActivation>(ref ProductArguments product)
         where TActivation : IActivation

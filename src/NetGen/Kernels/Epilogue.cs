@@ -225,6 +225,61 @@ internal static unsafe class Epilogue
     }
 
     /// <summary>
+    /// The backward epilogue of a product that forms a layer's δ, for columns [first, end), after the product is
+    /// complete: C ⊙= f'(z, a) of that layer when its outputs are given (<see cref="ProductArguments.Extra"/>; through
+    /// its dropout mask when it had one), then its batch norm's backward pass when it had one. The outer-product kernel
+    /// applies f' in its stores instead and only runs the dropout and batch-norm passes.
+    /// </summary>
+    public static void Backward<TSimd, TVector, TActivation>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        if (p.Extra != null)
+        {
+            if (p.Dropout.IsActive)
+            {
+                DerivativeThroughDropout<TSimd, TVector, TActivation>(ref p, first, end);
+            }
+            else
+            {
+                Derivative<TSimd, TVector, TActivation>(ref p, first, end);
+            }
+        }
+        if (p.BatchNorm.IsActive)
+        {
+            BatchNormBackward<TSimd, TVector>(ref p, first, end);
+        }
+    }
+
+    /// <summary>C ⊙= f'(z, a) for columns [first, end) of every row, a = <see cref="ProductArguments.Extra"/>.</summary>
+    private static void Derivative<TSimd, TVector, TActivation>(ref ProductArguments p, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int columns = p.Columns;
+        for (int row = 0; row < p.Rows; row++)
+        {
+            nint line = (nint)row * columns;
+            int column = first;
+            for (; column + TSimd.Width <= end; column += TSimd.Width)
+            {
+                nint at = line + column;
+                TVector a = TSimd.Load(ref p.Extra[at], 0);
+                TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref p.PreActivation[at], 0) : a;
+                TSimd.Store(TSimd.Multiply(TSimd.Load(ref p.C[at], 0), TActivation.Derivative<TSimd, TVector>(z, a)), ref p.C[at], 0);
+            }
+            for (; column < end; column++)
+            {
+                nint at = line + column;
+                float a = p.Extra[at], z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : a;
+                p.C[at] *= TActivation.Derivative(z, a);
+            }
+        }
+    }
+
+    /// <summary>
     /// C ⊙= f'(z, a ÷ scale) ⊙ mask / (1 − p) for columns [first, end) of every row: the derivative of a
     /// layer that had dropout, after the product is complete. Its stored outputs a were scaled by the
     /// forward pass's mask, so multiplying by 1 − p recovers f(z) where the unit was kept (elsewhere the

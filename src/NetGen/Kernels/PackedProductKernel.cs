@@ -8,9 +8,9 @@ namespace NetGen.Kernels;
 /// computes, as outer products instead: B's rows are transposed, a panel of columns at a time, into a
 /// buffer laid out [K, P] (P = two registers of columns), and each step of k broadcasts one value from
 /// each of R rows of A against the panel's two registers, into R × 2 accumulators that live in registers
-/// for the whole depth. With <see cref="ProductArguments.DepthMajor"/> it computes a weight gradient, C = Aᵀ · B for A
-/// stored [K, M] and B [K, N] (δ [B, O] and x [B, I]): B's panels are then plain copies of its rows, and each row of A
-/// is read down a column.
+/// for the whole depth. A is read through its strides, so the same tiles take a weight gradient's δᵀ (δ [B, O] read
+/// down its columns); with <see cref="ProductArguments.BDepthMajor"/> B is stored [K, N] (x [B, I] for a weight
+/// gradient, W [O, I] for an input delta) and its panels are plain copies of its rows.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -61,10 +61,32 @@ internal static unsafe class PackedProductKernel
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.RegisterCount >= 32 ? 10 : 6;
 
+    /// <summary>A forward product over columns [first, end): C = A · Bᵀ, then bias, activation, dropout and batch norm (<see cref="Epilogue.Forward{TSimd, TVector, TActivation}"/>).</summary>
     public static void Run<TSimd, TVector, TActivation>(ref ProductArguments p, int firstColumn, int endColumn)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
+    {
+        Product<TSimd, TVector>(ref p, firstColumn, endColumn);
+        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive || p.BatchNorm.IsActive)
+        {
+            Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+        }
+    }
+
+    /// <summary>A backward product over columns [first, end): C = A · B, then the derivative of the layer C belongs to (<see cref="Epilogue.Backward{TSimd, TVector, TActivation}"/>).</summary>
+    public static void RunBackward<TSimd, TVector, TActivation>(ref ProductArguments p, int firstColumn, int endColumn)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        Product<TSimd, TVector>(ref p, firstColumn, endColumn);
+        Epilogue.Backward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+    }
+
+    private static void Product<TSimd, TVector>(ref ProductArguments p, int firstColumn, int endColumn)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
     {
         int width = PanelColumns<TSimd, TVector>(), tileRows = TileRows<TSimd, TVector>();
         int depth = p.Depth;
@@ -73,7 +95,7 @@ internal static unsafe class PackedProductKernel
         {
             // The last panel ends at endColumn, overlapping the one before it.
             int start = Math.Min(column, endColumn - width);
-            if (p.DepthMajor)
+            if (p.BDepthMajor)
             {
                 CopyPanel<TSimd, TVector>(p.B + start, p.Columns, depth, panel);
             }
@@ -81,17 +103,11 @@ internal static unsafe class PackedProductKernel
             {
                 Pack<TSimd, TVector>(p.B + (nint)start * depth, depth, panel);
             }
-            // A(m, k) = A[m·rowStride + k·depthStride]: [M, K] rows, or [K, M] read down its columns.
-            (nint rowStride, nint depthStride) = p.DepthMajor ? (1, p.Rows) : (depth, 1);
             for (int row = 0; row < p.Rows; row += tileRows)
             {
                 int top = Math.Min(row, p.Rows - tileRows);
-                Tile<TSimd, TVector>(p.A + top * rowStride, rowStride, depthStride, depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
+                Tile<TSimd, TVector>(p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
             }
-        }
-        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive || p.BatchNorm.IsActive)
-        {
-            Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
         }
     }
 

@@ -20,16 +20,15 @@ internal unsafe struct ProductArguments
     public int Columns;
     public int Depth;
 
-    /// <summary>Distance in A between consecutive rows and between consecutive depth steps.</summary>
+    /// <summary>Distance in A between consecutive rows and between consecutive depth steps (read by the outer-product and packed kernels; the dot-product kernel takes A as [M, K]).</summary>
     public int ARowStride;
     public int ADepthStride;
 
     /// <summary>
-    /// <see cref="PackedProductKernel"/> only: both operands are stored with the depth along their rows, A as [K, M] and B
-    /// as [K, N], which is how a weight gradient's δ [B, O] and x [B, I] lie (dW = δᵀ · x); otherwise A is [M, K] and B
-    /// [N, K], the forward's x [B, I] and W [O, I].
+    /// <see cref="PackedProductKernel"/> only: B is stored [K, N], with the depth along its rows, as a weight gradient's x
+    /// [B, I] and an input delta's W [O, I] lie; otherwise [N, K], as the forward's W [O, I].
     /// </summary>
-    public bool DepthMajor;
+    public bool BDepthMajor;
 
     /// <summary>C += A·B instead of C = A·B (<see cref="OuterProductKernel"/> only): a convolution's weight gradient summed over samples in place.</summary>
     public bool AccumulateIntoC;
