@@ -32,12 +32,9 @@ internal static unsafe class OuterProductKernel
             for (; column + 4 * width <= endColumn; column += 4 * width)
             {
                 int row = 0;
-                if (TSimd.RegisterCount >= 32)
+                for (int tileRows = TileRows<TSimd, TVector>(); row + tileRows <= p.Rows; row += tileRows)
                 {
-                    for (; row + 4 <= p.Rows; row += 4)
-                    {
-                        Tile4Rows<TSimd, TVector, TActivation>(ref p, row, column, slice);
-                    }
+                    Tile4Rows<TSimd, TVector, TActivation>(ref p, row, column, slice);
                 }
                 for (; row < p.Rows; row++)
                 {
@@ -123,11 +120,22 @@ internal static unsafe class OuterProductKernel
     /// <summary>Depth steps [Start, End); the first chunk starts from zero, the last applies f'.</summary>
     private readonly record struct DepthSlice(int Start, int End, bool First, bool Last);
 
+    /// <summary>
+    /// Rows of the main tile: 4 × 4 registers of accumulators with 32 registers, 2 × 4 with 16 (8 accumulators, the
+    /// row of B and a broadcast: 13 registers). A one-row tile loads five registers per four multiply-adds, which left
+    /// AVX2 load-bound.
+    /// </summary>
+    private static int TileRows<TSimd, TVector>()
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => TSimd.RegisterCount >= 32 ? 4 : 2;
+
+    /// <summary>A tile of <see cref="TileRows{TSimd, TVector}"/> rows × 4 registers; rows 2 and 3 exist only with 32 registers (a constant, so the JIT drops them elsewhere).</summary>
     private static void Tile4Rows<TSimd, TVector, TActivation>(ref ProductArguments p, int row, int column, DepthSlice slice)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
         where TActivation : IActivation
     {
+        bool four = TileRows<TSimd, TVector>() == 4;
         int w = TSimd.Width, n = p.Columns;
         float* c0 = p.C + (nint)row * n + column, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
         TVector a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
@@ -140,8 +148,15 @@ internal static unsafe class OuterProductKernel
         {
             a00 = TSimd.Load(ref *c0, 0); a01 = TSimd.Load(ref *c0, w); a02 = TSimd.Load(ref *c0, 2 * w); a03 = TSimd.Load(ref *c0, 3 * w);
             a10 = TSimd.Load(ref *c1, 0); a11 = TSimd.Load(ref *c1, w); a12 = TSimd.Load(ref *c1, 2 * w); a13 = TSimd.Load(ref *c1, 3 * w);
-            a20 = TSimd.Load(ref *c2, 0); a21 = TSimd.Load(ref *c2, w); a22 = TSimd.Load(ref *c2, 2 * w); a23 = TSimd.Load(ref *c2, 3 * w);
-            a30 = TSimd.Load(ref *c3, 0); a31 = TSimd.Load(ref *c3, w); a32 = TSimd.Load(ref *c3, 2 * w); a33 = TSimd.Load(ref *c3, 3 * w);
+            if (four)
+            {
+                a20 = TSimd.Load(ref *c2, 0); a21 = TSimd.Load(ref *c2, w); a22 = TSimd.Load(ref *c2, 2 * w); a23 = TSimd.Load(ref *c2, 3 * w);
+                a30 = TSimd.Load(ref *c3, 0); a31 = TSimd.Load(ref *c3, w); a32 = TSimd.Load(ref *c3, 2 * w); a33 = TSimd.Load(ref *c3, 3 * w);
+            }
+            else
+            {
+                a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = TSimd.Zero;
+            }
         }
         float* a = p.A + (nint)row * p.ARowStride;
         nint rowStride = p.ARowStride, depthStride = p.ADepthStride;
@@ -154,19 +169,25 @@ internal static unsafe class OuterProductKernel
             a00 = TSimd.MultiplyAdd(s, b0, a00); a01 = TSimd.MultiplyAdd(s, b1, a01); a02 = TSimd.MultiplyAdd(s, b2, a02); a03 = TSimd.MultiplyAdd(s, b3, a03);
             s = TSimd.Broadcast(ak[rowStride]);
             a10 = TSimd.MultiplyAdd(s, b0, a10); a11 = TSimd.MultiplyAdd(s, b1, a11); a12 = TSimd.MultiplyAdd(s, b2, a12); a13 = TSimd.MultiplyAdd(s, b3, a13);
-            s = TSimd.Broadcast(ak[2 * rowStride]);
-            a20 = TSimd.MultiplyAdd(s, b0, a20); a21 = TSimd.MultiplyAdd(s, b1, a21); a22 = TSimd.MultiplyAdd(s, b2, a22); a23 = TSimd.MultiplyAdd(s, b3, a23);
-            s = TSimd.Broadcast(ak[3 * rowStride]);
-            a30 = TSimd.MultiplyAdd(s, b0, a30); a31 = TSimd.MultiplyAdd(s, b1, a31); a32 = TSimd.MultiplyAdd(s, b2, a32); a33 = TSimd.MultiplyAdd(s, b3, a33);
+            if (four)
+            {
+                s = TSimd.Broadcast(ak[2 * rowStride]);
+                a20 = TSimd.MultiplyAdd(s, b0, a20); a21 = TSimd.MultiplyAdd(s, b1, a21); a22 = TSimd.MultiplyAdd(s, b2, a22); a23 = TSimd.MultiplyAdd(s, b3, a23);
+                s = TSimd.Broadcast(ak[3 * rowStride]);
+                a30 = TSimd.MultiplyAdd(s, b0, a30); a31 = TSimd.MultiplyAdd(s, b1, a31); a32 = TSimd.MultiplyAdd(s, b2, a32); a33 = TSimd.MultiplyAdd(s, b3, a33);
+            }
         }
         Finish<TSimd, TVector, TActivation>(a00, ref p, row + 0, column, slice.Last); Finish<TSimd, TVector, TActivation>(a01, ref p, row + 0, column + w, slice.Last);
         Finish<TSimd, TVector, TActivation>(a02, ref p, row + 0, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a03, ref p, row + 0, column + 3 * w, slice.Last);
         Finish<TSimd, TVector, TActivation>(a10, ref p, row + 1, column, slice.Last); Finish<TSimd, TVector, TActivation>(a11, ref p, row + 1, column + w, slice.Last);
         Finish<TSimd, TVector, TActivation>(a12, ref p, row + 1, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a13, ref p, row + 1, column + 3 * w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a20, ref p, row + 2, column, slice.Last); Finish<TSimd, TVector, TActivation>(a21, ref p, row + 2, column + w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a22, ref p, row + 2, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, ref p, row + 2, column + 3 * w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a30, ref p, row + 3, column, slice.Last); Finish<TSimd, TVector, TActivation>(a31, ref p, row + 3, column + w, slice.Last);
-        Finish<TSimd, TVector, TActivation>(a32, ref p, row + 3, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, ref p, row + 3, column + 3 * w, slice.Last);
+        if (four)
+        {
+            Finish<TSimd, TVector, TActivation>(a20, ref p, row + 2, column, slice.Last); Finish<TSimd, TVector, TActivation>(a21, ref p, row + 2, column + w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(a22, ref p, row + 2, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a23, ref p, row + 2, column + 3 * w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(a30, ref p, row + 3, column, slice.Last); Finish<TSimd, TVector, TActivation>(a31, ref p, row + 3, column + w, slice.Last);
+            Finish<TSimd, TVector, TActivation>(a32, ref p, row + 3, column + 2 * w, slice.Last); Finish<TSimd, TVector, TActivation>(a33, ref p, row + 3, column + 3 * w, slice.Last);
+        }
     }
 
     /// <summary>One row, <paramref name="vectors"/> (1 or 4) registers wide: row tails, and the main tile on 16-register machines.</summary>
