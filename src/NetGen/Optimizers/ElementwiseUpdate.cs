@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NetGen.Kernels;
 
 namespace NetGen.Optimizers;
 
@@ -25,8 +26,14 @@ internal interface IUpdateRule
 }
 
 /// <summary>The loop every built-in optimizer shares: one pass over contiguous buffers, a vector at a time.</summary>
-internal static class ElementwiseUpdate
+internal static unsafe class ElementwiseUpdate
 {
+    /// <summary>
+    /// An element's update weighed in <see cref="Parallelism"/>'s multiply-adds of a product tile: it moves 8–16 bytes
+    /// per parameter through L3, so a pass over the 648,010 parameters of the reference MLP (110 µs on one core) counts
+    /// as 5 M and is split, and a small network's few thousand stay on one thread.
+    /// </summary>
+    private const int WorkPerElement = 8;
     /// <summary>
     /// Applies <paramref name="rule"/> to every element. <paramref name="first"/> and
     /// <paramref name="second"/> are the state buffers the rule uses (empty when it does not), each as
@@ -40,7 +47,7 @@ internal static class ElementwiseUpdate
     /// </remarks>
     public static void Run<TRule>(
         in TRule rule, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> first, Span<float> second, DecayTerms decay)
-        where TRule : struct, IUpdateRule
+        where TRule : unmanaged, IUpdateRule
     {
         int length = parameters.Length;
         RequireLength(gradients.Length, length, nameof(gradients));
@@ -50,13 +57,13 @@ internal static class ElementwiseUpdate
         int width = Vector<float>.Count;
         int whole = length - length % width;
         var terms = new DecayVectors(decay);
-        ref float theta = ref MemoryMarshal.GetReference(parameters);
-        ref float gradient = ref MemoryMarshal.GetReference(gradients);
-        ref float state0 = ref MemoryMarshal.GetReference(first);
-        ref float state1 = ref MemoryMarshal.GetReference(second);
-        for (int i = 0; i < whole; i += width)
+        fixed (float* theta = parameters, gradient = gradients, state0 = first, state1 = second)
         {
-            UpdateVector(rule, ref theta, ref gradient, ref state0, ref state1, (nuint)i, terms);
+            // Each vector is updated by one thread with the same operations whoever takes it, so the result does not
+            // depend on the split (the same promise as the products').
+            var job = new Job<TRule> { Rule = rule, Terms = terms, Parameters = theta, Gradients = gradient, First = state0, Second = state1 };
+            var carrier = new ProductArguments { A = (float*)&job };
+            Parallelism.Run(&UpdateVectors<TRule>, ref carrier, whole / width, alignment: 64, (long)whole * WorkPerElement);
         }
         if (whole == length)
         {
@@ -90,11 +97,35 @@ internal static class ElementwiseUpdate
         }
     }
 
+    /// <summary>One update's operands, shared by the threads that run it; the caller keeps the buffers pinned until it returns.</summary>
+    private struct Job<TRule>
+        where TRule : unmanaged, IUpdateRule
+    {
+        public TRule Rule;
+        public DecayVectors Terms;
+        public float* Parameters, Gradients, First, Second;
+    }
+
+    /// <summary>Vectors [first, end) of the whole ones (the partial last vector is the caller's).</summary>
+    private static void UpdateVectors<TRule>(ref ProductArguments carrier, int first, int end)
+        where TRule : unmanaged, IUpdateRule
+    {
+        ref Job<TRule> job = ref *(Job<TRule>*)carrier.A;
+        int width = Vector<float>.Count;
+        ref float theta = ref *job.Parameters, gradient = ref *job.Gradients;
+        ref float state0 = ref job.First == null ? ref Unsafe.NullRef<float>() : ref *job.First;
+        ref float state1 = ref job.Second == null ? ref Unsafe.NullRef<float>() : ref *job.Second;
+        for (int i = first * width; i < end * width; i += width)
+        {
+            UpdateVector(job.Rule, ref theta, ref gradient, ref state0, ref state1, (nuint)i, job.Terms);
+        }
+    }
+
     /// <summary>Loads one vector of each buffer at <paramref name="at"/>, folds in weight decay, applies the rule and stores the results.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void UpdateVector<TRule>(
         in TRule rule, ref float parameters, ref float gradients, ref float first, ref float second, nuint at, in DecayVectors decay)
-        where TRule : struct, IUpdateRule
+        where TRule : unmanaged, IUpdateRule
     {
         Vector<float> theta = Vector.LoadUnsafe(ref parameters, at);
         Vector<float> gradient = Vector.LoadUnsafe(ref gradients, at) + decay.GradientCoefficient * theta;

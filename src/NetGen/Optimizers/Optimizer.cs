@@ -244,7 +244,7 @@ public abstract class Optimizer
     /// over the whole buffer when there is no decay, else one pass per stretch of weights or non-weights.
     /// </summary>
     private protected void Update<TRule>(in TRule rule, Span<float> parameters, ReadOnlySpan<float> gradients)
-        where TRule : struct, IUpdateRule
+        where TRule : unmanaged, IUpdateRule
     {
         Span<float> first = _stateNames.Length > 0 ? _state![0] : [];
         Span<float> second = _stateNames.Length > 1 ? _state![1] : [];
