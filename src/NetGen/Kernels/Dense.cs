@@ -81,12 +81,13 @@ public static unsafe partial class Dense
 
     /// <summary>
     /// Outputs from which a weight gradient runs on the packed tiles (10 × 2 registers with AVX-512, 6 × 2 with 16
-    /// registers) rather than the outer-product ones (4 × 4, or 1 × 4 with 16 registers); the same sums in the same
+    /// registers) rather than the outer-product ones (4 × 4, or 2 × 4 with 16 registers); the same sums in the same
     /// order either way, so the same bits. Interleaved runs, two threads, batch 100 unless noted: with AVX-512 the
     /// packed form was 1.14× as fast for 784 → 500, 1.25× for 500 → 500 and 1.20× for 1024 → 128 (batch 64), but 0.90×
     /// for 784 → 64 and 0.82× for 784 → 32, where a panel's copy and the last, overlapping tile are shared by few rows;
     /// with AVX2 it was 1.5–6× as fast at every width from 16 outputs up, so with 16 registers (AVX2 and, not measured
-    /// apart, the portable path, whose outer-product tiles are also one row high) it takes every layer a tile fits.
+    /// apart, the portable path) it takes every layer a tile fits. (The AVX2 figures are against the one-row
+    /// outer-product tiles of the time; the 2 × 4 tiles came after, and this choice was not measured again.)
     /// </summary>
     private static int PackedWeightGradientMinimumOutputs(InstructionSet instructionSet) => instructionSet switch
     {
@@ -185,7 +186,8 @@ public static unsafe partial class Dense
     /// Interleaved runs, two threads: with AVX2 the packed form was 1.8× as fast for 500 → 500 at batch 100, 8.2× for
     /// 128 → 1024 at batch 64, 1.4× for 64 → 784, but 0.95× for 32 → 500 and 0.48× for 10 → 500 (the portable path
     /// 1.6–5.3× from 32 outputs up); with AVX-512, whose outer-product tiles are four rows high, 1.03× for 500 → 500 and
-    /// 0.7–0.93× for the rest, so AVX-512 keeps the outer products. Same sums in the same order either way.
+    /// 0.7–0.93× for the rest, so AVX-512 keeps the outer products. Same sums in the same order either way. (The
+    /// 16-register figures are against the one-row outer-product tiles of the time, not the 2 × 4 ones that followed.)
     /// </remarks>
     private static void RunInputDelta<TInputActivation>(ref ProductArguments product)
         where TInputActivation : IActivation
