@@ -97,22 +97,7 @@ internal static unsafe class PoolingKernel
                         continue;
                     }
                     TWindow.Register<TSimd, TVector>(x + corner, corner, laneOffsets, s, out TVector result, out TVector position);
-                    if (count == lanes)
-                    {
-                        TSimd.Store(result, ref y[row + ox], 0);
-                        if (argmax != null)
-                        {
-                            TSimd.StoreAsInt32(position, ref argmax[row + ox]);
-                        }
-                        continue;
-                    }
-                    TSimd.Store(result, ref staging[0], 0);
-                    ConvolutionLowering.Copy(staging, y + row + ox, count);
-                    if (argmax != null)
-                    {
-                        TSimd.StoreAsInt32(position, ref *(int*)(staging + lanes));
-                        ConvolutionLowering.Copy(staging + lanes, (float*)(argmax + row + ox), count); // moves the integers' bits
-                    }
+                    StoreOutputs<TSimd, TVector>(result, position, y + row + ox, argmax == null ? null : argmax + row + ox, count, staging);
                 }
             }
         }
@@ -169,18 +154,38 @@ internal static unsafe class PoolingKernel
                     TSimd.KeepLarger(TSimd.LoadStrided(ref at[1], 2), TSimd.Add(corners, right), ref best, ref where);
                     TSimd.KeepLarger(TSimd.LoadStrided(ref at[width], 2), TSimd.Add(corners, below), ref best, ref where);
                     TSimd.KeepLarger(TSimd.LoadStrided(ref at[width + 1], 2), TSimd.Add(corners, belowRight), ref best, ref where);
-                    if (count == lanes)
-                    {
-                        TSimd.Store(best, ref y[row + ox], 0);
-                        TSimd.StoreAsInt32(where, ref argmax[row + ox]);
-                        continue;
-                    }
-                    TSimd.Store(best, ref staging[0], 0);
-                    ConvolutionLowering.Copy(staging, y + row + ox, count);
-                    TSimd.StoreAsInt32(where, ref *(int*)(staging + lanes));
-                    ConvolutionLowering.Copy(staging + lanes, (float*)(argmax + row + ox), count); // moves the integers' bits
+                    StoreOutputs<TSimd, TVector>(best, where, y + row + ox, argmax + row + ox, count, staging);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> lanes of a register of outputs to <paramref name="y"/>, and their argmax positions
+    /// (floats holding whole numbers) as integers to <paramref name="argmax"/> unless it is null; a short register goes
+    /// through <paramref name="staging"/> (2 registers' worth), so nothing past the row's end is written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOutputs<TSimd, TVector>(TVector values, TVector positions, float* y, int* argmax, int count, float* staging)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        int lanes = TSimd.Width;
+        if (count == lanes)
+        {
+            TSimd.Store(values, ref *y, 0);
+            if (argmax != null)
+            {
+                TSimd.StoreAsInt32(positions, ref *argmax);
+            }
+            return;
+        }
+        TSimd.Store(values, ref staging[0], 0);
+        ConvolutionLowering.Copy(staging, y, count);
+        if (argmax != null)
+        {
+            TSimd.StoreAsInt32(positions, ref *(int*)(staging + lanes));
+            ConvolutionLowering.Copy(staging + lanes, (float*)argmax, count); // moves the integers' bits
         }
     }
 
