@@ -41,7 +41,7 @@ public static unsafe class Pooling
         fixed (int* argmax = indices)
         {
             var arguments = new PoolingArguments { Shape = shape, Planes = batch * shape.Channels, Input = x, Output = y, Indices = argmax };
-            Run(IsTwoByTwoStrideTwo(shape) ? SelectMaxForward2x2(shape) : SelectForward<MaxWindow>(shape), &arguments);
+            Run(IsTwoByTwoStrideTwo(shape) ? SelectForward<MaxWindow2x2>(shape) : SelectForward<MaxWindow>(shape), &arguments);
         }
     }
 
@@ -132,14 +132,6 @@ public static unsafe class Pooling
 
     private static bool IsTwoByTwoStrideTwo(in PoolingShape shape) =>
         shape is { WindowHeight: 2, WindowWidth: 2, StrideY: 2, StrideX: 2 };
-
-    /// <summary>As <see cref="SelectForward{TWindow}"/>, for the 2 × 2, stride-2 max-pooling kernel.</summary>
-    private static delegate*<ref ProductArguments, int, int, void> SelectMaxForward2x2(in PoolingShape shape) => KernelSelection.Current switch
-    {
-        InstructionSet.Avx512 when shape.OutputWidth >= Avx512.Width || !Avx2.IsSupported => &PoolingKernel.MaxForward2x2<Avx512, Vector512<float>>,
-        InstructionSet.Avx512 or InstructionSet.Avx2 => &PoolingKernel.MaxForward2x2<Avx2, Vector256<float>>,
-        _ => &PoolingKernel.MaxForward2x2<PortableSimd, Vector<float>>,
-    };
 
     private static delegate*<ref ProductArguments, int, int, void> SelectBackward<TInputActivation>(bool max)
         where TInputActivation : IActivation => (KernelSelection.Current, max) switch
