@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace NetGen.Kernels;
 
 /// <summary>
@@ -226,7 +224,7 @@ internal static unsafe class ConvolutionKernel
             ConvolutionLowering.Raise(dcol, dx, s);
             if (derivative)
             {
-                MultiplyByDerivative<TSimd, TVector, TInputActivation>(dx, a, z, inputSize);
+                Epilogue.MultiplyByDerivative<TSimd, TVector, TInputActivation>(dx, a, z, inputSize);
             }
         }
     }
@@ -347,26 +345,6 @@ internal static unsafe class ConvolutionKernel
                 }
                 line[p] = TActivation.Forward(z);
             }
-        }
-    }
-
-    /// <summary>δ [n] ⊙= f'(z, a): the derivative of the layer below, from its outputs a (and z where f' needs it). Pooling's backward passes use it too.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static void MultiplyByDerivative<TSimd, TVector, TActivation>(float* delta, float* output, float* preActivation, int n)
-        where TSimd : struct, ISimd<TSimd, TVector>
-        where TVector : struct
-        where TActivation : IActivation
-    {
-        int i = 0;
-        for (; i + TSimd.Width <= n; i += TSimd.Width)
-        {
-            TVector a = TSimd.Load(ref output[i], 0);
-            TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref preActivation[i], 0) : a;
-            TSimd.Store(TSimd.Multiply(TSimd.Load(ref delta[i], 0), TActivation.Derivative<TSimd, TVector>(z, a)), ref delta[i], 0);
-        }
-        for (; i < n; i++)
-        {
-            delta[i] *= TActivation.Derivative(TActivation.DerivativeNeedsInput ? preActivation[i] : output[i], output[i]);
         }
     }
 }

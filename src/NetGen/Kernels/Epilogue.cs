@@ -258,24 +258,30 @@ internal static unsafe class Epilogue
         where TVector : struct
         where TActivation : IActivation
     {
-        int columns = p.Columns;
         for (int row = 0; row < p.Rows; row++)
         {
-            nint line = (nint)row * columns;
-            int column = first;
-            for (; column + TSimd.Width <= end; column += TSimd.Width)
-            {
-                nint at = line + column;
-                TVector a = TSimd.Load(ref p.Extra[at], 0);
-                TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref p.PreActivation[at], 0) : a;
-                TSimd.Store(TSimd.Multiply(TSimd.Load(ref p.C[at], 0), TActivation.Derivative<TSimd, TVector>(z, a)), ref p.C[at], 0);
-            }
-            for (; column < end; column++)
-            {
-                nint at = line + column;
-                float a = p.Extra[at], z = TActivation.DerivativeNeedsInput ? p.PreActivation[at] : a;
-                p.C[at] *= TActivation.Derivative(z, a);
-            }
+            nint at = (nint)row * p.Columns + first;
+            MultiplyByDerivative<TSimd, TVector, TActivation>(p.C + at, p.Extra + at, TActivation.DerivativeNeedsInput ? p.PreActivation + at : null, end - first);
+        }
+    }
+
+    /// <summary>δ [n] ⊙= f'(z, a): the derivative of the layer below, from its outputs a (and z where f' needs it). A convolution's and pooling's input deltas, and each row of a packed product's backward epilogue.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void MultiplyByDerivative<TSimd, TVector, TActivation>(float* delta, float* output, float* preActivation, int n)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int i = 0;
+        for (; i + TSimd.Width <= n; i += TSimd.Width)
+        {
+            TVector a = TSimd.Load(ref output[i], 0);
+            TVector z = TActivation.DerivativeNeedsInput ? TSimd.Load(ref preActivation[i], 0) : a;
+            TSimd.Store(TSimd.Multiply(TSimd.Load(ref delta[i], 0), TActivation.Derivative<TSimd, TVector>(z, a)), ref delta[i], 0);
+        }
+        for (; i < n; i++)
+        {
+            delta[i] *= TActivation.Derivative(TActivation.DerivativeNeedsInput ? preActivation[i] : output[i], output[i]);
         }
     }
 

@@ -201,7 +201,7 @@ internal static unsafe class PoolingKernel
         if (typeof(TInputActivation) != typeof(Identity))
         {
             float* z = TInputActivation.DerivativeNeedsInput ? p.PreActivation + (nint)c * plane : null;
-            ConvolutionKernel.MultiplyByDerivative<TSimd, TVector, TInputActivation>(p.InputDelta + (nint)c * plane, p.Input + (nint)c * plane, z, plane);
+            Epilogue.MultiplyByDerivative<TSimd, TVector, TInputActivation>(p.InputDelta + (nint)c * plane, p.Input + (nint)c * plane, z, plane);
         }
     }
 }
