@@ -63,6 +63,7 @@ public static unsafe partial class Dense
         where TActivation : IActivation
     {
         InstructionSet instructionSet = KernelSelection.Current;
+        ReservePanel(instructionSet, product.Depth);
         delegate*<ref ProductArguments, int, int, void> packed = instructionSet switch
         {
             InstructionSet.Avx512 => &PackedProductKernel.Run<Avx512, Vector512<float>, TActivation>,
@@ -70,6 +71,22 @@ public static unsafe partial class Dense
             _ => &PackedProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
         };
         Parallelism.Run(packed, ref product, product.Columns, alignment: PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
+    }
+
+    private static void ReservePanel(InstructionSet instructionSet, int depth)
+    {
+        switch (instructionSet)
+        {
+            case InstructionSet.Avx512:
+                PackedProductKernel.ReservePanel<Avx512, Vector512<float>>(depth);
+                break;
+            case InstructionSet.Avx2:
+                PackedProductKernel.ReservePanel<Avx2, Vector256<float>>(depth);
+                break;
+            default:
+                PackedProductKernel.ReservePanel<PortableSimd, Vector<float>>(depth);
+                break;
+        }
     }
 
     private static int PanelColumns(InstructionSet instructionSet) => instructionSet switch
@@ -197,6 +214,7 @@ public static unsafe partial class Dense
             product.Rows >= TileRows(instructionSet) && product.Columns >= PanelColumns(instructionSet))
         {
             product.BDepthMajor = true;
+            ReservePanel(instructionSet, product.Depth);
             delegate*<ref ProductArguments, int, int, void> packed = instructionSet == InstructionSet.Avx2
                 ? &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>
                 : &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>;

@@ -124,6 +124,15 @@ internal static unsafe class PackedProductKernel
         }
     }
 
+    /// <summary>
+    /// Grows the calling thread's panel buffer for a product of <paramref name="depth"/> now, before the product is
+    /// shared: which chunks a thread takes depends on timing, so without this a caller whose warm-up product the worker
+    /// happened to compute alone would grow its buffer on a later call, an allocation after warm-up.
+    /// </summary>
+    public static void ReservePanel<TSimd, TVector>(int depth)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => Panel(depth * PanelColumns<TSimd, TVector>());
+
     /// <summary>This thread's panel buffer of at least <paramref name="length"/> floats, aligned to a cache line so no register load straddles two.</summary>
     private static float* Panel(int length)
     {
