@@ -38,7 +38,7 @@ public static unsafe partial class Dense
     {
         InstructionSet instructionSet = KernelSelection.Current;
         long work = (long)product.Rows * product.Depth * product.Columns;
-        if (product.Rows >= PackedProductKernel.MinimumRows && product.Columns >= PanelColumns(instructionSet))
+        if (product.Rows >= PackedProductKernel.MinimumRows && product.Columns >= PackedProductKernel.PanelColumns(instructionSet))
         {
             RunPacked<TActivation>(ref product);
             return;
@@ -63,38 +63,15 @@ public static unsafe partial class Dense
         where TActivation : IActivation
     {
         InstructionSet instructionSet = KernelSelection.Current;
-        ReservePanel(instructionSet, product.Depth);
+        PackedProductKernel.ReservePanel(instructionSet, product.Depth);
         delegate*<ref ProductArguments, int, int, void> packed = instructionSet switch
         {
             InstructionSet.Avx512 => &PackedProductKernel.Run<Avx512, Vector512<float>, TActivation>,
             InstructionSet.Avx2 => &PackedProductKernel.Run<Avx2, Vector256<float>, TActivation>,
             _ => &PackedProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
         };
-        Parallelism.Run(packed, ref product, product.Columns, alignment: PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
+        Parallelism.Run(packed, ref product, product.Columns, alignment: PackedProductKernel.PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
     }
-
-    private static void ReservePanel(InstructionSet instructionSet, int depth)
-    {
-        switch (instructionSet)
-        {
-            case InstructionSet.Avx512:
-                PackedProductKernel.ReservePanel<Avx512, Vector512<float>>(depth);
-                break;
-            case InstructionSet.Avx2:
-                PackedProductKernel.ReservePanel<Avx2, Vector256<float>>(depth);
-                break;
-            default:
-                PackedProductKernel.ReservePanel<PortableSimd, Vector<float>>(depth);
-                break;
-        }
-    }
-
-    private static int PanelColumns(InstructionSet instructionSet) => instructionSet switch
-    {
-        InstructionSet.Avx512 => PackedProductKernel.PanelColumns<Avx512, Vector512<float>>(),
-        InstructionSet.Avx2 => PackedProductKernel.PanelColumns<Avx2, Vector256<float>>(),
-        _ => PackedProductKernel.PanelColumns<PortableSimd, Vector<float>>(),
-    };
 
     /// <summary>
     /// Outputs from which a weight gradient runs on the packed tiles (10 × 2 registers with AVX-512, 6 × 2 with 16
@@ -141,7 +118,7 @@ public static unsafe partial class Dense
                 BDepthMajor = true,
             };
             InstructionSet instructionSet = KernelSelection.Current;
-            if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PanelColumns(instructionSet))
+            if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PackedProductKernel.PanelColumns(instructionSet))
             {
                 RunPacked<Identity>(ref product);
             }
@@ -211,27 +188,20 @@ public static unsafe partial class Dense
     {
         InstructionSet instructionSet = KernelSelection.Current;
         if (instructionSet != InstructionSet.Avx512 && product.Depth >= PackedInputDeltaMinimumDepth &&
-            product.Rows >= TileRows(instructionSet) && product.Columns >= PanelColumns(instructionSet))
+            product.Rows >= PackedProductKernel.TileRows(instructionSet) && product.Columns >= PackedProductKernel.PanelColumns(instructionSet))
         {
             product.BDepthMajor = true;
-            ReservePanel(instructionSet, product.Depth);
+            PackedProductKernel.ReservePanel(instructionSet, product.Depth);
             delegate*<ref ProductArguments, int, int, void> packed = instructionSet == InstructionSet.Avx2
                 ? &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>
                 : &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>;
-            Parallelism.Run(packed, ref product, product.Columns, alignment: PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
+            Parallelism.Run(packed, ref product, product.Columns, alignment: PackedProductKernel.PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
             return;
         }
         RunOuterProduct<TInputActivation>(ref product);
     }
 
     private const int PackedInputDeltaMinimumDepth = 64;
-
-    private static int TileRows(InstructionSet instructionSet) => instructionSet switch
-    {
-        InstructionSet.Avx512 => PackedProductKernel.TileRows<Avx512, Vector512<float>>(),
-        InstructionSet.Avx2 => PackedProductKernel.TileRows<Avx2, Vector256<float>>(),
-        _ => PackedProductKernel.TileRows<PortableSimd, Vector<float>>(),
-    };
 
     private static void RunOuterProduct<TActivation>(ref ProductArguments product)
         where TActivation : IActivation

@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Kernels;
 
@@ -60,6 +62,22 @@ internal static unsafe class PackedProductKernel
     internal static int TileRows<TSimd, TVector>()
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => TSimd.RegisterCount >= 32 ? 10 : 6;
+
+    /// <summary><see cref="PanelColumns{TSimd, TVector}"/> of the kernels <paramref name="instructionSet"/> runs, for callers that choose a kernel before they have its types.</summary>
+    public static int PanelColumns(InstructionSet instructionSet) => instructionSet switch
+    {
+        InstructionSet.Avx512 => PanelColumns<Avx512, Vector512<float>>(),
+        InstructionSet.Avx2 => PanelColumns<Avx2, Vector256<float>>(),
+        _ => PanelColumns<PortableSimd, Vector<float>>(),
+    };
+
+    /// <summary><see cref="TileRows{TSimd, TVector}"/> of the kernels <paramref name="instructionSet"/> runs.</summary>
+    public static int TileRows(InstructionSet instructionSet) => instructionSet switch
+    {
+        InstructionSet.Avx512 => TileRows<Avx512, Vector512<float>>(),
+        InstructionSet.Avx2 => TileRows<Avx2, Vector256<float>>(),
+        _ => TileRows<PortableSimd, Vector<float>>(),
+    };
 
     /// <summary>A forward product over columns [first, end): C = A · Bᵀ, then bias, activation, dropout and batch norm (<see cref="Epilogue.Forward{TSimd, TVector, TActivation}"/>).</summary>
     public static void Run<TSimd, TVector, TActivation>(ref ProductArguments p, int firstColumn, int endColumn)
@@ -132,6 +150,23 @@ internal static unsafe class PackedProductKernel
     public static void ReservePanel<TSimd, TVector>(int depth)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct => Panel(depth * PanelColumns<TSimd, TVector>());
+
+    /// <summary><see cref="ReservePanel{TSimd, TVector}"/> for the kernels <paramref name="instructionSet"/> runs.</summary>
+    public static void ReservePanel(InstructionSet instructionSet, int depth)
+    {
+        switch (instructionSet)
+        {
+            case InstructionSet.Avx512:
+                ReservePanel<Avx512, Vector512<float>>(depth);
+                break;
+            case InstructionSet.Avx2:
+                ReservePanel<Avx2, Vector256<float>>(depth);
+                break;
+            default:
+                ReservePanel<PortableSimd, Vector<float>>(depth);
+                break;
+        }
+    }
 
     /// <summary>This thread's panel buffer of at least <paramref name="length"/> floats, aligned to a cache line so no register load straddles two.</summary>
     private static float* Panel(int length)
