@@ -26,7 +26,7 @@ internal static class EndToEnd
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} = {value:0.###}"));
         }
 
-        Console.WriteLine($"# NetGen: {KernelSelection.Best} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"# NetGen: {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
         (Dataset train, Dataset test) = LoadData();
         // The data sets are ~200 MB of fresh arrays: collect now, or a background GC competes with the first timings.
         GC.Collect();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Running;
 using NetGen.Benchmarks;
+using NetGen.Kernels;
 
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] [--runs R]  NetGen and PyTorch side by side, with ratios (medians and ranges of R rounds)
@@ -10,9 +11,12 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
+// Any mode but kernels takes --isa avx512|avx2|portable: NetGen's kernels on that instruction set instead of the widest the machine has.
 
 string mode = args.Length > 0 ? args[0] : "e2e";
 int epochs = ReadOption(args, "--epochs", 5);
+int isaAt = Array.IndexOf(args, "--isa");
+using IDisposable kernels = KernelSelection.Use(isaAt >= 0 && isaAt + 1 < args.Length ? Enum.Parse<InstructionSet>(args[isaAt + 1], ignoreCase: true) : KernelSelection.Best);
 switch (mode)
 {
     case "e2e":
