@@ -86,7 +86,9 @@ public static unsafe partial class Convolution
             {
                 Shape = shape, Batch = batch, Input = x, Weight = w, Bias = b, Output = a, PreActivation = z, Scratch = work,
             };
-            delegate*<ref ProductArguments, int, int, void> body = KernelSelection.Current switch
+            InstructionSet instructionSet = KernelSelection.Current;
+            ConvolutionKernel.ReservePanel(instructionSet, rows: shape.OutputChannels, columns: shape.OutputPixels, depth: shape.PatchSize);
+            delegate*<ref ProductArguments, int, int, void> body = instructionSet switch
             {
                 InstructionSet.Avx512 => &ConvolutionKernel.Forward<Avx512, Vector512<float>, TActivation>,
                 InstructionSet.Avx2 => &ConvolutionKernel.Forward<Avx2, Vector256<float>, TActivation>,
@@ -185,7 +187,9 @@ public static unsafe partial class Convolution
             {
                 Shape = shape, Batch = batch, Input = a, Weight = w, Delta = d, InputDelta = dx, PreActivation = z, Scratch = work,
             };
-            delegate*<ref ProductArguments, int, int, void> body = KernelSelection.Current switch
+            InstructionSet instructionSet = KernelSelection.Current;
+            ConvolutionKernel.ReservePanel(instructionSet, rows: shape.PatchSize, columns: shape.OutputPixels, depth: shape.OutputChannels);
+            delegate*<ref ProductArguments, int, int, void> body = instructionSet switch
             {
                 InstructionSet.Avx512 => &ConvolutionKernel.InputDelta<Avx512, Vector512<float>, TInputActivation>,
                 InstructionSet.Avx2 => &ConvolutionKernel.InputDelta<Avx2, Vector256<float>, TInputActivation>,
