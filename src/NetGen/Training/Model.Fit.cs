@@ -259,18 +259,18 @@ public abstract partial class Model
     /// </summary>
     private void GatherBatch(Dataset data, ReadOnlySpan<int> indices, ImageAugmentation? augmentation, int inputSize, int outputSize)
     {
-        for (int i = 0; i < indices.Length; i++)
+        if (augmentation is null)
         {
-            Span<float> input = _batchInputs.AsSpan(i * inputSize, inputSize);
-            if (augmentation is null)
+            BatchGather.Run(data, indices, _batchInputs, _batchTargets);
+        }
+        else
+        {
+            // One sample after another: each draws its shift and angle from the model's generator, in order.
+            for (int i = 0; i < indices.Length; i++)
             {
-                data.Sample(indices[i]).CopyTo(input);
+                augmentation.Apply(data.Sample(indices[i]), _batchInputs.AsSpan(i * inputSize, inputSize), Description.InputShape, _random);
+                data.Target(indices[i]).CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
             }
-            else
-            {
-                augmentation.Apply(data.Sample(indices[i]), input, Description.InputShape, _random);
-            }
-            data.Target(indices[i]).CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
         }
         _inputNormalization?.Apply(_batchInputs.AsSpan(0, indices.Length * inputSize));
     }
