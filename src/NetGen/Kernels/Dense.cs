@@ -172,33 +172,52 @@ public static unsafe partial class Dense
     }
 
     /// <summary>
-    /// δx = δ · W with the layer below's f' (and its dropout and batch norm) applied. With 16 registers the packed
-    /// 6 × 2 tiles (W [O, I] as a B stored [K, N]) take every δ at least <see cref="PackedInputDeltaMinimumDepth"/>
-    /// outputs deep; otherwise the outer-product kernel, which folds f' into its stores.
+    /// δx = δ · W with the layer below's f' (and its dropout and batch norm) applied. The packed tiles (W [O, I] as a B
+    /// stored [K, N]) take every δ at least <see cref="PackedInputDeltaMinimumDepth"/> outputs deep, except with AVX-512
+    /// where the batch is not close to a whole number of its 10-row tiles; otherwise the outer-product kernel, which
+    /// folds f' into its stores.
     /// </summary>
     /// <remarks>
     /// Interleaved runs, two threads: with AVX2 the packed form was 1.8× as fast for 500 → 500 at batch 100, 8.2× for
     /// 128 → 1024 at batch 64, 1.4× for 64 → 784, but 0.95× for 32 → 500 and 0.48× for 10 → 500 (the portable path
-    /// 1.6–5.3× from 32 outputs up); with AVX-512, whose outer-product tiles are four rows high, 1.03× for 500 → 500 and
-    /// 0.7–0.93× for the rest, so AVX-512 keeps the outer products. Same sums in the same order either way. (The
-    /// 16-register figures are against the one-row outer-product tiles of the time, not the 2 × 4 ones that followed.)
+    /// 1.6–5.3× from 32 outputs up). With AVX-512 (δ's outputs → inputs): at batch 100, 500 → 500 1.08–1.19×, 500 → 784
+    /// 1.10×, 500 → 64 1.84–1.89×, 256 → 500 1.03–1.10× (one round 0.84), 128 → 784 0.93–1.10×; at batch 1000 500 → 500
+    /// 1.32×; at batch 128 1.00–1.13×; at 200 1.06–1.17×; but at batch 64, whose last tile recomputes 6 rows, 0.88–0.92×,
+    /// and at 32 (8 of 40 rows) 0.89–0.91×, so AVX-512 takes the packed tiles only where its last tile recomputes at most
+    /// a 32nd of the rows (<see cref="OnPackedTilesWithFewRowsRecomputed"/>). Where the worker thread was busy elsewhere
+    /// the two ran even. Same sums in the same order either way. (The 16-register figures are against the one-row
+    /// outer-product tiles of the time, not the 2 × 4 ones that followed.)
     /// </remarks>
     private static void RunInputDelta<TInputActivation>(ref ProductArguments product)
         where TInputActivation : IActivation
     {
         InstructionSet instructionSet = KernelSelection.Current;
-        if (instructionSet != InstructionSet.Avx512 && product.Depth >= PackedInputDeltaMinimumDepth &&
-            product.Rows >= PackedProductKernel.TileRows(instructionSet) && product.Columns >= PackedProductKernel.PanelColumns(instructionSet))
+        int tileRows = PackedProductKernel.TileRows(instructionSet);
+        if (product.Depth >= PackedInputDeltaMinimumDepth && product.Rows >= tileRows && product.Columns >= PackedProductKernel.PanelColumns(instructionSet) &&
+            (instructionSet != InstructionSet.Avx512 || OnPackedTilesWithFewRowsRecomputed(product.Rows, tileRows)))
         {
             product.BDepthMajor = true;
             PackedProductKernel.ReservePanel(instructionSet, product.Depth);
-            delegate*<ref ProductArguments, int, int, void> packed = instructionSet == InstructionSet.Avx2
-                ? &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>
-                : &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>;
+            delegate*<ref ProductArguments, int, int, void> packed = instructionSet switch
+            {
+                InstructionSet.Avx512 => &PackedProductKernel.RunBackward<Avx512, Vector512<float>, TInputActivation>,
+                InstructionSet.Avx2 => &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>,
+                _ => &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>,
+            };
             Parallelism.Run(packed, ref product, product.Columns, alignment: PackedProductKernel.PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
             return;
         }
         RunOuterProduct<TInputActivation>(ref product);
+    }
+
+    /// <summary>
+    /// Whether the packed kernel's last tile, moved back to end at the last row, recomputes at most a 32nd of
+    /// <paramref name="rows"/>: batches of 100, 128, 200 or 1000 with 10-row tiles, not 64 (6 of 64) or 32.
+    /// </summary>
+    private static bool OnPackedTilesWithFewRowsRecomputed(int rows, int tileRows)
+    {
+        int recomputed = (rows + tileRows - 1) / tileRows * tileRows - rows;
+        return recomputed * 32 <= rows;
     }
 
     private const int PackedInputDeltaMinimumDepth = 64;
