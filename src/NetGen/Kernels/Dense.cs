@@ -58,17 +58,24 @@ public static unsafe partial class Dense
         Parallelism.Run(dot, ref product, product.Columns, alignment: 4, work);
     }
 
-    /// <summary>The product on <see cref="PackedProductKernel"/>, in chunks of whole panels: each thread packs and computes its own.</summary>
-    private static void RunPacked<TActivation>(ref ProductArguments product)
+    /// <summary>
+    /// The product on <see cref="PackedProductKernel"/>, in chunks of whole panels: each thread packs and computes its
+    /// own. Its forward epilogue (bias, f, dropout, batch norm), or with <paramref name="backward"/> the backward one
+    /// (f' of the layer the product's δ belongs to, through its dropout and batch norm).
+    /// </summary>
+    private static void RunPacked<TActivation>(ref ProductArguments product, bool backward = false)
         where TActivation : IActivation
     {
         InstructionSet instructionSet = KernelSelection.Current;
         PackedProductKernel.ReservePanel(instructionSet, product.Depth);
-        delegate*<ref ProductArguments, int, int, void> packed = instructionSet switch
+        delegate*<ref ProductArguments, int, int, void> packed = (instructionSet, backward) switch
         {
-            InstructionSet.Avx512 => &PackedProductKernel.Run<Avx512, Vector512<float>, TActivation>,
-            InstructionSet.Avx2 => &PackedProductKernel.Run<Avx2, Vector256<float>, TActivation>,
-            _ => &PackedProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
+            (InstructionSet.Avx512, false) => &PackedProductKernel.Run<Avx512, Vector512<float>, TActivation>,
+            (InstructionSet.Avx512, true) => &PackedProductKernel.RunBackward<Avx512, Vector512<float>, TActivation>,
+            (InstructionSet.Avx2, false) => &PackedProductKernel.Run<Avx2, Vector256<float>, TActivation>,
+            (InstructionSet.Avx2, true) => &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TActivation>,
+            (_, false) => &PackedProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
+            (_, true) => &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TActivation>,
         };
         Parallelism.Run(packed, ref product, product.Columns, alignment: PackedProductKernel.PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
     }
@@ -197,14 +204,7 @@ public static unsafe partial class Dense
             (instructionSet != InstructionSet.Avx512 || OnPackedTilesWithFewRowsRecomputed(product.Rows, tileRows)))
         {
             product.BDepthMajor = true;
-            PackedProductKernel.ReservePanel(instructionSet, product.Depth);
-            delegate*<ref ProductArguments, int, int, void> packed = instructionSet switch
-            {
-                InstructionSet.Avx512 => &PackedProductKernel.RunBackward<Avx512, Vector512<float>, TInputActivation>,
-                InstructionSet.Avx2 => &PackedProductKernel.RunBackward<Avx2, Vector256<float>, TInputActivation>,
-                _ => &PackedProductKernel.RunBackward<PortableSimd, Vector<float>, TInputActivation>,
-            };
-            Parallelism.Run(packed, ref product, product.Columns, alignment: PackedProductKernel.PanelColumns(instructionSet), (long)product.Rows * product.Depth * product.Columns);
+            RunPacked<TInputActivation>(ref product, backward: true);
             return;
         }
         RunOuterProduct<TInputActivation>(ref product);
