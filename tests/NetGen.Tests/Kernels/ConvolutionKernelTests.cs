@@ -41,6 +41,8 @@ public sealed class ConvolutionKernelTests
 
     public static TheoryData<InstructionSet, int, string> Shapes() => KernelPaths.Cross(Cases);
 
+    public static TheoryData<InstructionSet, int> Paths() => KernelPaths.All();
+
     // x [1, 1, 3, 3] = 1 2 3 / 4 5 6 / 7 8 9 and W [1, 1, 2, 2] = 1 2 / 3 4 in the hand-computed cases below.
     private static readonly float[] Nine = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     private static readonly float[] Four = [1, 2, 3, 4];
@@ -288,10 +290,10 @@ public sealed class ConvolutionKernelTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void No_pass_allocates_after_warm_up(int threads)
+    [MemberData(nameof(Paths))]
+    public void No_pass_allocates_after_warm_up(InstructionSet instructionSet, int threads)
     {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         (int batch, ConvolutionShape shape) = Parse("5,6,12,12,20,5,5,1,1,valid");
         var random = new Rng(7);
@@ -307,13 +309,15 @@ public sealed class ConvolutionKernelTests
         }
         Step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            Step();
-        }
+            for (int i = 0; i < 20; i++)
+            {
+                Step();
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -246,13 +246,15 @@ public sealed class PoolingKernelTests
         }
         Step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            Step();
-        }
+            for (int i = 0; i < 20; i++)
+            {
+                Step();
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -278,13 +278,15 @@ public sealed class OptimizerTests
         float[] gradient = OptimizerCases.Gradient(1, model.ParameterCount);
         optimizer.Step(parameters, gradient);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            optimizer.Step(parameters, gradient);
-        }
+            for (int i = 0; i < 100; i++)
+            {
+                optimizer.Step(parameters, gradient);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using NetGen.Data;
 using NetGen.Kernels;
 using NetGen.Optimizers;
+using NetGen.Tests.Kernels;
 using NetGen.Tests.Networks;
 
 namespace NetGen.Tests.Training;
@@ -11,11 +12,14 @@ namespace NetGen.Tests.Training;
 /// </summary>
 public sealed class AllocationTests
 {
+    /// <summary>Every instruction set × one and two threads: each path has its own buffers to reserve up front (packed panels, staging).</summary>
+    public static TheoryData<InstructionSet, int> Paths() => KernelPaths.All();
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void A_training_step_allocates_nothing_after_warm_up(int threads)
+    [MemberData(nameof(Paths))]
+    public void A_training_step_allocates_nothing_after_warm_up(InstructionSet instructionSet, int threads)
     {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         Dataset batch = TestData.Classification(32, [300], classes: 10, seed: 1);
         var network = new ThreadedClassifier(seed: 1);
@@ -23,21 +27,22 @@ public sealed class AllocationTests
         optimizer.Bind(network.Description);
         Step(network, optimizer, batch);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            Step(network, optimizer, batch);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 100; i++)
+            {
+                Step(network, optimizer, batch);
+            }
+        });
 
         Assert.Equal(0, allocated);
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void A_prediction_allocates_nothing_after_warm_up(int threads)
+    [MemberData(nameof(Paths))]
+    public void A_prediction_allocates_nothing_after_warm_up(InstructionSet instructionSet, int threads)
     {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         Dataset data = TestData.Classification(64, [300], classes: 10, seed: 2);
         var network = new ThreadedClassifier(seed: 2);
@@ -46,13 +51,14 @@ public sealed class AllocationTests
         network.Predict(data.Sample(0), output);
         network.Predict(data.Features, outputs);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            network.Predict(data.Sample(i % data.Count), output);
-            network.Predict(data.Features, outputs);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 200; i++)
+            {
+                network.Predict(data.Sample(i % data.Count), output);
+                network.Predict(data.Features, outputs);
+            }
+        });
 
         Assert.Equal(0, allocated);
         Assert.Equal(1f, output.Sum(), 4);

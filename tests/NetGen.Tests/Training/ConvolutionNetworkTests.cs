@@ -2,6 +2,7 @@ using NetGen.Data;
 using NetGen.Kernels;
 using NetGen.Optimizers;
 using NetGen.Randomness;
+using NetGen.Tests.Kernels;
 using NetGen.Tests.Networks;
 using Xunit.Abstractions;
 
@@ -110,12 +111,24 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
         Assert.True(after.Loss < before.Loss / 4, $"loss {before.Loss} → {after.Loss}");
     }
 
-    [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(2, true)]
-    public void A_cnn_training_step_and_prediction_allocate_nothing_after_warm_up(int threads, bool regularized)
+    /// <summary>Every instruction set × (one thread, two threads, two threads with batch norm and dropout).</summary>
+    public static TheoryData<InstructionSet, int, bool> AllocationCases()
     {
+        var data = new TheoryData<InstructionSet, int, bool>();
+        foreach (InstructionSet instructionSet in KernelPaths.InstructionSets)
+        {
+            data.Add(instructionSet, 1, false);
+            data.Add(instructionSet, 2, false);
+            data.Add(instructionSet, 2, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllocationCases))]
+    public void A_cnn_training_step_and_prediction_allocate_nothing_after_warm_up(InstructionSet instructionSet, int threads, bool regularized)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         Dataset batch = Bars(32, seed: 4);
         Model network = regularized ? new RegularizedBarCnn(seed: 5) : new BarOrientationCnn(seed: 5);
@@ -124,12 +137,13 @@ public sealed class ConvolutionNetworkTests(ITestOutputHelper output)
         var prediction = new float[2];
         Step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
         {
-            Step();
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 20; i++)
+            {
+                Step();
+            }
+        });
 
         Assert.Equal(0, allocated);
 
