@@ -84,15 +84,17 @@ public static unsafe partial class Dense
     /// Outputs from which a weight gradient runs on the packed tiles (10 × 2 registers with AVX-512, 6 × 2 with 16
     /// registers) rather than the outer-product ones (4 × 4, or 2 × 4 with 16 registers); the same sums in the same
     /// order either way, so the same bits. Interleaved runs, two threads, batch 100 unless noted: with AVX-512 the
-    /// packed form was 1.14× as fast for 784 → 500, 1.25× for 500 → 500 and 1.20× for 1024 → 128 (batch 64), but 0.90×
-    /// for 784 → 64 and 0.82× for 784 → 32, where a panel's copy and the last, overlapping tile are shared by few rows;
+    /// packed form was 1.14× as fast for 784 → 500, 1.25× for 500 → 500, 1.20× for 1024 → 128 (batch 64), 1.06–1.15×
+    /// for 784 → 128, 1.10–1.18× for 784 → 120, 1.10–1.13× for 784 → 100 (1.01–1.27× at batch 64), 1.12–1.21× for
+    /// 300 → 100 and 1.28–1.34× for 100 → 100, but 0.94–0.95× for 784 → 80, 0.88–0.98× for 784 → 64 and 0.82× for
+    /// 784 → 32, where a panel's copy and the last, overlapping tile are shared by few rows;
     /// with AVX2 it was 1.5–6× as fast at every width from 16 outputs up, so with 16 registers (AVX2 and, not measured
     /// apart, the portable path) it takes every layer a tile fits. (The AVX2 figures are against the one-row
     /// outer-product tiles of the time; the 2 × 4 tiles came after, and this choice was not measured again.)
     /// </summary>
     private static int PackedWeightGradientMinimumOutputs(InstructionSet instructionSet) => instructionSet switch
     {
-        InstructionSet.Avx512 => 128,
+        InstructionSet.Avx512 => 100,
         InstructionSet.Avx2 => PackedProductKernel.TileRows<Avx2, Vector256<float>>(),
         _ => PackedProductKernel.TileRows<PortableSimd, Vector<float>>(),
     };

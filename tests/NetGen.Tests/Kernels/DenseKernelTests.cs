@@ -16,8 +16,9 @@ public sealed class DenseKernelTests
     /// 10 or 6 rows overlapping); depths below a register, at one, past one by 1 and by 13, and past the
     /// transposed blocks; columns below 4, between 4 and 8, at and just past a panel, large enough to be
     /// split over two threads; and one sample against 784 inputs, large enough to be split too. Weight
-    /// gradients (outputs as rows) take the packed tiles from 128 outputs with AVX-512 and from 6 with 16
-    /// registers, unless the inputs are narrower than a panel (200 outputs of 20 inputs). Input deltas take them with
+    /// gradients (outputs as rows) take the packed tiles from 100 outputs with AVX-512 ([20, 50, 100] just at
+    /// it, with a last panel that overlaps) and from 6 with 16 registers, unless the inputs are narrower than
+    /// a panel (200 outputs of 20 inputs). Input deltas take them with
     /// AVX-512 for [100, 200, 150] and [97, 40, 70] (a last tile of rows and a last panel that overlap their neighbours),
     /// not for [67, 45, 70], whose last tile would recompute 3 of 67 rows.
     /// </summary>
@@ -25,7 +26,7 @@ public sealed class DenseKernelTests
     [
         [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
         [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130], [3, 70, 128], [7, 20, 200],
-        [97, 40, 70],
+        [97, 40, 70], [20, 50, 100],
     ];
 
     /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
