@@ -87,7 +87,7 @@ public static unsafe partial class Convolution
                 Shape = shape, Batch = batch, Input = x, Weight = w, Bias = b, Output = a, PreActivation = z, Scratch = work,
             };
             InstructionSet instructionSet = KernelSelection.Current;
-            ConvolutionKernel.ReservePanel(instructionSet, rows: shape.OutputChannels, columns: shape.OutputPixels, depth: shape.PatchSize);
+            ConvolutionKernel.ReserveForwardPanel(instructionSet, shape);
             delegate*<ref ProductArguments, int, int, void> body = instructionSet switch
             {
                 InstructionSet.Avx512 => &ConvolutionKernel.Forward<Avx512, Vector512<float>, TActivation>,
@@ -188,7 +188,7 @@ public static unsafe partial class Convolution
                 Shape = shape, Batch = batch, Input = a, Weight = w, Delta = d, InputDelta = dx, PreActivation = z, Scratch = work,
             };
             InstructionSet instructionSet = KernelSelection.Current;
-            ConvolutionKernel.ReservePanel(instructionSet, rows: shape.PatchSize, columns: shape.OutputPixels, depth: shape.OutputChannels);
+            ConvolutionKernel.ReserveInputDeltaPanel(instructionSet, shape);
             delegate*<ref ProductArguments, int, int, void> body = instructionSet switch
             {
                 InstructionSet.Avx512 => &ConvolutionKernel.InputDelta<Avx512, Vector512<float>, TInputActivation>,

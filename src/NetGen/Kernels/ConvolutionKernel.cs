@@ -270,11 +270,18 @@ internal static unsafe class ConvolutionKernel
         TSimd.RegisterCount < 32 && rows >= PackedProductKernel.TileRows<TSimd, TVector>() && columns >= PackedProductKernel.PanelColumns<TSimd, TVector>();
 
     /// <summary>
-    /// Grows the calling thread's panel for the product of <paramref name="rows"/> × <paramref name="depth"/> ·
-    /// <paramref name="depth"/> × <paramref name="columns"/> that each half of a pass computes per sample, when it goes to
-    /// the packed tiles, before the halves are shared (see <see cref="PackedProductKernel.ReservePanel{TSimd, TVector}"/>).
+    /// Grows the calling thread's panel for the product <see cref="Forward{TSimd, TVector, TActivation}"/> computes per
+    /// sample (W [C_out, K] · col [K, P]) when it goes to the packed tiles, before the halves are shared (see
+    /// <see cref="PackedProductKernel.ReservePanel{TSimd, TVector}"/>).
     /// </summary>
-    public static void ReservePanel(InstructionSet instructionSet, int rows, int columns, int depth)
+    public static void ReserveForwardPanel(InstructionSet instructionSet, in ConvolutionShape s) =>
+        ReservePanel(instructionSet, rows: s.OutputChannels, columns: s.OutputPixels, depth: s.PatchSize);
+
+    /// <summary>The same for <see cref="InputDelta{TSimd, TVector, TInputActivation}"/>'s product, Wᵀ [K, C_out] · δ [C_out, P].</summary>
+    public static void ReserveInputDeltaPanel(InstructionSet instructionSet, in ConvolutionShape s) =>
+        ReservePanel(instructionSet, rows: s.PatchSize, columns: s.OutputPixels, depth: s.OutputChannels);
+
+    private static void ReservePanel(InstructionSet instructionSet, int rows, int columns, int depth)
     {
         bool packed = instructionSet switch
         {
