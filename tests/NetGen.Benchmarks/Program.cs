@@ -16,7 +16,18 @@ using NetGen.Kernels;
 string mode = args.Length > 0 ? args[0] : "e2e";
 int epochs = ReadOption(args, "--epochs", 5);
 int isaAt = Array.IndexOf(args, "--isa");
-using IDisposable kernels = KernelSelection.Use(isaAt >= 0 && isaAt + 1 < args.Length ? Enum.Parse<InstructionSet>(args[isaAt + 1], ignoreCase: true) : KernelSelection.Best);
+InstructionSet instructionSet = KernelSelection.Best;
+if (isaAt >= 0 && (isaAt + 1 >= args.Length || !Enum.TryParse(args[isaAt + 1], ignoreCase: true, out instructionSet) || !Enum.IsDefined(instructionSet)))
+{
+    Console.Error.WriteLine($"--isa needs one of: avx512, avx2, portable (got '{(isaAt + 1 < args.Length ? args[isaAt + 1] : "")}')");
+    return 2;
+}
+if (instructionSet > KernelSelection.Best)
+{
+    Console.Error.WriteLine($"--isa {instructionSet}: this machine runs at most {KernelSelection.Best}");
+    return 2;
+}
+using IDisposable kernels = KernelSelection.Use(instructionSet);
 switch (mode)
 {
     case "e2e":
