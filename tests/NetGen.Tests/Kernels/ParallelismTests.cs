@@ -1,0 +1,85 @@
+using NetGen.Kernels;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The hand-over between the calling thread and the kernel worker: whoever takes a chunk, every column is computed
+/// exactly once per product, and the product is whole when <see cref="Parallelism.Run"/> returns.
+/// </summary>
+public sealed unsafe class ParallelismTests
+{
+    /// <summary>Adds 1 to each of its columns of C: a column computed twice, or not yet, shows in the count.</summary>
+    private static void CountColumns(ref ProductArguments product, int firstColumn, int endColumn)
+    {
+        for (int column = firstColumn; column < endColumn; column++)
+        {
+            product.C[column] += 1f;
+        }
+    }
+
+    /// <summary>Columns, alignment and work: two chunks; eight with the remainder in the last; panels of 32; one chunk, which the caller runs alone.</summary>
+    public static TheoryData<int, int, long> Jobs() => new()
+    {
+        { 128, 4, 250_000 },
+        { 130, 4, 1_000_000 },
+        { 500, 32, 40_000_000 },
+        { 7, 4, 1_000_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public void Every_column_is_computed_once_and_before_the_product_returns(int columns, int alignment, long work)
+    {
+        using IDisposable threads = KernelSelection.UseThreads(2);
+        Assert.Equal(string.Empty, RunAndCount(columns, alignment, work, runs: 3000, pauseEvery: 0));
+    }
+
+    /// <summary>The worker falls asleep a millisecond after its last job; each product after a pause must wake it or go on without it.</summary>
+    [Fact]
+    public void Products_after_the_worker_has_gone_to_sleep_are_whole()
+    {
+        using IDisposable threads = KernelSelection.UseThreads(2);
+        Assert.Equal(string.Empty, RunAndCount(columns: 130, alignment: 4, work: 1_000_000, runs: 40, pauseEvery: 1));
+    }
+
+    /// <summary>Two threads issuing products at once: the worker serves one, the other computes alone.</summary>
+    [Fact]
+    public void Products_from_two_threads_at_once_are_whole()
+    {
+        using IDisposable threads = KernelSelection.UseThreads(2);
+        string[] failures = new string[2];
+        Parallel.For(0, 2, caller =>
+        {
+            using IDisposable callerThreads = KernelSelection.UseThreads(2);
+            failures[caller] = RunAndCount(columns: 128 + caller, alignment: 4, work: 1_000_000, runs: 3000, pauseEvery: 0);
+        });
+        Assert.Equal([string.Empty, string.Empty], failures);
+    }
+
+    /// <summary>Runs the counting product <paramref name="runs"/> times; the first miscount, or empty.</summary>
+    private static string RunAndCount(int columns, int alignment, long work, int runs, int pauseEvery)
+    {
+        var counts = new float[columns];
+        fixed (float* c = counts)
+        {
+            var product = new ProductArguments { C = c, Columns = columns };
+            for (int run = 1; run <= runs; run++)
+            {
+                if (pauseEvery > 0 && run % pauseEvery == 0)
+                {
+                    Thread.Sleep(3);
+                }
+                Parallelism.Run(&CountColumns, ref product, columns, alignment, work);
+                for (int column = 0; column < columns; column++)
+                {
+                    float count = counts[column];
+                    if (count != run)
+                    {
+                        return $"run {run}: column {column} computed {count - (run - 1)} times";
+                    }
+                }
+            }
+        }
+        return string.Empty;
+    }
+}
