@@ -42,6 +42,11 @@ internal static class CnnProfile
         }
         var adam = new Adam(0.001f);
         adam.Bind(network.Description);
+        // The Adam pass alone steps its own copy: thousands of steps along one gradient would push the weights of the
+        // network whose whole step is timed next far from where training keeps them (ReLUs dead, a different step).
+        var stepped = new ReferenceCnn(seed: 1);
+        var steppedAdam = new Adam(0.001f);
+        steppedAdam.Bind(stepped.Description);
 
         double Flops(in ConvolutionShape s) => 2.0 * Batch * s.WeightSize * s.OutputPixels;
         StepProfile.Pass[] passes =
@@ -61,7 +66,7 @@ internal static class CnnProfile
             new("conv2 input delta", Flops(conv2), () => Convolution.InputDelta<Identity>(d2, w2, p1, dp1, Batch, conv2, scratch)),
             new("pool1 backward (ReLU')", 0, () => Pooling.MaxBackward<ReLU>(dp1, i1, a1, d1, Batch, pool1)),
             new("conv1 weight gradient", Flops(conv1), () => Convolution.ParameterGradients(d1, x, dw1, db1, Batch, conv1, scratch)),
-            new("Adam step (184,586 parameters)", 0, () => adam.Step(network.Parameters, network.Gradients)),
+            new("Adam step (184,586 parameters)", 0, () => steppedAdam.Step(stepped.Parameters, stepped.Gradients)),
             new("whole generated step + Adam", 0, () => { network.ComputeGradients(images, targets, Batch); adam.Step(network.Parameters, network.Gradients); }, IsWhole: true),
         ];
         StepProfile.Print($"# reference CNN, batch {Batch}, {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads", Batch, passes);

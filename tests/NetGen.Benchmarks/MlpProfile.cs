@@ -35,6 +35,11 @@ internal static class MlpProfile
         var network = new SigmoidMlp(seed: 1);
         var sgd = new Sgd(0.1f);
         sgd.Bind(network.Description);
+        // The SGD pass alone steps its own copy: thousands of steps along one gradient would drive the weights of the
+        // network whose whole step is timed next into saturation.
+        var stepped = new SigmoidMlp(seed: 1);
+        var steppedSgd = new Sgd(0.1f);
+        steppedSgd.Bind(stepped.Description);
         const int FitSamples = 12_000;
         var data = Dataset.FromLabels(Random(FitSamples * 784), [784], Enumerable.Range(0, FitSamples).Select(i => i % 10).ToArray(), 10);
         var fitted = new SigmoidMlp(seed: 2);
@@ -54,7 +59,7 @@ internal static class MlpProfile
             new("fc2 weight gradient", Flops(500, 500), () => Dense.ParameterGradients(d2, a1, dw2, db2, Batch, 500, 500)),
             new("fc1 input delta (sigmoid')", Flops(500, 500), () => Dense.InputDelta<Sigmoid>(d2, w2, a1, d1, Batch, 500, 500)),
             new("fc1 weight gradient", Flops(784, 500), () => Dense.ParameterGradients(d1, x, dw1, db1, Batch, 784, 500)),
-            new("SGD step (648,010 parameters)", 0, () => sgd.Step(network.Parameters, network.Gradients)),
+            new("SGD step (648,010 parameters)", 0, () => steppedSgd.Step(stepped.Parameters, stepped.Gradients)),
             new("whole generated step + SGD", 0, () => { network.ComputeGradients(x, targets, Batch); sgd.Step(network.Parameters, network.Gradients); }, IsWhole: true),
             // As Fit feeds it: a different batch each step, not one that stays in cache.
             new("whole step + SGD, fresh batches", 0, () => { network.ComputeGradients(NextBatch(), targets, Batch); sgd.Step(network.Parameters, network.Gradients); }, IsWhole: true),
