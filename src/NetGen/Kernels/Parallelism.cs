@@ -46,8 +46,11 @@ internal static unsafe class Parallelism
     private static Thread? s_worker;
     private static int s_inUse;
 
-    /// <summary>The last job's generation, kept apart from the cursor so that posting a job reads nothing the worker writes.</summary>
-    private static long s_generation;
+    /// <summary>
+    /// The last job's generation, kept apart from the cursor so that posting a job reads nothing the worker writes. It
+    /// wraps at 2³², as the cursor's 32 bits do; every comparison is between the same 32 bits (<see cref="GenerationOf"/>).
+    /// </summary>
+    private static uint s_generation;
 
     /// <summary>
     /// The current job, written by the caller and read by the worker: one block in native memory, so the worker's
@@ -110,10 +113,10 @@ internal static unsafe class Parallelism
         job->Columns = columns;
         job->ChunkColumns = chunkColumns;
         job->ChunkCount = chunkCount;
-        long generation = ++s_generation;
+        uint generation = unchecked(++s_generation);
         // Posted with the front already past chunk 0, which is the caller's: it starts on it at once instead of
         // first taking it back from the worker's cache with a compare-exchange.
-        Volatile.Write(ref job->Cursor, generation << 32 | 1 << 16 | (uint)chunkCount);
+        Volatile.Write(ref job->Cursor, (long)((ulong)generation << 32 | 1UL << 16 | (uint)chunkCount));
         // Setting an event that is set already is a locked operation for nothing while the worker polls. Read
         // before the post is visible, IsSet can still say true as the worker resets it to sleep: the worker then
         // misses this job, the caller takes every chunk, and the next job wakes it.
@@ -130,7 +133,7 @@ internal static unsafe class Parallelism
         // noticed the worker's last chunk ~0.5 µs late.
         if (workerChunks > 0)
         {
-            long finished = generation << 16 | (uint)workerChunks;
+            long finished = Progress(generation, workerChunks);
             while (Volatile.Read(ref *s_workerProgress) != finished)
             {
                 Thread.SpinWait(1);
@@ -144,7 +147,7 @@ internal static unsafe class Parallelism
     /// left; returns how many it ran. The worker publishes its count after each chunk.
     /// </summary>
     private static int TakeChunks(
-        long generation, bool fromFront, delegate*<ref ProductArguments, int, int, void> body, ref ProductArguments arguments,
+        uint generation, bool fromFront, delegate*<ref ProductArguments, int, int, void> body, ref ProductArguments arguments,
         int columns, int chunkColumns, int chunkCount)
     {
         ref long cursorField = ref s_job->Cursor;
@@ -153,7 +156,7 @@ internal static unsafe class Parallelism
         {
             long cursor = Volatile.Read(ref cursorField);
             int front = (int)(cursor >> 16) & 0xFFFF, back = (int)cursor & 0xFFFF;
-            if (cursor >> 32 != generation || front >= back)
+            if (GenerationOf(cursor) != generation || front >= back)
             {
                 return taken;
             }
@@ -167,9 +170,30 @@ internal static unsafe class Parallelism
             taken++;
             if (!fromFront)
             {
-                Volatile.Write(ref *s_workerProgress, generation << 16 | (uint)taken);
+                Volatile.Write(ref *s_workerProgress, Progress(generation, taken));
             }
         }
+    }
+
+    /// <summary>The generation a cursor carries: its high 32 bits, unsigned.</summary>
+    private static uint GenerationOf(long cursor) => (uint)((ulong)cursor >> 32);
+
+    /// <summary>The worker's progress word: the job's generation above the count of its chunks the worker has finished.</summary>
+    private static long Progress(uint generation, int chunksFinished) => (long)generation << 16 | (uint)chunksFinished;
+
+    /// <summary>
+    /// Sets the generation the next job follows, so a test can run products across the wrap at 2³² without
+    /// posting four billion of them first.
+    /// </summary>
+    internal static void SetLastGenerationForTests(uint generation)
+    {
+        // Only between products, as a caller holding the worker would see it.
+        while (Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
+        {
+            Thread.SpinWait(1);
+        }
+        s_generation = generation;
+        Volatile.Write(ref s_inUse, 0);
     }
 
     private static void EnsureWorker()
@@ -191,11 +215,11 @@ internal static unsafe class Parallelism
 
     private static void WorkerLoop()
     {
-        long finishedGeneration = 0;
+        uint finishedGeneration = 0;
         while (true)
         {
             Job* job = s_job;
-            long generation = Volatile.Read(ref job->Cursor) >> 32;
+            uint generation = GenerationOf(Volatile.Read(ref job->Cursor));
             if (generation == finishedGeneration)
             {
                 WaitForJob(finishedGeneration);
@@ -206,7 +230,7 @@ internal static unsafe class Parallelism
             ProductArguments arguments = job->Arguments;
             delegate*<ref ProductArguments, int, int, void> body = job->Body;
             int columns = job->Columns, chunkColumns = job->ChunkColumns, chunkCount = job->ChunkCount;
-            if (Volatile.Read(ref job->Cursor) >> 32 == generation)
+            if (GenerationOf(Volatile.Read(ref job->Cursor)) == generation)
             {
                 TakeChunks(generation, fromFront: false, body, ref arguments, columns, chunkColumns, chunkCount);
             }
@@ -214,14 +238,14 @@ internal static unsafe class Parallelism
         }
     }
 
-    private static void WaitForJob(long finishedGeneration)
+    private static void WaitForJob(uint finishedGeneration)
     {
         // Each poll is a locked add of 0, which takes the cursor's line for this core: the compare-exchange that
         // claims the first chunk then finds it here instead of fetching it from the caller's core (~0.1 µs a job).
         // Short polls: a matrix–vector product takes a microsecond or two, so noticing the job late would cost as much as the work.
         for (int i = 0; i < PollsBeforeSleep; i++)
         {
-            if (Interlocked.Add(ref s_job->Cursor, 0) >> 32 != finishedGeneration)
+            if (GenerationOf(Interlocked.Add(ref s_job->Cursor, 0)) != finishedGeneration)
             {
                 return;
             }
@@ -231,7 +255,7 @@ internal static unsafe class Parallelism
         // sets the event after this reset, so the wait returns (or, in the race that Run describes, the
         // caller takes that job's chunks alone and the next job sets it).
         s_wake.Reset();
-        if (Volatile.Read(ref s_job->Cursor) >> 32 == finishedGeneration)
+        if (GenerationOf(Volatile.Read(ref s_job->Cursor)) == finishedGeneration)
         {
             s_wake.Wait();
         }

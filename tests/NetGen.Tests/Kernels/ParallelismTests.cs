@@ -42,6 +42,28 @@ public sealed unsafe class ParallelismTests
         Assert.Equal(string.Empty, RunAndCount(columns: 130, alignment: 4, work: 1_000_000, runs: 40, pauseEvery: 1));
     }
 
+    /// <summary>
+    /// Each job carries a 32-bit generation that wraps; products posted across 2³¹ (where a signed shift turns
+    /// negative) and across 2³² must be whole, and must not wait for a worker comparing another number.
+    /// </summary>
+    [Theory]
+    [InlineData(int.MaxValue - 1000u)]
+    [InlineData(uint.MaxValue - 1000u)]
+    public void Products_across_the_generation_wrapping_are_whole(uint lastGeneration)
+    {
+        Parallelism.SetLastGenerationForTests(lastGeneration);
+        // On a thread of its own, so that a caller left waiting for the worker fails the test instead of hanging the run.
+        var products = Task.Factory.StartNew(
+            () =>
+            {
+                using IDisposable threads = KernelSelection.UseThreads(2);
+                return RunAndCount(columns: 130, alignment: 4, work: 1_000_000, runs: 3000, pauseEvery: 0);
+            },
+            TaskCreationOptions.LongRunning);
+        Assert.True(products.Wait(TimeSpan.FromSeconds(60)), "a product never returned: the caller and the worker disagree about the job");
+        Assert.Equal(string.Empty, products.Result);
+    }
+
     /// <summary>Two threads issuing products at once: the worker serves one, the other computes alone.</summary>
     [Fact]
     public void Products_from_two_threads_at_once_are_whole()
