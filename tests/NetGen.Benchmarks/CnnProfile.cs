@@ -43,7 +43,7 @@ internal static class CnnProfile
         var adam = new Adam(0.001f);
         adam.Bind(network.Description);
         // The Adam pass alone steps its own copy: thousands of steps along one gradient would push the weights of the
-        // network whose whole step is timed next far from where training keeps them (ReLUs dead, a different step).
+        // network whose whole step is timed next far from where training keeps them.
         var stepped = new ReferenceCnn(seed: 1);
         var steppedAdam = new Adam(0.001f);
         steppedAdam.Bind(stepped.Description);

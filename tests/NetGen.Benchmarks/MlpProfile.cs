@@ -35,8 +35,8 @@ internal static class MlpProfile
         var network = new SigmoidMlp(seed: 1);
         var sgd = new Sgd(0.1f);
         sgd.Bind(network.Description);
-        // The SGD pass alone steps its own copy: thousands of steps along one gradient would drive the weights of the
-        // network whose whole step is timed next into saturation.
+        // The SGD pass alone steps its own copy: thousands of steps along one gradient drove the network whose whole step
+        // is timed next into saturation (every δ exactly zero), a state training never leaves it in.
         var stepped = new SigmoidMlp(seed: 1);
         var steppedSgd = new Sgd(0.1f);
         steppedSgd.Bind(stepped.Description);

@@ -7,10 +7,14 @@ namespace NetGen.Benchmarks;
 /// Times each pass of a training step on its own (median µs of many calls, after a warm-up), with its GFLOP/s where it
 /// is a product, and again within the passes run back to back in their order; then their sums beside the whole step.
 /// The gap between a pass alone and in sequence is what the passes before it cost it (its operands evicted from L2 by
-/// theirs); the gap between the sequence and the whole step, the step's own overhead.
+/// theirs); the gap between the sequence and the whole step is what the step does beyond these passes, and what their
+/// separate buffers do not reproduce (the optimizer pass, say, updates a copy of the network).
 /// </summary>
 internal static class StepProfile
 {
+    /// <summary>Timed calls of each pass, and of the sequence, after the warm-up.</summary>
+    private const int TimedCalls = 60;
+
     /// <summary>
     /// A pass: its name, its floating-point operations (0 where it is not a product), and one call of it; a call that
     /// runs <paramref name="Steps"/> steps (a Fit epoch) is reported per step.
@@ -59,9 +63,9 @@ internal static class StepProfile
         var samples = new double[parts.Length][];
         for (int p = 0; p < parts.Length; p++)
         {
-            samples[p] = new double[60];
+            samples[p] = new double[TimedCalls];
         }
-        var wholes = new double[60];
+        var wholes = new double[TimedCalls];
         for (int i = 0; i < wholes.Length; i++)
         {
             long first = Stopwatch.GetTimestamp();
@@ -79,7 +83,7 @@ internal static class StepProfile
     private static double MedianMicroseconds(Action call)
     {
         EndToEnd.WarmUp(call);
-        var samples = new double[60];
+        var samples = new double[TimedCalls];
         for (int i = 0; i < samples.Length; i++)
         {
             long begin = Stopwatch.GetTimestamp();
