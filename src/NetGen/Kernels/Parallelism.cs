@@ -79,7 +79,8 @@ internal static unsafe class Parallelism
     {
         /// <summary>
         /// The job's generation (high 32 bits), the next chunk from the front (bits 16-31) and the end of the chunks
-        /// not yet taken from the back (bits 0-15), so a chunk is only ever taken for the job whose arguments the taker read.
+        /// not yet taken from the back (bits 0-15), so a chunk is only ever taken for the job whose arguments the taker
+        /// read; packed by <see cref="PackCursor"/>, read by <see cref="GenerationOf"/>, <see cref="FrontOf"/> and <see cref="BackOf"/>.
         /// </summary>
         public long Cursor;
         public delegate*<ref ProductArguments, int, int, void> Body;
@@ -116,7 +117,7 @@ internal static unsafe class Parallelism
         uint generation = unchecked(++s_generation);
         // Posted with the front already past chunk 0, which is the caller's: it starts on it at once instead of
         // first taking it back from the worker's cache with a compare-exchange.
-        Volatile.Write(ref job->Cursor, (long)((ulong)generation << 32 | 1UL << 16 | (uint)chunkCount));
+        Volatile.Write(ref job->Cursor, PackCursor(generation, front: 1, back: chunkCount));
         // Setting an event that is set already is a locked operation for nothing while the worker polls. Read
         // before the post is visible, IsSet can still say true as the worker resets it to sleep: the worker then
         // misses this job, the caller takes every chunk, and the next job wakes it.
@@ -155,12 +156,13 @@ internal static unsafe class Parallelism
         while (true)
         {
             long cursor = Volatile.Read(ref cursorField);
-            int front = (int)(cursor >> 16) & 0xFFFF, back = (int)cursor & 0xFFFF;
+            int front = FrontOf(cursor), back = BackOf(cursor);
             if (GenerationOf(cursor) != generation || front >= back)
             {
                 return taken;
             }
-            if (Interlocked.CompareExchange(ref cursorField, fromFront ? cursor + 0x1_0000 : cursor - 1, cursor) != cursor)
+            long claimed = fromFront ? PackCursor(generation, front + 1, back) : PackCursor(generation, front, back - 1);
+            if (Interlocked.CompareExchange(ref cursorField, claimed, cursor) != cursor)
             {
                 continue;
             }
@@ -175,8 +177,14 @@ internal static unsafe class Parallelism
         }
     }
 
+    private static long PackCursor(uint generation, int front, int back) => (long)((ulong)generation << 32 | (uint)front << 16 | (uint)back);
+
     /// <summary>The generation a cursor carries: its high 32 bits, unsigned.</summary>
     private static uint GenerationOf(long cursor) => (uint)((ulong)cursor >> 32);
+
+    private static int FrontOf(long cursor) => (int)(cursor >> 16) & 0xFFFF;
+
+    private static int BackOf(long cursor) => (int)cursor & 0xFFFF;
 
     /// <summary>The worker's progress word: the job's generation above the count of its chunks the worker has finished.</summary>
     private static long Progress(uint generation, int chunksFinished) => (long)generation << 16 | (uint)chunksFinished;
@@ -241,7 +249,8 @@ internal static unsafe class Parallelism
     private static void WaitForJob(uint finishedGeneration)
     {
         // Each poll is a locked add of 0, which takes the cursor's line for this core: the compare-exchange that
-        // claims the first chunk then finds it here instead of fetching it from the caller's core (~0.1 µs a job).
+        // claims the first chunk then finds it here instead of fetching it from the caller's core (measured together
+        // with the caller's generation kept apart: a 1.28 µs job in two chunks 1.5 → 1.4 µs, in eight 1.8 → 1.7).
         // Short polls: a matrix–vector product takes a microsecond or two, so noticing the job late would cost as much as the work.
         for (int i = 0; i < PollsBeforeSleep; i++)
         {

@@ -68,7 +68,6 @@ public sealed unsafe class ParallelismTests
     [Fact]
     public void Products_from_two_threads_at_once_are_whole()
     {
-        using IDisposable threads = KernelSelection.UseThreads(2);
         string[] failures = new string[2];
         Parallel.For(0, 2, caller =>
         {
