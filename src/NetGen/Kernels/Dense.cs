@@ -55,10 +55,11 @@ public static unsafe partial class Dense
         {
             work *= MatrixVectorCost;
         }
-        // Split by columns, a narrow product has both threads read all of x: 1024 × 256 → 16 took 95 µs on two threads
-        // against 49 on one (2026-12-02, Zen 5, x in cache, one run). A kernel that split the rows instead, broadcasting x against
-        // W packed one register wide, took 31 µs there, but was no faster for the reference MLP's 1000 × 500 → 10 output
-        // layer (58 µs either way) and slower below 500 rows (packing W costs more than it saves), so it was not kept.
+        // Split by columns, a narrow product has both threads read all of x: 1024 × 256 → 16 took 95 µs on two
+        // threads against 49 on one (2026-12-02, Zen 5, x in cache, one run). A kernel that split the rows instead,
+        // broadcasting x against W packed one register wide, took 31 µs there, but was no faster for the reference
+        // MLP's 1000 × 500 → 10 output layer (58 µs either way) and slower below 500 rows (packing W costs more than
+        // it saves), so it was not kept.
         Parallelism.Run(dot, ref product, product.Columns, alignment: 4, work);
     }
 

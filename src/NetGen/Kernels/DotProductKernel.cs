@@ -167,8 +167,8 @@ internal static unsafe class DotProductKernel
     /// with every load 64-byte aligned (two aligned loads joined by <c>vpermt2ps</c> into the register at any offset, so
     /// the sums do not depend on where the array lies; A copied to an aligned buffer) streamed 784 → 128 at ~150 GB/s,
     /// against ~110 for four rows side by side aligned and ~90 at the 8-byte offsets a <c>float[]</c> has. The same
-    /// kernel in C# ran 0.97–1.16× as fast as this tile on one thread (784 → 128: 1.10–1.12×) but 0.82–1.04× on two (784 → 500: 0.87×), where
-    /// the benchmarks run, interleaved call by call in one process.
+    /// kernel in C#, interleaved call by call with this tile in one process, was 0.97–1.16× as fast on one thread
+    /// (784 → 128: 1.10–1.12×) but 0.82–1.04× on two, where the benchmarks run (784 → 500: 0.87×).
     /// </remarks>
     private static void RowTile<TSimd, TVector>(float* a, float* b, int depth, float* c)
         where TSimd : struct, ISimd<TSimd, TVector>
