@@ -17,7 +17,7 @@ public sealed unsafe class ParallelismTests
         }
     }
 
-    /// <summary>Columns, alignment and work: two chunks; eight with the remainder in the last; panels of 32; one chunk, which the caller runs alone.</summary>
+    /// <summary>Columns, alignment and work: two chunks; ten with the remainder in the last; panels of 32; one chunk, which the caller runs alone.</summary>
     public static TheoryData<int, int, long> Jobs() => new()
     {
         { 128, 4, 250_000 },
