@@ -32,6 +32,8 @@ internal static class EndToEnd
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
+        // The machine's own ceiling for the GEMM's figure, on as many threads as the GEMM runs.
+        Report("fma_peak_gflops", FmaPeak.Gflops(KernelSelection.ThreadCount));
         Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
         using (KernelSelection.UseThreads(1))
         {
