@@ -19,7 +19,10 @@ internal static class FmaPeak
     /// <summary>Rounds, of which the best counts: enough that one falls in a quiet moment of a busy host.</summary>
     private const int Rounds = 10;
 
-    /// <summary>Steps of the twelve chains per round: 3.8 GFLOP with 8 lanes, ~40 ms on a 93 GFLOP/s AVX2 core; 20 ms with AVX-512's 16 lanes at ~200.</summary>
+    /// <summary>
+    /// Steps of the twelve chains per round: 3.8 GFLOP with 8 lanes, ~40 ms on a 93 GFLOP/s AVX2 core; 20 ms with
+    /// AVX-512's 16 lanes at ~200.
+    /// </summary>
     private const long Steps = 20_000_000;
 
     public static double Gflops(int threads) => KernelSelection.Current switch
@@ -33,7 +36,7 @@ internal static class FmaPeak
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
-        Chains<TSimd, TVector>(Steps / 10); // compiled and promoted before anything is timed
+        Chains<TSimd, TVector>(Steps / 10); // compiled, and the core at its working clock, before anything is timed
         double flopsPerRound = 2.0 * 12 * TSimd.Width * Steps * threads;
         double best = 0;
         for (int round = 0; round < Rounds; round++)
@@ -66,7 +69,10 @@ internal static class FmaPeak
         return best;
     }
 
-    /// <summary>Twelve chains a ← a · m + c; returns their sum so the JIT keeps the work. Compiled optimised from the first call, so no round times a tier-0 loop.</summary>
+    /// <summary>
+    /// Twelve chains a ← a · m + c; returns their sum so the JIT keeps the work. Compiled optimised from the first
+    /// call, so no round times a tier-0 loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Chains<TSimd, TVector>(long steps)
         where TSimd : struct, ISimd<TSimd, TVector>

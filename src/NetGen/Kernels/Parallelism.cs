@@ -38,7 +38,7 @@ internal static unsafe class Parallelism
     /// unevenly while they run. 16 rather than 8 gives 16-column panels (AVX2) one panel a chunk for the reference
     /// MLP's 500 outputs, as 32-column ones already had: on a 2-core Zen 3 VM whose cores' speed varied by a third
     /// from moment to moment, interleaved in one process, 100 × 784 → 500 ran 3–4 % faster, 100 × 500 → 500 5 %, the
-    /// MLP's training step 1.5–2.5 %; batch-1000 products and the CNN's step were unchanged (±1 %).
+    /// MLP's training step 1.4–2.5 %; batch-1000 products and the CNN's step were unchanged (±1 %).
     /// </summary>
     private const int MaximumChunks = 16;
 
