@@ -10,7 +10,7 @@ using NetGen.Kernels;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- peak                        the FMA peak of the kernels' instruction set, one thread and two
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- peak                        the FMA peak of the kernels' instruction set, on one thread and on the kernels' threads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
 // Any mode but kernels takes --isa avx512|avx2|portable: NetGen's kernels on that instruction set instead of the widest the machine has.
 
@@ -46,9 +46,7 @@ switch (mode)
         MlpProfile.Run();
         return 0;
     case "peak":
-        Console.WriteLine($"# {KernelSelection.Current} FMA peak");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT fma_peak_one_thread_gflops = {FmaPeak.Gflops(threads: 1):0.#}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT fma_peak_gflops = {FmaPeak.Gflops(threads: 2):0.#}"));
+        FmaPeak.Run();
         return 0;
     case "kernels":
         BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
