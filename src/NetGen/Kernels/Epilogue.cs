@@ -57,10 +57,23 @@ internal static unsafe class Epilogue
         {
             BatchNormForward<TSimd, TVector>(ref p, first, end);
         }
+        ForwardRows<TSimd, TVector, TActivation>(ref p, 0, p.Rows, first, end);
+    }
+
+    /// <summary>
+    /// <see cref="Forward{TSimd, TVector, TActivation}"/> after batch normalisation (which replaces the bias when it is
+    /// active), on rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of columns [first, end): everything in
+    /// it is row by row, so a product split by rows finishes its own rows.
+    /// </summary>
+    public static void ForwardRows<TSimd, TVector, TActivation>(ref ProductArguments p, int firstRow, int endRow, int first, int end)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
         float* bias = p.BatchNorm.IsActive ? null : p.Extra;
         bool dropout = p.Dropout.IsActive;
         int columns = p.Columns;
-        for (int row = 0; row < p.Rows; row++)
+        for (int row = firstRow; row < endRow; row++)
         {
             float* line = p.C + (nint)row * columns;
             float* kept = TActivation.DerivativeNeedsInput ? p.PreActivation + (nint)row * columns : null;

@@ -109,30 +109,48 @@ internal static unsafe class PackedProductKernel
         Epilogue.Backward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
     }
 
+    /// <summary>The first column of the panel that covers <paramref name="column"/>: the last panel ends at <paramref name="endColumn"/>, overlapping the one before it.</summary>
+    private static int PanelStart(int column, int endColumn, int width) => Math.Min(column, endColumn - width);
+
     private static void Product<TSimd, TVector>(ref ProductArguments p, int firstColumn, int endColumn)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
-        int width = PanelColumns<TSimd, TVector>(), tileRows = TileRows<TSimd, TVector>();
-        int depth = p.Depth;
-        float* panel = Panel(depth * width);
+        int width = PanelColumns<TSimd, TVector>();
+        float* panel = Panel(p.Depth * width);
         for (int column = firstColumn; column < endColumn; column += width)
         {
-            // The last panel ends at endColumn, overlapping the one before it.
-            int start = Math.Min(column, endColumn - width);
-            if (p.BDepthMajor)
-            {
-                CopyPanel<TSimd, TVector>(p.B + start, p.Columns, depth, panel);
-            }
-            else
-            {
-                Pack<TSimd, TVector>(p.B + (nint)start * depth, depth, panel);
-            }
-            for (int row = 0; row < p.Rows; row += tileRows)
-            {
-                int top = Math.Min(row, p.Rows - tileRows);
-                Tile<TSimd, TVector>(p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
-            }
+            int start = PanelStart(column, endColumn, width);
+            PackPanel<TSimd, TVector>(ref p, start, panel);
+            TilesOfPanel<TSimd, TVector>(ref p, panel, start, 0, p.Rows);
+        }
+    }
+
+    /// <summary>The panel of B's columns [start, start + P) into <paramref name="panel"/>, [K, P]: a copy of B's rows when B lies [K, N], a transposition when it lies [N, K].</summary>
+    private static void PackPanel<TSimd, TVector>(ref ProductArguments p, int start, float* panel)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        if (p.BDepthMajor)
+        {
+            CopyPanel<TSimd, TVector>(p.B + start, p.Columns, p.Depth, panel);
+        }
+        else
+        {
+            Pack<TSimd, TVector>(p.B + (nint)start * p.Depth, p.Depth, panel);
+        }
+    }
+
+    /// <summary>C [rows [first, end), columns [start, start + P)] from one packed panel; the last tile ends at <paramref name="endRow"/>, overlapping the one before it.</summary>
+    private static void TilesOfPanel<TSimd, TVector>(ref ProductArguments p, float* panel, int start, int firstRow, int endRow)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        int tileRows = TileRows<TSimd, TVector>();
+        for (int row = firstRow; row < endRow; row += tileRows)
+        {
+            int top = Math.Min(row, endRow - tileRows);
+            Tile<TSimd, TVector>(p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, p.Depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
         }
     }
 
@@ -176,13 +194,15 @@ internal static unsafe class PackedProductKernel
     }
 
     /// <summary>This thread's panel buffer of at least <paramref name="length"/> floats, aligned to a cache line so no register load straddles two.</summary>
-    private static float* Panel(int length)
+    private static float* Panel(int length) => Aligned(ref t_panel, length);
+
+    /// <summary><paramref name="buffer"/>, grown to at least <paramref name="length"/> floats if it is shorter, from its first cache-line boundary.</summary>
+    private static float* Aligned(ref float[]? buffer, int length)
     {
         const int LineFloats = 16;
-        float[]? buffer = t_panel;
         if (buffer is null || buffer.Length < length + LineFloats)
         {
-            t_panel = buffer = GC.AllocateUninitializedArray<float>(length + LineFloats, pinned: true);
+            buffer = GC.AllocateUninitializedArray<float>(length + LineFloats, pinned: true);
         }
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         return (float*)((address + 63) & ~(nint)63);

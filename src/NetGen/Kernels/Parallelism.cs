@@ -106,7 +106,7 @@ internal static unsafe class Parallelism
         int chunkCount = columns / chunkColumns;
         // The worker serves one product at a time; a second thread running kernels meanwhile
         // (two models trained in parallel) simply computes its product alone.
-        if (KernelSelection.ThreadCount < 2 || work < MinimumParallelWork || chunkCount < 2 || Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
+        if (!MayShare(work) || chunkCount < 2 || Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
         {
             body(ref arguments, 0, columns);
             return;
@@ -180,6 +180,12 @@ internal static unsafe class Parallelism
             }
         }
     }
+
+    /// <summary>
+    /// Whether a product of <paramref name="work"/> multiply-adds is worth sharing with the worker: two threads allowed
+    /// and enough work. <see cref="Run"/> then shares it if it makes at least two chunks and the worker is free.
+    /// </summary>
+    public static bool MayShare(long work) => KernelSelection.ThreadCount >= 2 && work >= MinimumParallelWork;
 
     private static long PackCursor(uint generation, int front, int back) => (long)((ulong)generation << 32 | (uint)front << 16 | (uint)back);
 
