@@ -53,6 +53,10 @@ internal static unsafe class PackedProductKernel
     [ThreadStatic]
     private static float[]? t_panel;
 
+    /// <summary>Every panel of a product split by rows, [panels][K, P], packed by the calling thread for all the threads (<see cref="PackAllPanels{TSimd, TVector}"/>).</summary>
+    [ThreadStatic]
+    private static float[]? t_packedPanels;
+
     /// <summary>Columns per panel: two registers.</summary>
     public static int PanelColumns<TSimd, TVector>()
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -107,6 +111,57 @@ internal static unsafe class PackedProductKernel
     {
         Product<TSimd, TVector>(ref p, firstColumn, endColumn);
         Epilogue.Backward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="p"/>, a forward product or a weight gradient, is shared between threads by rows
+    /// (<see cref="PackAllPanels{TSimd, TVector}"/>, then <see cref="RunRows{TSimd, TVector, TActivation}"/>) rather than
+    /// by columns: fewer than two panels of columns (outputs 16–31 wide with AVX2, 32–63 with AVX-512) make a single
+    /// chunk, which one thread computes at any batch. Batch normalisation needs every row of a column, so it keeps
+    /// the column split.
+    /// </summary>
+    public static bool SplitsByRows(InstructionSet instructionSet, in ProductArguments p) =>
+        p.Columns < 2 * PanelColumns(instructionSet) && !p.BatchNorm.IsActive;
+
+    /// <summary>
+    /// Packs every panel of B, in the order <see cref="RunRows{TSimd, TVector, TActivation}"/> reads them, into the
+    /// calling thread's buffer, and points <see cref="ProductArguments.PackedB"/> at it: once for all the threads,
+    /// whose rows all meet every panel.
+    /// </summary>
+    public static void PackAllPanels<TSimd, TVector>(ref ProductArguments p)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        int width = PanelColumns<TSimd, TVector>(), depth = p.Depth;
+        int panels = (p.Columns + width - 1) / width;
+        float* packed = Aligned(ref t_packedPanels, panels * depth * width);
+        for (int panel = 0; panel < panels; panel++)
+        {
+            PackPanel<TSimd, TVector>(ref p, PanelStart(panel * width, p.Columns, width), packed + (nint)panel * depth * width);
+        }
+        p.PackedB = packed;
+    }
+
+    /// <summary>
+    /// Rows [first, end) of a forward product or weight gradient, every column, from the panels that
+    /// <see cref="PackAllPanels{TSimd, TVector}"/> packed; then the forward epilogue on those rows (bias, activation,
+    /// dropout: all row by row; never batch normalisation, see <see cref="SplitsByRows"/>). Each output is the same
+    /// tile's sum as with the column split, so the bits do not depend on the split.
+    /// </summary>
+    public static void RunRows<TSimd, TVector, TActivation>(ref ProductArguments p, int firstRow, int endRow)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int width = PanelColumns<TSimd, TVector>(), depth = p.Depth;
+        for (int column = 0, panel = 0; column < p.Columns; column += width, panel++)
+        {
+            TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, PanelStart(column, p.Columns, width), firstRow, endRow);
+        }
+        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive)
+        {
+            Epilogue.ForwardRows<TSimd, TVector, TActivation>(ref p, firstRow, endRow, 0, p.Columns);
+        }
     }
 
     /// <summary>The first column of the panel that covers <paramref name="column"/>: the last panel ends at <paramref name="endColumn"/>, overlapping the one before it.</summary>

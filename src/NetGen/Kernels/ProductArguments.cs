@@ -30,6 +30,9 @@ internal unsafe struct ProductArguments
     /// </summary>
     public bool BDepthMajor;
 
+    /// <summary><see cref="PackedProductKernel.RunRows{TSimd, TVector, TActivation}"/> only: every panel of B, packed once by the caller, [panels][K, P].</summary>
+    public float* PackedB;
+
     /// <summary>C += A·B instead of C = A·B (<see cref="OuterProductKernel"/> only): a convolution's weight gradient summed over samples in place.</summary>
     public bool AccumulateIntoC;
 

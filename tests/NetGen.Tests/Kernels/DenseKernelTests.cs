@@ -20,13 +20,16 @@ public sealed class DenseKernelTests
     /// it, with a last panel that overlaps) and from 6 with 16 registers, unless the inputs are narrower than
     /// a panel (200 outputs of 20 inputs). Input deltas take them with
     /// AVX-512 for [100, 200, 150] and [97, 40, 70] (a last tile of rows and a last panel that overlap their neighbours),
-    /// not for [67, 45, 70], whose last tile would recompute 3 of 67 rows.
+    /// not for [67, 45, 70], whose last tile would recompute 3 of 67 rows. On two threads, products less than two
+    /// panels wide and of at least the parallel minimum's work are shared by rows: forward [200, 70, 20] with 16-column
+    /// panels, [200, 70, 40] and [64, 300, 33] with AVX-512's 32, and the weight gradient of [60, 24, 300] (24 inputs)
+    /// with 16-column panels.
     /// </summary>
     private static readonly int[][] Shapes =
     [
         [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
         [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130], [3, 70, 128], [7, 20, 200],
-        [97, 40, 70], [20, 50, 100],
+        [97, 40, 70], [20, 50, 100], [200, 70, 20], [200, 70, 40], [60, 24, 300],
     ];
 
     /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
@@ -153,6 +156,52 @@ public sealed class DenseKernelTests
             for (int product = 0; product < one.Length; product++)
             {
                 Assert.Equal(one[product], two[product]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A layer between one and two panels wide (four columns past one panel, so the second overlaps the first) is
+    /// shared between threads by rows: each thread's rows get bias, activation, the kept pre-activation and
+    /// dropout's mask by their own index, and two threads give the bits of one.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(InstructionSetData))]
+    public void A_layer_too_narrow_to_share_by_columns_is_shared_by_rows_with_its_whole_epilogue(InstructionSet instructionSet)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
+        const int Batch = 200, Inputs = 70;
+        int outputs = PackedProductKernel.PanelColumns(instructionSet) + 4;
+        Assert.True(PackedProductKernel.SplitsByRows(instructionSet, new ProductArguments { Columns = outputs }));
+        var dropout = new DropoutParameters(0.3f, Key: 77);
+        var random = new Rng(6);
+        float[] x = TestData.Uniform(random, Batch * Inputs), w = TestData.Uniform(random, outputs * Inputs), b = TestData.Uniform(random, outputs);
+        (float[] A, float[] Z) Run(int threads)
+        {
+            using IDisposable threading = KernelSelection.UseThreads(threads);
+            float[] a = new float[Batch * outputs], z = new float[Batch * outputs];
+            Dense.ForwardDropout<GELU>(x, w, b, a, Batch, Inputs, outputs, training: true, dropout, z);
+            return (a, z);
+        }
+
+        (float[] one, float[] oneZ) = Run(1);
+        (float[] two, float[] twoZ) = Run(2);
+
+        Assert.Equal(one, two);
+        Assert.Equal(oneZ, twoZ);
+        var mask = new DropoutArguments { Rate = dropout.Rate, Key = dropout.Key };
+        for (int row = 0; row < Batch; row++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                double z = b[o];
+                for (int i = 0; i < Inputs; i++)
+                {
+                    z += (double)x[row * Inputs + i] * w[o * Inputs + i];
+                }
+                int at = row * outputs + o;
+                Assert.Equal(z, twoZ[at], Tolerance);
+                Assert.Equal(GELU.Forward((float)z) * DropoutMask.Scale(mask, (uint)at), two[at], Tolerance);
             }
         }
     }
