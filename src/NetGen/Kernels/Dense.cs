@@ -148,12 +148,13 @@ public static unsafe partial class Dense
     /// <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
     /// </summary>
     /// <remarks>
-    /// Split between the threads by columns (inputs), like every product. Two alternatives measured slower on the
-    /// reference MLP's whole step (ComputeGradients + SGD, fresh batches, interleaved, Zen 3 with AVX2, 2026-12-02):
-    /// split by rows, so that each thread's share of dW is contiguous as the optimizer's share is (and the optimizer
-    /// split tensor by tensor to match), 2–6 % slower; the SGD update applied to each tile or panel of dW as it is
-    /// formed, instead of the optimizer's pass over the buffer, 8–16 % slower (W is then read a line per row between
-    /// the tiles).
+    /// Split between the threads by columns (inputs), like every product at least two panels wide (narrower ones by
+    /// rows, see <see cref="PackedProductKernel.SplitsByRows"/>). Two alternatives measured slower on the reference
+    /// MLP's whole step (ComputeGradients + SGD, fresh batches, interleaved, Zen 3 with AVX2, 2026-12-02): its wide
+    /// layers split by rows too, so that each thread's share of dW is contiguous as the optimizer's share is (and the
+    /// optimizer split tensor by tensor to match), 2–6 % slower; the SGD update applied to each tile or panel of dW as
+    /// it is formed, instead of the optimizer's pass over the buffer, 8–16 % slower (W is then read a line per row
+    /// between the tiles).
     /// </remarks>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,
