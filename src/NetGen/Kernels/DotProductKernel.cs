@@ -36,11 +36,22 @@ internal static unsafe class DotProductKernel
         where TVector : struct
         where TActivation : IActivation
     {
-        int rows = p.Rows, depth = p.Depth, columns = p.Columns;
+        Products<TSimd, TVector>(ref p, 0, p.Rows, firstColumn, endColumn);
+        // Bias and activation over this thread's columns, which are still in L2: a block of 8
+        // columns is narrower than one AVX-512 register, so doing it per block would be scalar.
+        Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
+    }
+
+    /// <summary>C [rows [first, end), columns [first, end)] = A · Bᵀ, before the epilogue.</summary>
+    private static void Products<TSimd, TVector>(ref ProductArguments p, int firstRow, int endRow, int firstColumn, int endColumn)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        int depth = p.Depth, columns = p.Columns;
         int tileRows = TSimd.RegisterCount >= 32 ? 4 : 2;
         if (depth < TSimd.Width || endColumn - firstColumn < 4)
         {
-            for (int row = 0; row < rows; row++)
+            for (int row = firstRow; row < endRow; row++)
             {
                 for (int column = firstColumn; column < endColumn; column++)
                 {
@@ -48,14 +59,14 @@ internal static unsafe class DotProductKernel
                 }
             }
         }
-        else if (rows >= tileRows)
+        else if (endRow - firstRow >= tileRows)
         {
             for (int block = firstColumn; block < endColumn; block += BlockColumns)
             {
                 int blockEnd = Math.Min(block + BlockColumns, endColumn);
-                for (int row = 0; row < rows; row += tileRows)
+                for (int row = firstRow; row < endRow; row += tileRows)
                 {
-                    int top = Math.Min(row, rows - tileRows);
+                    int top = Math.Min(row, endRow - tileRows);
                     for (int column = block; column < blockEnd; column += 4)
                     {
                         int start = Math.Min(column, endColumn - 4);
@@ -66,7 +77,7 @@ internal static unsafe class DotProductKernel
         }
         else
         {
-            for (int row = 0; row < rows; row++)
+            for (int row = firstRow; row < endRow; row++)
             {
                 for (int column = firstColumn; column < endColumn; column += 4)
                 {
@@ -75,9 +86,6 @@ internal static unsafe class DotProductKernel
                 }
             }
         }
-        // Bias and activation over this thread's columns, which are still in L2: a block of 8
-        // columns is narrower than one AVX-512 register, so doing it per block would be scalar.
-        Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
     }
 
     /// <summary>One dot product, for products too small for a tile.</summary>
