@@ -23,13 +23,14 @@ public sealed class DenseKernelTests
     /// not for [67, 45, 70], whose last tile would recompute 3 of 67 rows. On two threads, products less than two
     /// panels wide and of at least the parallel minimum's work are shared by rows: forward [200, 70, 20] with 16-column
     /// panels, [200, 70, 40] and [64, 300, 33] with AVX-512's 32, and the weight gradient of [60, 24, 300] (24 inputs)
-    /// with 16-column panels.
+    /// with 16-column panels; so are the dot-product forwards of [400, 64, 10] and [130, 300, 12], narrower than a
+    /// panel at 128 rows or more.
     /// </summary>
     private static readonly int[][] Shapes =
     [
         [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
         [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130], [3, 70, 128], [7, 20, 200],
-        [97, 40, 70], [20, 50, 100], [200, 70, 20], [200, 70, 40], [60, 24, 300],
+        [97, 40, 70], [20, 50, 100], [200, 70, 20], [200, 70, 40], [60, 24, 300], [400, 64, 10], [130, 300, 12],
     ];
 
     /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
