@@ -43,16 +43,7 @@ public static unsafe partial class Dense
             RunPacked<TActivation>(ref product);
             return;
         }
-        // Shared by rows, each thread reads half of x and all of W; by columns, half of W and all of x, and each output
-        // row, narrower than a panel here (64 bytes with AVX2), is written by both: 1024 × 256 → 16 took 95 µs on two
-        // threads against 49 on one (Zen 5, one run). So a narrow layer at a large batch is shared by rows (unless
-        // batch norm needs whole columns); an earlier kernel that did so by broadcasting x against W packed one
-        // register wide took 31 µs there but was slower below 500 rows, where packing W cost more than it saved.
-        // Separate processes, alternating, two threads, Zen 3 AVX2, sigmoid: 1000 × 32 → 10 46–49 µs by columns, 25–42
-        // by rows; 1000 × 500 → 10 (the reference MLP's output layer) 175–279 and 145–191; 256 × 784 → 10 66–108 and
-        // 49–70; 1024 × 256 → 12 118–246 and 76–99; but at 100 rows even or worse (100 × 500 → 10 16–29 either way;
-        // 60 × 784 → 15 21–24 against 23–26), hence the minimum.
-        if (product.Rows >= RowSplitMinimumRows && !product.BatchNorm.IsActive && Parallelism.MayShare(work))
+        if (DotProductKernel.SplitsByRows(product) && Parallelism.MayShare(work))
         {
             delegate*<ref ProductArguments, int, int, void> rows = instructionSet switch
             {
@@ -154,9 +145,6 @@ public static unsafe partial class Dense
         InstructionSet.Avx2 => PackedProductKernel.TileRows<Avx2, Vector256<float>>(),
         _ => PackedProductKernel.TileRows<PortableSimd, Vector<float>>(),
     };
-
-    /// <summary>Rows from which a dot-product forward (a layer narrower than a panel, at such a batch) is shared by rows.</summary>
-    private const int RowSplitMinimumRows = 128;
 
     /// <summary>A matrix–vector product's cost per multiply-add, relative to a tiled product's.</summary>
     private const int MatrixVectorCost = 4;

@@ -44,6 +44,26 @@ internal static unsafe class DotProductKernel
     }
 
     /// <summary>
+    /// Whether <paramref name="p"/> is shared between threads by rows (<see cref="RunRows{TSimd, TVector, TActivation}"/>)
+    /// rather than by columns: from <see cref="RowSplitMinimumRows"/> rows, unless batch norm needs whole columns.
+    /// </summary>
+    /// <remarks>
+    /// Shared by rows, each thread reads half of x and all of W; by columns, half of W and all of x, and each output
+    /// row, narrower than a panel here (64 bytes with AVX2), is written by both: 1024 × 256 → 16 took 95 µs on two
+    /// threads against 49 on one (Zen 5, one run). So a narrow layer at a large batch is shared by rows (unless
+    /// batch norm needs whole columns); an earlier kernel that did so by broadcasting x against W packed one
+    /// register wide took 31 µs there but was slower below 500 rows, where packing W cost more than it saved.
+    /// Separate processes, alternating, two threads, Zen 3 AVX2, sigmoid: 1000 × 32 → 10 46–49 µs by columns, 25–42
+    /// by rows; 1000 × 500 → 10 (the reference MLP's output layer) 175–279 and 145–191; 256 × 784 → 10 66–108 and
+    /// 49–70; 1024 × 256 → 12 118–246 and 76–99; but at 100 rows even or worse (100 × 500 → 10 16–29 either way;
+    /// 60 × 784 → 15 21–24 against 23–26), hence the minimum.
+    /// </remarks>
+    public static bool SplitsByRows(in ProductArguments p) => p.Rows >= RowSplitMinimumRows && !p.BatchNorm.IsActive;
+
+    /// <summary>Rows from which a forward on this kernel (a layer narrower than a panel, at such a batch) is shared by rows.</summary>
+    private const int RowSplitMinimumRows = 128;
+
+    /// <summary>
     /// Rows [first, end) of the product, every column, then their forward epilogue (bias, activation, dropout; never
     /// batch normalisation, which needs every row of a column). Each output is the same tile's sum as in
     /// <see cref="Run{TSimd, TVector, TActivation}"/>, so the bits do not depend on the split.

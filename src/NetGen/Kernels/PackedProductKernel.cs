@@ -97,7 +97,7 @@ internal static unsafe class PackedProductKernel
         where TActivation : IActivation
     {
         Product<TSimd, TVector>(ref p, firstColumn, endColumn);
-        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive || p.BatchNorm.IsActive)
+        if (HasForwardEpilogue<TActivation>(p))
         {
             Epilogue.Forward<TSimd, TVector, TActivation>(ref p, firstColumn, endColumn);
         }
@@ -158,11 +158,16 @@ internal static unsafe class PackedProductKernel
         {
             TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, PanelStart(column, p.Columns, width), firstRow, endRow);
         }
-        if (typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive)
+        if (HasForwardEpilogue<TActivation>(p))
         {
             Epilogue.ForwardRows<TSimd, TVector, TActivation>(ref p, firstRow, endRow, 0, p.Columns);
         }
     }
+
+    /// <summary>Whether a forward product has element-wise work after it: an activation, a bias, dropout or batch norm.</summary>
+    private static bool HasForwardEpilogue<TActivation>(in ProductArguments p)
+        where TActivation : IActivation =>
+        typeof(TActivation) != typeof(Identity) || p.Extra != null || p.Dropout.IsActive || p.BatchNorm.IsActive;
 
     /// <summary>The first column of the panel that covers <paramref name="column"/>: the last panel ends at <paramref name="endColumn"/>, overlapping the one before it.</summary>
     private static int PanelStart(int column, int endColumn, int width) => Math.Min(column, endColumn - width);
