@@ -28,6 +28,43 @@ internal static class ActivationMath
     }
 
     /// <summary>
+    /// e^x within 1 ulp (0.998 at worst over [−87.3, 88.7], 9.5 % of results not the nearest float; below 2⁻¹²⁶ to the
+    /// precision a subnormal has): Cephes' <c>expf</c> (S. L. Moshier). x = n ln 2 + r with n = round(x / ln 2), ln 2
+    /// split in two so r is exact, |r| ≤ ½ ln 2; e^r ≈ 1 + r + r² P(r) with P of degree 5; then 2ⁿ in two factors, so
+    /// that n from −150 to 128 scales in range (2⁻⁷⁵ · 2⁻⁷⁵ rounds once, into the subnormals or 0; 2⁶⁴ · 2⁶⁴ overflows to
+    /// ∞ where e^x does). NaN stays NaN. The scalar forms of the activations run this same formula through
+    /// <see cref="ScalarLane"/>, so a column finished by a scalar tail has the bits a vector lane would give it, and a
+    /// product split differently between threads still gives the same result.
+    /// </summary>
+    /// <remarks>
+    /// .NET's own <c>Vector512.Exp</c> and <c>Vector256.Exp</c> for floats widen to double and evaluate a double
+    /// polynomial on each half. As the sigmoid epilogue of the reference MLP's layers (Zen 5, AVX-512, two threads,
+    /// interleaved in one process, medians): 100 × 784 → 500 took 292 µs with it, 245 with this one, 248 with the
+    /// identity; 100 × 500 → 500 209, 161 and 161; 1000 × 784 → 500 2,942, 2,341 and 2,245; 1000 × 500 → 500 2,060,
+    /// 1,536 and 1,453.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Exp<TSimd, TVector>(TVector x)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        // Beyond these e^x is ∞ or rounds to 0 anyway; within them n stays in [−150, 128]. Min and Max keep NaN.
+        x = TSimd.Min(TSimd.Max(x, TSimd.Broadcast(-104f)), TSimd.Broadcast(89f));
+        TVector n = TSimd.Round(TSimd.Multiply(x, TSimd.Broadcast(1.44269504088896341f)));
+        TVector r = TSimd.MultiplyAdd(n, TSimd.Broadcast(-0.693359375f), x);
+        r = TSimd.MultiplyAdd(n, TSimd.Broadcast(2.12194440e-4f), r);
+        TVector p = TSimd.Broadcast(1.9875691500e-4f);
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(1.3981999507e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(8.3334519073e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(4.1665795894e-2f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(1.6666665459e-1f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(5.0000001201e-1f));
+        TVector er = TSimd.Add(TSimd.MultiplyAdd(p, TSimd.Multiply(r, r), r), TSimd.Broadcast(1f));
+        TVector half = TSimd.Round(TSimd.Multiply(n, TSimd.Broadcast(0.5f)));
+        return TSimd.Multiply(TSimd.Multiply(er, TSimd.PowerOfTwo(half)), TSimd.PowerOfTwo(TSimd.Subtract(n, half)));
+    }
+
+    /// <summary>
     /// e^x − 1 for x ≤ 0, accurate relatively even where x is tiny, where e^x − 1 formed directly keeps
     /// only the rounding error of e^x. Kahan's trick (Higham, <i>Accuracy and Stability of Numerical
     /// Algorithms</i>, 2nd ed., §1.14.1): with u = e^x rounded, e^x − 1 = (u − 1) · x / ln u, since ln u
@@ -151,7 +188,13 @@ internal readonly struct ScalarLane : ISimd<ScalarLane, float>
     public static float Sqrt(float value) => MathF.Sqrt(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Exp(float value) => MathF.Exp(value);
+    public static float Exp(float value) => ActivationMath.Exp<ScalarLane, float>(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Round(float value) => MathF.Round(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float PowerOfTwo(float integer) => BitConverter.Int32BitsToSingle(((int)integer + 127) << 23);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Log(float value) => MathF.Log(value);

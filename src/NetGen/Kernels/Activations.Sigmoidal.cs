@@ -102,11 +102,7 @@ public readonly struct ArSinh : IActivation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Derivative(float z, float a)
-    {
-        float e = MathF.Exp(-MathF.Abs(a));
-        return 2f * e / (1f + e * e);
-    }
+    public static float Derivative(float z, float a) => Derivative<ScalarLane, float>(z, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)

@@ -66,7 +66,7 @@ public readonly struct SiLU : IActivation
     public static bool DerivativeNeedsInput => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Forward(float z) => z / (1f + MathF.Exp(-z));
+    public static float Forward(float z) => Forward<ScalarLane, float>(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Forward<TSimd, TVector>(TVector z)
@@ -116,7 +116,7 @@ public readonly struct Softplus : IActivation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Derivative(float z, float a) => 1f - MathF.Exp(-a);
+    public static float Derivative(float z, float a) => Derivative<ScalarLane, float>(z, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Derivative<TSimd, TVector>(TVector z, TVector a)

@@ -68,7 +68,7 @@ public readonly struct Sigmoid : IActivation
     public static bool DerivativeNeedsInput => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Forward(float z) => 1f / (1f + MathF.Exp(-z));
+    public static float Forward(float z) => Forward<ScalarLane, float>(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Forward<TSimd, TVector>(TVector z)

@@ -48,7 +48,14 @@ public partial interface ISimd<TSelf, TVector>
 
     static abstract TVector Sqrt(TVector value);
 
+    /// <summary>e^x within 1 ulp, from float arithmetic alone (<see cref="ActivationMath.Exp{TSimd, TVector}"/>).</summary>
     static abstract TVector Exp(TVector value);
+
+    /// <summary>Each lane rounded to the nearest integer, ties to even.</summary>
+    static abstract TVector Round(TVector value);
+
+    /// <summary>2ⁿ for lanes holding an integer n in [−126, 127], built from its exponent bits.</summary>
+    static abstract TVector PowerOfTwo(TVector integer);
 
     /// <summary>The natural logarithm.</summary>
     static abstract TVector Log(TVector value);
@@ -113,7 +120,13 @@ public readonly partial struct Avx512 : ISimd<Avx512, Vector512<float>>
     public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> value) => Vector512.Exp(value);
+    public static Vector512<float> Exp(Vector512<float> value) => ActivationMath.Exp<Avx512, Vector512<float>>(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Round(Vector512<float> value) => Vector512.Round(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> PowerOfTwo(Vector512<float> integer) => (Vector512.ShiftLeft(Vector512.ConvertToInt32Native(integer) + Vector512.Create(127), 23)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Log(Vector512<float> value) => Vector512.Log(value);
@@ -181,7 +194,13 @@ public readonly partial struct Avx2 : ISimd<Avx2, Vector256<float>>
     public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> value) => Vector256.Exp(value);
+    public static Vector256<float> Exp(Vector256<float> value) => ActivationMath.Exp<Avx2, Vector256<float>>(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Round(Vector256<float> value) => Vector256.Round(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> PowerOfTwo(Vector256<float> integer) => (Vector256.ShiftLeft(Vector256.ConvertToInt32Native(integer) + Vector256.Create(127), 23)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Log(Vector256<float> value) => Vector256.Log(value);
@@ -250,7 +269,14 @@ public readonly partial struct PortableSimd : ISimd<PortableSimd, Vector<float>>
     public static Vector<float> Sqrt(Vector<float> value) => Vector.SquareRoot(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> value) => Vector.Exp(value);
+    public static Vector<float> Exp(Vector<float> value) => ActivationMath.Exp<PortableSimd, Vector<float>>(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Round(Vector<float> value) => Vector.Round(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> PowerOfTwo(Vector<float> integer) =>
+        Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32Native(integer) + new Vector<int>(127), 23));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Log(Vector<float> value) => Vector.Log(value);
