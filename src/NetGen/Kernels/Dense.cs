@@ -66,7 +66,11 @@ public static unsafe partial class Dense
         {
             work *= MatrixVectorCost;
         }
-        Parallelism.Run(dot, ref product, product.Columns, alignment: 4, work);
+        // Chunks of whole registers, not only whole 4-column tiles: the epilogue finishes a chunk's last columns that do
+        // not fill a register one at a time, so chunks cut at other columns would finish different columns that way
+        // for different thread counts, and an activation's scalar form need not give its vector form's bits (tanh's
+        // does not). Cut at registers, those columns are the layer's last ones whatever the split, as with panels.
+        Parallelism.Run(dot, ref product, product.Columns, alignment: DotProductKernel.ChunkColumns(instructionSet), work);
     }
 
     /// <summary>

@@ -77,6 +77,22 @@ internal static unsafe class DotProductKernel
         Epilogue.ForwardRows<TSimd, TVector, TActivation>(ref p, firstRow, endRow, 0, p.Columns);
     }
 
+    /// <summary>
+    /// The multiple of columns a thread's share is cut at: whole 4-column tiles that are also whole registers (16
+    /// columns with AVX-512, 8 with AVX2), so the columns the epilogue finishes outside a register are the same for
+    /// every split.
+    /// </summary>
+    public static int ChunkColumns(InstructionSet instructionSet) => instructionSet switch
+    {
+        InstructionSet.Avx512 => ChunkColumns<Avx512, Vector512<float>>(),
+        InstructionSet.Avx2 => ChunkColumns<Avx2, Vector256<float>>(),
+        _ => ChunkColumns<PortableSimd, Vector<float>>(),
+    };
+
+    private static int ChunkColumns<TSimd, TVector>()
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct => Math.Max(4, TSimd.Width) / 4 * 4;
+
     /// <summary>Rows of A per register tile: 4 with 32 registers, 2 with 16.</summary>
     public static int TileRows(InstructionSet instructionSet) => instructionSet switch
     {
