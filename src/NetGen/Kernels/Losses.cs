@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Kernels;
 
@@ -122,28 +124,71 @@ public static class Losses
 public static class Softmax
 {
     /// <summary>p = e^(z − max z) / Σ e^(z − max z) for each of the <paramref name="batch"/> rows, in place.</summary>
+    /// <remarks>
+    /// Three passes: each row shifted by its maximum (so no e^z overflows and the largest term is e^0 = 1), then e^
+    /// over the whole block at once, then each row divided by its sum. A row of 10 classes fills less than one
+    /// AVX-512 register, so the exponentials are taken across rows, as one flat array: 1000 × 10 took 51 µs with
+    /// a scalar <c>MathF.Exp</c> per element (Zen 5), most of it in the exponentials.
+    /// </remarks>
     public static void Rows(Span<float> values, int batch, int width)
     {
         Dense.RequireLength(values, batch * width, nameof(values), "[B, O]");
+        Span<float> block = values[..(batch * width)];
         for (int b = 0; b < batch; b++)
         {
-            Span<float> row = values.Slice(b * width, width);
+            Span<float> row = block.Slice(b * width, width);
             float max = float.NegativeInfinity;
             foreach (float z in row)
             {
                 max = MathF.Max(max, z);
             }
-            float sum = 0f;
-            for (int k = 0; k < row.Length; k++)
+            foreach (ref float z in row)
             {
-                row[k] = MathF.Exp(row[k] - max);
-                sum += row[k];
+                z -= max;
+            }
+        }
+        switch (KernelSelection.Current)
+        {
+            case InstructionSet.Avx512:
+                ExponentialsInPlace<Avx512, Vector512<float>>(block);
+                break;
+            case InstructionSet.Avx2:
+                ExponentialsInPlace<Avx2, Vector256<float>>(block);
+                break;
+            default:
+                ExponentialsInPlace<PortableSimd, Vector<float>>(block);
+                break;
+        }
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> row = block.Slice(b * width, width);
+            float sum = 0f;
+            foreach (float e in row)
+            {
+                sum += e;
             }
             float inverse = 1f / sum;
-            for (int k = 0; k < row.Length; k++)
+            foreach (ref float e in row)
             {
-                row[k] *= inverse;
+                e *= inverse;
             }
+        }
+    }
+
+    /// <summary>x ← e^x for every element: whole registers, then the last few through the same formula one at a time.</summary>
+    private static void ExponentialsInPlace<TSimd, TVector>(Span<float> values)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        ref float first = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        for (; i + TSimd.Width <= values.Length; i += TSimd.Width)
+        {
+            TSimd.Store(TSimd.Exp(TSimd.Load(ref first, i)), ref first, i);
+        }
+        for (; i < values.Length; i++)
+        {
+            values[i] = ScalarLane.Exp(values[i]);
         }
     }
 }
