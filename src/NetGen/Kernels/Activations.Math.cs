@@ -32,9 +32,8 @@ internal static class ActivationMath
     /// precision a subnormal has): Cephes' <c>expf</c> (S. L. Moshier). x = n ln 2 + r with n = round(x / ln 2), ln 2
     /// split in two so r is exact, |r| ≤ ½ ln 2; e^r ≈ 1 + r + r² P(r) with P of degree 5; then 2ⁿ in two factors, so
     /// that n from −150 to 128 scales in range (2⁻⁷⁵ · 2⁻⁷⁵ rounds once, into the subnormals or 0; 2⁶⁴ · 2⁶⁴ overflows to
-    /// ∞ where e^x does). NaN stays NaN. The scalar forms of the activations run this same formula through
-    /// <see cref="ScalarLane"/>, so a column finished by a scalar tail has the bits a vector lane would give it, and a
-    /// product split differently between threads still gives the same result.
+    /// ∞ where e^x does). NaN stays NaN. The scalar forms of sigmoid, SiLU and the softplus and arsinh derivatives run
+    /// this same formula through <see cref="ScalarLane"/>, so for them a scalar tail gives the bits a vector lane would.
     /// </summary>
     /// <remarks>
     /// .NET's own <c>Vector512.Exp</c> and <c>Vector256.Exp</c> for floats widen to double and evaluate a double
