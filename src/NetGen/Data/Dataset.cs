@@ -112,20 +112,8 @@ public sealed class Dataset
     /// </summary>
     public (int Sample, int Offset)? FindNonFinite()
     {
-        int index = IndexOfNonFinite(Features);
+        int index = FiniteValues.IndexOfFirstNonFinite(Features);
         return index < 0 ? null : (index / SampleSize, index % SampleSize);
-    }
-
-    private static int IndexOfNonFinite(float[] values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     internal static string FormatShape(int[] shape) => string.Join("×", shape);

@@ -195,7 +195,7 @@ public abstract partial class Model
             return;
         }
         found.CopyTo(destination);
-        int bad = IndexOfNonFinite(destination);
+        int bad = FiniteValues.IndexOfFirstNonFinite(destination);
         if (bad >= 0)
         {
             problems.Add(FormattableString.Invariant(
@@ -206,18 +206,6 @@ public abstract partial class Model
     /// <summary>The informational version without the source-control suffix (<c>0.1.0</c>, not <c>0.1.0+3c5ac70…</c>).</summary>
     private static string NetGenVersion =>
         typeof(Model).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     /// <summary>A row-major flat index as one index per dimension, e.g. 785 in [500, 784] → [1, 1].</summary>
     private static int[] Unravel(int flat, int[] shape)
