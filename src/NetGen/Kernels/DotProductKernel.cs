@@ -46,22 +46,26 @@ internal static unsafe class DotProductKernel
     /// <summary>
     /// Whether <paramref name="p"/> is shared between threads by rows (<see cref="RunRows{TSimd, TVector, TActivation}"/>)
     /// rather than by columns: from <see cref="RowSplitMinimumRows"/> rows, unless batch norm needs whole columns.
+    /// From that many rows, every product this kernel gets is narrower than a panel (wider ones go to
+    /// <see cref="PackedProductKernel"/>), so each thread reading all of W reads little.
     /// </summary>
     /// <remarks>
-    /// Shared by rows, each thread reads half of x and all of W; by columns, half of W and all of x, and each output
-    /// row, narrower than a panel here (64 bytes with AVX2), is written by both: 1024 × 256 → 16 took 95 µs on two
-    /// threads against 49 on one (Zen 5, one run). So a narrow layer at a large batch is shared by rows (unless
-    /// batch norm needs whole columns); an earlier kernel that did so by broadcasting x against W packed one
-    /// register wide took 31 µs there but was slower below 500 rows, where packing W cost more than it saved.
-    /// Separate processes, alternating, two threads, Zen 3 AVX2, sigmoid: 1000 × 32 → 10 46–49 µs by columns, 25–42
-    /// by rows; 1000 × 500 → 10 (the reference MLP's output layer) 175–279 and 145–191; 256 × 784 → 10 66–108 and
-    /// 49–70; 1024 × 256 → 12 118–246 and 76–99; but at 100 rows even or worse (100 × 500 → 10 16–29 either way;
-    /// 60 × 784 → 15 21–24 against 23–26), hence the minimum.
+    /// Shared by rows, each thread reads half of x and all of W; by columns, half of W and all of x, and each output row,
+    /// narrower than a panel here, is written by both: 1024 × 256 → 16 took 95 µs on two threads against 49 on one (Zen 5,
+    /// one run). Column chunks are also whole registers (<see cref="ChunkColumns(InstructionSet)"/>), so a layer narrower
+    /// than two registers, such as a 10-class output, is one chunk and one thread by columns. By rows against by columns,
+    /// two threads, sigmoid, Zen 5 with AVX-512, separate builds alternating (2026-12-04): 64 × 500 → 10 5.4–7.8 µs against
+    /// 11.8–13.8, 100 × 500 → 10 8.2–8.3 against 18.3–18.5 (the reference MLP's output layer at its training batch;
+    /// 11.5–11.9 µs with identity when the columns were still cut at 4, on two threads), 100 × 784 → 20 13.1 against
+    /// 33.2–33.4, 127 × 256 → 16 5.0 against 13.7; 64–127 × 128 → 10 the same either way (too small to share). With AVX2 on
+    /// the same machine 500 → 10 1.5–1.7× as fast. Earlier, on a Zen 3 with AVX2 against columns cut at 4: 1000 × 32 → 10
+    /// 46–49 µs by columns, 25–42 by rows; 1000 × 500 → 10 175–279 and 145–191; but at 100 rows even (100 × 500 → 10 16–29
+    /// either way), which is why the minimum was 128 rows until the columns were cut at registers.
     /// </remarks>
     public static bool SplitsByRows(in ProductArguments p) => p.Rows >= RowSplitMinimumRows && !p.BatchNorm.IsActive;
 
-    /// <summary>Rows from which a forward on this kernel (a layer narrower than a panel, at such a batch) is shared by rows.</summary>
-    private const int RowSplitMinimumRows = 128;
+    /// <summary>Rows from which a forward on this kernel (then always a layer narrower than a panel) is shared by rows.</summary>
+    private const int RowSplitMinimumRows = PackedProductKernel.MinimumRows;
 
     /// <summary>
     /// Rows [first, end) of the product, every column, then their forward epilogue (bias, activation, dropout; never
