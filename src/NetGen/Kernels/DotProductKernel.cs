@@ -82,9 +82,9 @@ internal static unsafe class DotProductKernel
     }
 
     /// <summary>
-    /// The multiple of columns a thread's share is cut at: whole 4-column tiles that are also whole registers (16
-    /// columns with AVX-512, 8 with AVX2), so the columns the epilogue finishes outside a register are the same for
-    /// every split.
+    /// The multiple of columns a thread's share is cut at: whole registers (16 columns with AVX-512, 8 with AVX2, at
+    /// least 4 anywhere), which are also whole 4-column tiles, so the columns the epilogue finishes outside a register
+    /// are the same for every split.
     /// </summary>
     public static int ChunkColumns(InstructionSet instructionSet) => instructionSet switch
     {
@@ -95,7 +95,7 @@ internal static unsafe class DotProductKernel
 
     private static int ChunkColumns<TSimd, TVector>()
         where TSimd : struct, ISimd<TSimd, TVector>
-        where TVector : struct => Math.Max(4, TSimd.Width) / 4 * 4;
+        where TVector : struct => Math.Max(4, TSimd.Width);
 
     /// <summary>Rows of A per register tile: 4 with 32 registers, 2 with 16.</summary>
     public static int TileRows(InstructionSet instructionSet) => instructionSet switch
