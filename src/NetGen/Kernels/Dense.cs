@@ -66,10 +66,9 @@ public static unsafe partial class Dense
         {
             work *= MatrixVectorCost;
         }
-        // Chunks of whole registers, not only whole 4-column tiles: the epilogue finishes a chunk's last columns that do
-        // not fill a register one at a time, so chunks cut at other columns would finish different columns that way
-        // for different thread counts, and an activation's scalar form need not give its vector form's bits (tanh's
-        // does not). Cut at registers, those columns are the layer's last ones whatever the split, as with panels.
+        // Cut at whole registers: the epilogue finishes a chunk's columns past its last register with the activation's
+        // scalar form, whose bits need not be its vector form's (tanh's are not), so those must be the same columns,
+        // the layer's last, whatever the split.
         Parallelism.Run(dot, ref product, product.Columns, alignment: DotProductKernel.ChunkColumns(instructionSet), work);
     }
 
