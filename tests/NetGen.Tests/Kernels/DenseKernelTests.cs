@@ -51,7 +51,7 @@ public sealed class DenseKernelTests
         return data;
     }
 
-    public static TheoryData<InstructionSet> InstructionSetData() => new(InstructionSets());
+    public static TheoryData<InstructionSet> InstructionSetData() => KernelPaths.EachInstructionSet();
 
     private static IEnumerable<InstructionSet> InstructionSets() => KernelPaths.InstructionSets;
 

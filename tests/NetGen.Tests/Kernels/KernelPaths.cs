@@ -13,6 +13,9 @@ internal static class KernelPaths
 
     public static readonly int[] ThreadCounts = [1, 2];
 
+    /// <summary>Every instruction set, for tests whose thread count does not matter or that compare both themselves.</summary>
+    public static TheoryData<InstructionSet> EachInstructionSet() => new(InstructionSets);
+
     /// <summary>Every instruction set × thread count.</summary>
     public static TheoryData<InstructionSet, int> All()
     {
