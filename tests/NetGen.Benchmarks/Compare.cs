@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace NetGen.Benchmarks;
 
 /// <summary>
-/// Runs NetGen's workloads, then PyTorch's on the same machine in its fastest measured set-up
-/// (OpenBLAS with OpenMP, its own kernel choice, two threads), and prints both with the ratio.
+/// Runs NetGen's workloads and PyTorch's on the same machine, one workload after the other, PyTorch in its fastest
+/// measured set-up (OpenBLAS with OpenMP, its own kernel choice, two threads), and prints both with the ratio.
 /// </summary>
 internal static partial class Compare
 {
@@ -28,23 +28,42 @@ internal static partial class Compare
     private const string PeakFigure = "fma_peak_gflops";
 
     /// <summary>
-    /// <paramref name="runs"/> rounds of both sides, NetGen first in odd rounds and PyTorch first in even ones, so a
-    /// machine that slows down or speeds up over the minutes weighs on both alike; then the medians, and with more than
-    /// one round each ratio's range over the rounds (a ratio is only ever taken within one round).
+    /// <paramref name="runs"/> rounds of both sides, workload by workload (<see cref="EndToEnd.Sections"/>): PyTorch's
+    /// section of the reference script, then NetGen's same workloads, or the other way round, alternating from one
+    /// workload and one round to the next. The two figures of a ratio are then taken seconds apart rather than minutes:
+    /// this VM's speed drifts from minute to minute (its FMA peak read 363–445 GFLOP/s across one three-round run). Then
+    /// the medians, and with more than one round each ratio's range over the rounds (a ratio is only ever taken within
+    /// one round).
     /// </summary>
     public static int Run(int epochs, int runs = 1)
     {
+        EndToEnd netgen = EndToEnd.Load(epochs);
+        bool torchRuns = true;
         var rounds = new List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)>();
         for (int round = 0; round < runs; round++)
         {
             if (runs > 1)
             {
-                Console.WriteLine($"# round {round + 1} of {runs}, {(round % 2 == 0 ? "NetGen" : "PyTorch")} first");
+                Console.WriteLine($"# round {round + 1} of {runs}");
             }
-            Dictionary<string, double>? torch = round % 2 == 1 ? RunPyTorch(epochs) : null;
-            Dictionary<string, double> netgen = EndToEnd.Run(epochs);
-            torch ??= round % 2 == 0 ? RunPyTorch(epochs) : null;
-            rounds.Add((netgen, torch));
+            var ours = new Dictionary<string, double>();
+            var theirs = new Dictionary<string, double>();
+            for (int s = 0; s < EndToEnd.Sections.Length; s++)
+            {
+                string section = EndToEnd.Sections[s];
+                bool torchFirst = (round + s) % 2 == 1;
+                Console.WriteLine(torchRuns ? $"## {section}, {(torchFirst ? "PyTorch" : "NetGen")} first" : $"## {section}");
+                if (torchFirst)
+                {
+                    torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                }
+                netgen.RunSection(section, ours);
+                if (!torchFirst)
+                {
+                    torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                }
+            }
+            rounds.Add((ours, torchRuns ? theirs : null));
             if (runs > 1)
             {
                 PrintTable(rounds.GetRange(round, 1));
@@ -57,7 +76,7 @@ internal static partial class Compare
             Console.WriteLine($"# medians of {runs} rounds; each ratio's range over the rounds in brackets");
         }
         PrintTable(rounds);
-        return rounds.Any(round => round.Torch is null) ? 1 : 0;
+        return torchRuns ? 0 : 1;
     }
 
     private static void PrintTable(List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)> rounds)
@@ -95,10 +114,14 @@ internal static partial class Compare
         }
     }
 
-    private static Dictionary<string, double>? RunPyTorch(int epochs)
+    /// <summary>
+    /// PyTorch's <paramref name="section"/> of the reference script, in a process of its own, its figures added to
+    /// <paramref name="results"/>; false when PyTorch could not run (not installed), which the caller then stops asking.
+    /// </summary>
+    private static bool RunPyTorch(int epochs, string section, Dictionary<string, double> results)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, "matmul", "mlp_sgd", "infer", "infer_small", "cnn"])
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, section])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -110,11 +133,11 @@ internal static partial class Compare
         start.Environment.Remove("OPENBLAS_L2_SIZE");
         start.Environment["BENCH_THREADS"] = "2";
         start.Environment["BENCH_EPOCHS"] = epochs.ToString(CultureInfo.InvariantCulture);
-        Console.WriteLine("# PyTorch reference (install with: bash ../shared/bench/setup_torch.sh, or apt-get install python3-torch libopenblas0-openmp)");
+        const string Install = "install it with: bash ../shared/bench/setup_torch.sh, or apt-get install python3-torch libopenblas0-openmp";
+        Console.WriteLine($"# PyTorch reference: {section}");
         try
         {
             using Process process = Process.Start(start)!;
-            var results = new Dictionary<string, double>();
             while (process.StandardOutput.ReadLine() is { } line)
             {
                 Console.WriteLine("  torch| " + line);
@@ -132,12 +155,16 @@ internal static partial class Compare
             {
                 results["cnn_train_samples_per_s"] = EndToEnd.Median(cnnEpochs);
             }
-            return process.ExitCode == 0 ? results : null;
+            if (process.ExitCode != 0)
+            {
+                Console.WriteLine($"# PyTorch reference failed (exit code {process.ExitCode}); {Install}");
+            }
+            return process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
-            Console.WriteLine($"# PyTorch reference could not run: {exception.Message}");
-            return null;
+            Console.WriteLine($"# PyTorch reference could not run: {exception.Message}; {Install}");
+            return false;
         }
     }
 

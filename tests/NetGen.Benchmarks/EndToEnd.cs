@@ -11,48 +11,94 @@ namespace NetGen.Benchmarks;
 /// The reference workloads, timed the way ../shared/bench/torch_reference.py times PyTorch's, and
 /// printed as <c>RESULT name = value</c> lines with the same names so the two can be set side by side.
 /// </summary>
-internal static class EndToEnd
+internal sealed class EndToEnd
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>
+    /// The workloads in the order they run, each named after the section of pytorch_reference.py that runs PyTorch's
+    /// counterpart, so that <see cref="Compare"/> can time the two sides workload by workload, seconds apart.
+    /// </summary>
+    internal static readonly string[] Sections = ["matmul", "mlp_sgd", "infer", "infer_small", "cnn"];
+
+    private readonly Dataset _train, _test;
+    private readonly int _epochs, _cnnEpochs;
+
+    /// <summary>The MLP <c>mlp_sgd</c> trained, which <c>infer</c> then times (PyTorch's script does the same).</summary>
+    private SigmoidMlp? _trainedMlp;
+
+    private EndToEnd(Dataset train, Dataset test, int epochs, int cnnEpochs) =>
+        (_train, _test, _epochs, _cnnEpochs) = (train, test, epochs, cnnEpochs);
+
+    /// <summary>Every workload, in <see cref="Sections"/>' order.</summary>
     /// <param name="epochs">Epochs of the MLP's training run.</param>
     /// <param name="cnnEpochs">Epochs of the CNN's (torch_reference.py trains it for 2).</param>
     public static Dictionary<string, double> Run(int epochs, int cnnEpochs = 2)
     {
+        EndToEnd workloads = Load(epochs, cnnEpochs);
         var results = new Dictionary<string, double>();
+        foreach (string section in Sections)
+        {
+            workloads.RunSection(section, results);
+        }
+        return results;
+    }
+
+    /// <summary>Loads the data once, for any number of <see cref="RunSection"/> calls.</summary>
+    public static EndToEnd Load(int epochs, int cnnEpochs = 2)
+    {
+        Console.WriteLine($"# NetGen: {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
+        (Dataset train, Dataset test) = LoadData();
+        // The data sets are ~200 MB of fresh arrays: collect now, or a background GC competes with the first timings.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return new EndToEnd(train, test, epochs, cnnEpochs);
+    }
+
+    /// <summary>Runs one of <see cref="Sections"/>, printing each figure as a RESULT line and adding it to <paramref name="results"/>.</summary>
+    public void RunSection(string section, Dictionary<string, double> results)
+    {
         void Report(string name, double value)
         {
             results[name] = value;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} = {value:0.###}"));
         }
 
-        Console.WriteLine($"# NetGen: {KernelSelection.Current} kernels, {KernelSelection.DefaultThreadCount} threads, {Environment.ProcessorCount} cores");
-        (Dataset train, Dataset test) = LoadData();
-        // The data sets are ~200 MB of fresh arrays: collect now, or a background GC competes with the first timings.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-
-        // The machine's own ceiling for the GEMM's figure, on as many threads as the GEMM runs.
-        Report("fma_peak_gflops", FmaPeak.Gflops(KernelSelection.ThreadCount));
-        Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
-        using (KernelSelection.UseThreads(1))
+        switch (section)
         {
-            // The same on one core, for the profile: its fraction of the one-core peak is the kernel's efficiency.
-            Report("gemm_100x784x500_one_thread_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+            case "matmul":
+                // The machine's own ceiling for the GEMM's figure, on as many threads as the GEMM runs.
+                Report("fma_peak_gflops", FmaPeak.Gflops(KernelSelection.ThreadCount));
+                Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+                using (KernelSelection.UseThreads(1))
+                {
+                    // The same on one core, for the profile: its fraction of the one-core peak is the kernel's efficiency.
+                    Report("gemm_100x784x500_one_thread_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+                }
+                // The two backward products of the same layer, for the profile (not PyTorch reference figures).
+                Report("weight_gradient_500x100x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+                    Dense.ParameterGradients(d, x, w, b, batch, inputs, outputs)));
+                Report("input_delta_100x500x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+                    Dense.InputDelta<Sigmoid>(d, w, x, c, batch, inputs, outputs)));
+                break;
+            case "mlp_sgd":
+                _trainedMlp = new SigmoidMlp(seed: 0);
+                Report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(_trainedMlp, _train, _test, _epochs));
+                break;
+            case "infer":
+                SigmoidMlp mlp = _trainedMlp ?? new SigmoidMlp(seed: 0);
+                Report("mlp_b1_latency_us", BatchOneLatencyMicroseconds(mlp, _test));
+                Report("mlp_b1000_infer_samples_per_s", BatchInferenceSamplesPerSecond(mlp, _test, batch: 1000));
+                break;
+            case "infer_small":
+                Report("small_mlp_b1_latency_us", BatchOneLatencyMicroseconds(new SmallReluMlp(seed: 0), _test));
+                break;
+            case "cnn":
+                Report("cnn_train_samples_per_s", CnnTrainSamplesPerSecond(_train, _test, _cnnEpochs));
+                break;
+            default:
+                throw new ArgumentException($"Unknown section '{section}': use one of {string.Join(", ", Sections)}.", nameof(section));
         }
-        // The two backward products of the same layer, for the profile (not PyTorch reference figures).
-        Report("weight_gradient_500x100x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
-            Dense.ParameterGradients(d, x, w, b, batch, inputs, outputs)));
-        Report("input_delta_100x500x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
-            Dense.InputDelta<Sigmoid>(d, w, x, c, batch, inputs, outputs)));
-
-        var mlp = new SigmoidMlp(seed: 0);
-        Report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(mlp, train, test, epochs));
-        Report("mlp_b1_latency_us", BatchOneLatencyMicroseconds(mlp, test));
-        Report("mlp_b1000_infer_samples_per_s", BatchInferenceSamplesPerSecond(mlp, test, batch: 1000));
-        Report("small_mlp_b1_latency_us", BatchOneLatencyMicroseconds(new SmallReluMlp(seed: 0), test));
-        Report("cnn_train_samples_per_s", CnnTrainSamplesPerSecond(train, test, cnnEpochs));
-        return results;
     }
 
     /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>
