@@ -77,6 +77,75 @@ public sealed unsafe class ParallelismTests
         Assert.Equal([string.Empty, string.Empty], failures);
     }
 
+    /// <summary>
+    /// Each thread owns half the chunks; one that finishes first goes on into the other's half. A worker slowed down
+    /// (descheduled, on a busy machine) must leave its unstarted chunks to the caller, and a slowed caller its chunks to
+    /// the worker: every column is still computed once, and over many products each thread does take chunks from the
+    /// other's half (16 chunks of 8 columns here: the caller's half is columns 0–63, the worker's 64–127).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_slowed_thread_leaves_its_unstarted_chunks_to_the_other(bool slowWorker)
+    {
+        using IDisposable threads = KernelSelection.UseThreads(2);
+        const int Columns = 128, Half = 64, Runs = 300;
+        var counts = new float[Columns];
+        var byWorker = new float[Columns];
+        int caughtIn = 0;
+        fixed (float* c = counts, w = byWorker)
+        {
+            var product = new ProductArguments { C = c, A = w, Columns = Columns, Depth = slowWorker ? 1 : 0 };
+            for (int run = 1; run <= Runs; run++)
+            {
+                Array.Clear(byWorker);
+                Parallelism.Run(&CountColumnsSlowingOneThread, ref product, Columns, alignment: 8, work: 16 * 1_000_000);
+                string miscount = Miscount(counts, run);
+                Assert.True(miscount.Length == 0, miscount);
+                bool taken = slowWorker
+                    ? byWorker.AsSpan(Half).Contains(0f)
+                    : byWorker.AsSpan(0, Half).Contains(1f);
+                caughtIn += taken ? 1 : 0;
+            }
+        }
+        Assert.True(caughtIn > 0, $"in {Runs} products the {(slowWorker ? "caller" : "worker")} never took a chunk of the other's half");
+    }
+
+    /// <summary>
+    /// <see cref="CountColumns"/>, marking in A the columns the worker computed, and spinning ~20 µs per chunk on the
+    /// worker (Depth 1) or on the caller (Depth 0).
+    /// </summary>
+    private static void CountColumnsSlowingOneThread(ref ProductArguments product, int firstColumn, int endColumn)
+    {
+        bool onWorker = Thread.CurrentThread.Name == "NetGen kernel worker";
+        if (onWorker == (product.Depth == 1))
+        {
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 50_000;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                Thread.SpinWait(1);
+            }
+        }
+        CountColumns(ref product, firstColumn, endColumn);
+        for (int column = firstColumn; column < endColumn; column++)
+        {
+            product.A[column] = onWorker ? 1f : 0f;
+        }
+    }
+
+    /// <summary>The first column not computed exactly <paramref name="runs"/> times, or empty.</summary>
+    private static string Miscount(float[] counts, int runs)
+    {
+        for (int column = 0; column < counts.Length; column++)
+        {
+            if (counts[column] != runs)
+            {
+                return $"run {runs}: column {column} computed {counts[column] - (runs - 1)} times";
+            }
+        }
+        return string.Empty;
+    }
+
     /// <summary>Runs the counting product <paramref name="runs"/> times; the first miscount, or empty.</summary>
     private static string RunAndCount(int columns, int alignment, long work, int runs, int pauseEvery)
     {
@@ -91,13 +160,10 @@ public sealed unsafe class ParallelismTests
                     Thread.Sleep(3);
                 }
                 Parallelism.Run(&CountColumns, ref product, columns, alignment, work);
-                for (int column = 0; column < columns; column++)
+                string miscount = Miscount(counts, run);
+                if (miscount.Length > 0)
                 {
-                    float count = counts[column];
-                    if (count != run)
-                    {
-                        return $"run {run}: column {column} computed {count - (run - 1)} times";
-                    }
+                    return miscount;
                 }
             }
         }
