@@ -53,15 +53,23 @@ public sealed unsafe class ParallelismTests
     {
         Parallelism.SetLastGenerationForTests(lastGeneration);
         // On a thread of its own, so that a caller left waiting for the worker fails the test instead of hanging the run.
-        var products = Task.Factory.StartNew(
-            () =>
+        string? failure = null;
+        var products = new Thread(() =>
+        {
+            try
             {
                 using IDisposable threads = KernelSelection.UseThreads(2);
-                return RunAndCount(columns: 130, alignment: 4, work: 1_000_000, runs: 3000, pauseEvery: 0);
-            },
-            TaskCreationOptions.LongRunning);
-        Assert.True(products.Wait(TimeSpan.FromSeconds(60)), "a product never returned: the caller and the worker disagree about the job");
-        Assert.Equal(string.Empty, products.Result);
+                failure = RunAndCount(columns: 130, alignment: 4, work: 1_000_000, runs: 3000, pauseEvery: 0);
+            }
+            catch (Exception exception)
+            {
+                // Reported here rather than left to end the test process, as an unhandled exception on a thread would.
+                failure = exception.ToString();
+            }
+        }) { IsBackground = true };
+        products.Start();
+        Assert.True(products.Join(TimeSpan.FromSeconds(60)), "a product never returned: the caller and the worker disagree about the job");
+        Assert.Equal(string.Empty, failure);
     }
 
     /// <summary>Two threads issuing products at once: the worker serves one, the other computes alone.</summary>
