@@ -9,8 +9,8 @@ namespace NetGen.Kernels;
 /// same columns call after call, and its share of B stays in its own core's L2 (what makes splitting a
 /// matrix–vector product pay). A thread that finishes its half goes on into the other's from the middle,
 /// so if the worker is asleep or descheduled (a busy machine) the caller simply computes more; it only
-/// ever waits for a chunk the worker has already started. Each output element is computed by one thread in the same order whoever takes its chunk, so
-/// results are bit-identical with one thread or two.
+/// ever waits for a chunk the worker has already started. Each output element is computed by one
+/// thread in the same order whoever takes its chunk, so results are bit-identical with one thread or two.
 /// </summary>
 /// <remarks>
 /// Each half has its own cursor, on cache lines of its own, so a thread claims its own chunks with a
@@ -18,9 +18,10 @@ namespace NetGen.Kernels;
 /// moves a line between the cores (~250 ns each way here). With one cursor for both, every claim moved
 /// it: timed around each claim, 2.4–2.5 µs of each thread's time in a batch-1 prediction of the
 /// reference MLP (23 claims over its two products' 25 chunks), whose median went from 22.1–23.0 µs to
-/// 20.7–21.7 with the halves (Zen 5, separate builds alternating). The work is an unmanaged
-/// <see cref="ProductArguments"/> and a function pointer, so handing it over allocates nothing. The worker spins for about a millisecond after each product (a training
-/// step or a stream of predictions issues the next one within microseconds), then sleeps on an event.
+/// 20.7–21.7 with the halves (Zen 5, separate builds alternating).
+/// The work is an unmanaged <see cref="ProductArguments"/> and a function pointer, so handing it over
+/// allocates nothing. The worker spins for about a millisecond after each product (a training step or a
+/// stream of predictions issues the next one within microseconds), then sleeps on an event.
 /// </remarks>
 internal static unsafe class Parallelism
 {
