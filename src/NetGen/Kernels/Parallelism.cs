@@ -17,7 +17,7 @@ namespace NetGen.Kernels;
 /// compare-exchange on a line already in its core's cache; only going into the other half, at the end,
 /// moves a line between the cores (~250 ns each way here). With one cursor for both, every claim moved
 /// it: timed around each claim, 2.4–2.5 µs of each thread's time in a batch-1 prediction of the
-/// reference MLP (23 claims over its two products' 25 chunks), whose median went from 22.1–23.0 µs to
+/// reference MLP (23 claims over its two products' 25 chunks), whose median went from 21.9–23.0 µs to
 /// 20.7–21.7 with the halves (Zen 5, separate builds alternating).
 /// The work is an unmanaged <see cref="ProductArguments"/> and a function pointer, so handing it over
 /// allocates nothing. The worker spins for about a millisecond after each product (a training step or a
