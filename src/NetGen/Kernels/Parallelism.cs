@@ -145,8 +145,8 @@ internal static unsafe class Parallelism
         }
 
         body(ref arguments, 0, chunkColumns);
-        int callerChunks = 1 + TakeChunks(s_callerCursor, generation, fromFront: true, body, ref arguments, columns, chunkColumns, chunkCount, progressFrom: -1);
-        callerChunks += TakeChunks(&job->WorkerCursor, generation, fromFront: true, body, ref arguments, columns, chunkColumns, chunkCount, progressFrom: -1);
+        int callerChunks = 1 + TakeChunks(s_callerCursor, generation, byWorker: false, body, ref arguments, columns, chunkColumns, chunkCount);
+        callerChunks += TakeChunks(&job->WorkerCursor, generation, byWorker: false, body, ref arguments, columns, chunkColumns, chunkCount);
         int workerChunks = chunkCount - callerChunks;
 
         // Only chunks the worker has already started remain: wait for them in short polls, never sleeping or
@@ -166,13 +166,14 @@ internal static unsafe class Parallelism
     /// <summary>
     /// Takes and runs chunks of job <paramref name="generation"/> from one half's <paramref name="cursor"/> until none
     /// is left there; returns how many it ran. The caller takes from the front of either half, the worker from the back,
-    /// so they meet in the middle. The worker passes the chunks it has run already as <paramref name="progressFrom"/> and
-    /// publishes its count after each chunk; the caller passes −1.
+    /// so they meet in the middle. The worker also publishes its count for the job after each chunk, counting from the
+    /// <paramref name="workerChunksBefore"/> it ran in the other half.
     /// </summary>
     private static int TakeChunks(
-        long* cursor, uint generation, bool fromFront, delegate*<ref ProductArguments, int, int, void> body, ref ProductArguments arguments,
-        int columns, int chunkColumns, int chunkCount, int progressFrom)
+        long* cursor, uint generation, bool byWorker, delegate*<ref ProductArguments, int, int, void> body, ref ProductArguments arguments,
+        int columns, int chunkColumns, int chunkCount, int workerChunksBefore = 0)
     {
+        bool fromFront = !byWorker;
         ref long cursorField = ref *cursor;
         int taken = 0;
         while (true)
@@ -192,9 +193,9 @@ internal static unsafe class Parallelism
             int first = chunk * chunkColumns;
             body(ref arguments, first, chunk == chunkCount - 1 ? columns : first + chunkColumns);
             taken++;
-            if (progressFrom >= 0)
+            if (byWorker)
             {
-                Volatile.Write(ref *s_workerProgress, Progress(generation, progressFrom + taken));
+                Volatile.Write(ref *s_workerProgress, Progress(generation, workerChunksBefore + taken));
             }
         }
     }
@@ -268,8 +269,8 @@ internal static unsafe class Parallelism
             int columns = job->Columns, chunkColumns = job->ChunkColumns, chunkCount = job->ChunkCount;
             if (GenerationOf(Volatile.Read(ref job->WorkerCursor)) == generation)
             {
-                int taken = TakeChunks(&job->WorkerCursor, generation, fromFront: false, body, ref arguments, columns, chunkColumns, chunkCount, progressFrom: 0);
-                TakeChunks(s_callerCursor, generation, fromFront: false, body, ref arguments, columns, chunkColumns, chunkCount, progressFrom: taken);
+                int taken = TakeChunks(&job->WorkerCursor, generation, byWorker: true, body, ref arguments, columns, chunkColumns, chunkCount);
+                TakeChunks(s_callerCursor, generation, byWorker: true, body, ref arguments, columns, chunkColumns, chunkCount, workerChunksBefore: taken);
             }
             finishedGeneration = generation;
         }
