@@ -48,19 +48,20 @@ internal static partial class Compare
             }
             var ours = new Dictionary<string, double>();
             var theirs = new Dictionary<string, double>();
-            for (int s = 0; s < EndToEnd.Sections.Length; s++)
+            for (int s = 0; s < EndToEnd.Sections.Count; s++)
             {
                 string section = EndToEnd.Sections[s];
                 bool torchFirst = (round + s) % 2 == 1;
+                void Torch() => torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
                 Console.WriteLine(torchRuns ? $"## {section}, {(torchFirst ? "PyTorch" : "NetGen")} first" : $"## {section}");
                 if (torchFirst)
                 {
-                    torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                    Torch();
                 }
                 netgen.RunSection(section, ours);
                 if (!torchFirst)
                 {
-                    torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                    Torch();
                 }
             }
             rounds.Add((ours, torchRuns ? theirs : null));

@@ -17,14 +17,25 @@ internal sealed class EndToEnd
 
     /// <summary>
     /// The workloads in the order they run, each named after the section of pytorch_reference.py that runs PyTorch's
-    /// counterpart, so that <see cref="Compare"/> can time the two sides workload by workload, seconds apart.
+    /// counterpart, so that <see cref="Compare"/> can time the two sides workload by workload, seconds apart. Each
+    /// reports its figures through the callback it is given.
     /// </summary>
-    internal static readonly string[] Sections = ["matmul", "mlp_sgd", "infer", "infer_small", "cnn"];
+    private static readonly (string Name, Action<EndToEnd, Action<string, double>> Run)[] Workloads =
+    [
+        ("matmul", static (workloads, report) => workloads.Products(report)),
+        ("mlp_sgd", static (workloads, report) => workloads.MlpTraining(report)),
+        ("infer", static (workloads, report) => workloads.MlpInference(report)),
+        ("infer_small", static (workloads, report) => workloads.SmallMlpInference(report)),
+        ("cnn", static (workloads, report) => workloads.CnnTraining(report)),
+    ];
+
+    /// <summary>The names of <see cref="Workloads"/>, in their order.</summary>
+    internal static IReadOnlyList<string> Sections { get; } = Workloads.Select(workload => workload.Name).ToArray();
 
     private readonly Dataset _train, _test;
     private readonly int _epochs, _cnnEpochs;
 
-    /// <summary>The MLP <c>mlp_sgd</c> trained, which <c>infer</c> then times (PyTorch's script does the same).</summary>
+    /// <summary>The MLP <c>mlp_sgd</c> trained, which <c>infer</c> then times (PyTorch's script does the same within one process).</summary>
     private SigmoidMlp? _trainedMlp;
 
     private EndToEnd(Dataset train, Dataset test, int epochs, int cnnEpochs) =>
@@ -58,48 +69,50 @@ internal sealed class EndToEnd
     /// <summary>Runs one of <see cref="Sections"/>, printing each figure as a RESULT line and adding it to <paramref name="results"/>.</summary>
     public void RunSection(string section, Dictionary<string, double> results)
     {
-        void Report(string name, double value)
+        Action<EndToEnd, Action<string, double>> run = Workloads.FirstOrDefault(workload => workload.Name == section).Run
+            ?? throw new ArgumentException($"Unknown section '{section}': use one of {string.Join(", ", Sections)}.", nameof(section));
+        run(this, (name, value) =>
         {
             results[name] = value;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} = {value:0.###}"));
-        }
-
-        switch (section)
-        {
-            case "matmul":
-                // The machine's own ceiling for the GEMM's figure, on as many threads as the GEMM runs.
-                Report("fma_peak_gflops", FmaPeak.Gflops(KernelSelection.ThreadCount));
-                Report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
-                using (KernelSelection.UseThreads(1))
-                {
-                    // The same on one core, for the profile: its fraction of the one-core peak is the kernel's efficiency.
-                    Report("gemm_100x784x500_one_thread_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
-                }
-                // The two backward products of the same layer, for the profile (not PyTorch reference figures).
-                Report("weight_gradient_500x100x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
-                    Dense.ParameterGradients(d, x, w, b, batch, inputs, outputs)));
-                Report("input_delta_100x500x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
-                    Dense.InputDelta<Sigmoid>(d, w, x, c, batch, inputs, outputs)));
-                break;
-            case "mlp_sgd":
-                _trainedMlp = new SigmoidMlp(seed: 0);
-                Report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(_trainedMlp, _train, _test, _epochs));
-                break;
-            case "infer":
-                SigmoidMlp mlp = _trainedMlp ?? new SigmoidMlp(seed: 0);
-                Report("mlp_b1_latency_us", BatchOneLatencyMicroseconds(mlp, _test));
-                Report("mlp_b1000_infer_samples_per_s", BatchInferenceSamplesPerSecond(mlp, _test, batch: 1000));
-                break;
-            case "infer_small":
-                Report("small_mlp_b1_latency_us", BatchOneLatencyMicroseconds(new SmallReluMlp(seed: 0), _test));
-                break;
-            case "cnn":
-                Report("cnn_train_samples_per_s", CnnTrainSamplesPerSecond(_train, _test, _cnnEpochs));
-                break;
-            default:
-                throw new ArgumentException($"Unknown section '{section}': use one of {string.Join(", ", Sections)}.", nameof(section));
-        }
+        });
     }
+
+    private void Products(Action<string, double> report)
+    {
+        // The machine's own ceiling for the GEMM's figure, on as many threads as the GEMM runs.
+        report("fma_peak_gflops", FmaPeak.Gflops(KernelSelection.ThreadCount));
+        report("gemm_100x784x500_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+        using (KernelSelection.UseThreads(1))
+        {
+            // The same on one core, for the profile: its fraction of the one-core peak is the kernel's efficiency.
+            report("gemm_100x784x500_one_thread_gflops", GemmGflops(batch: 100, inputs: 784, outputs: 500));
+        }
+        // The two backward products of the same layer, for the profile (not PyTorch reference figures).
+        report("weight_gradient_500x100x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+            Dense.ParameterGradients(d, x, w, b, batch, inputs, outputs)));
+        report("input_delta_100x500x784_gflops", ProductGflops(100, 784, 500, static (x, w, d, b, c, batch, inputs, outputs) =>
+            Dense.InputDelta<Sigmoid>(d, w, x, c, batch, inputs, outputs)));
+    }
+
+    private void MlpTraining(Action<string, double> report)
+    {
+        _trainedMlp = new SigmoidMlp(seed: 0);
+        report("mlp_sgd_train_samples_per_s", TrainSamplesPerSecond(_trainedMlp, _train, _test, _epochs));
+    }
+
+    private void MlpInference(Action<string, double> report)
+    {
+        SigmoidMlp mlp = _trainedMlp ?? new SigmoidMlp(seed: 0);
+        report("mlp_b1_latency_us", BatchOneLatencyMicroseconds(mlp, _test));
+        report("mlp_b1000_infer_samples_per_s", BatchInferenceSamplesPerSecond(mlp, _test, batch: 1000));
+    }
+
+    private void SmallMlpInference(Action<string, double> report) =>
+        report("small_mlp_b1_latency_us", BatchOneLatencyMicroseconds(new SmallReluMlp(seed: 0), _test));
+
+    private void CnnTraining(Action<string, double> report) =>
+        report("cnn_train_samples_per_s", CnnTrainSamplesPerSecond(_train, _test, _cnnEpochs));
 
     /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>
     private static (Dataset Train, Dataset Test) LoadData()
