@@ -250,6 +250,14 @@ internal static unsafe class DotProductKernel
     /// against ~110 for four rows side by side aligned and ~90 at the 8-byte offsets a <c>float[]</c> has. The same
     /// kernel in C#, interleaved call by call with this tile in one process, was 0.97–1.16× as fast on one thread
     /// (784 → 128: 1.10–1.12×) but 0.82–1.04× on two, where the benchmarks run (784 → 500: 0.87×).
+    /// Tried again (2026-12-04, Zen 5): one row at a time with four sums along K, B's registers joined from aligned
+    /// blocks by <c>vpermt2ps</c>. Alone, one sample after another, it beat this tile (784 → 128: 3.25 against 3.88 µs
+    /// on one thread, 3.02 against 3.20 on two); inside the reference MLP's prediction, the two interleaved in one
+    /// process, fc1 took 11.0–11.7 µs against 11.7–12.3 but fc2 (500 → 500) 8.3–9.1 against 8.0–8.6, and the
+    /// prediction 19.9–21.6 against 20.2–21.2 µs: no gain (784-128-10's 3.20–3.32 against 3.34–3.41 in one run, even
+    /// in another). (Streaming 2.6 MB from L3 alone, it was the faster, 87
+    /// against 77 GB/s on one thread; what costs it fc2 inside the prediction was not found.) Reducing four columns
+    /// at once with <c>Sum4</c>, or spreading the last registers over the four sums, changed nothing.
     /// </remarks>
     private static void RowTile<TSimd, TVector>(float* a, float* b, int depth, float* c)
         where TSimd : struct, ISimd<TSimd, TVector>
