@@ -15,7 +15,8 @@ public sealed class DenseKernelTests
     /// (dot-product tiles, the last one overlapping) and 64, 67, 70, 100 (packed panels, the last tile of
     /// 10 or 6 rows overlapping); depths below a register, at one, past one by 1 and by 13, and past the
     /// transposed blocks; columns below 4, between 4 and 8, at and just past a panel, large enough to be
-    /// split over two threads; and one sample against 784 inputs, large enough to be split too. Weight
+    /// split over two threads; and one sample against 784 inputs, large enough to be split too (with 330 outputs, 1 MB of
+    /// weights, each next tile's rows prefetched; a prefetch past W's end is a hint and cannot fault). Weight
     /// gradients (outputs as rows) take the packed tiles from 100 outputs with AVX-512 ([20, 50, 100] just at
     /// it, with a last panel that overlaps) and from 6 with 16 registers, unless the inputs are narrower than
     /// a panel (200 outputs of 20 inputs). Input deltas take them with
@@ -31,7 +32,7 @@ public sealed class DenseKernelTests
         [1, 1, 1], [3, 5, 2], [4, 16, 2], [5, 17, 3], [8, 33, 7], [13, 40, 9], [2, 130, 70], [100, 64, 10], [6, 300, 133],
         [100, 200, 150], [67, 45, 70], [64, 300, 33], [70, 7, 40], [1, 784, 130], [3, 70, 128], [7, 20, 200],
         [97, 40, 70], [20, 50, 100], [200, 70, 20], [200, 70, 40], [60, 24, 300], [400, 64, 10], [130, 300, 12],
-        [100, 500, 10], [70, 784, 20], // shared by rows on the dot-product tiles from 64 rows (AVX-512)
+        [1, 784, 330], [100, 500, 10], [70, 784, 20], // shared by rows on the dot-product tiles from 64 rows (AVX-512)
     ];
 
     /// <summary>Every instruction set this machine runs × one and two threads × <see cref="Shapes"/>.</summary>
