@@ -272,10 +272,10 @@ internal static unsafe class DotProductKernel
     /// blocks by <c>vpermt2ps</c>. Alone, one sample after another, it beat this tile (784 → 128: 3.25 against 3.88 µs
     /// on one thread, 3.02 against 3.20 on two); inside the reference MLP's prediction, the two interleaved in one
     /// process, fc1 took 11.0–11.7 µs against 11.7–12.3 but fc2 (500 → 500) 8.3–9.1 against 8.0–8.6, and the
-    /// prediction 19.9–21.6 against 20.2–21.2 µs: no gain (784-128-10's 3.20–3.32 against 3.34–3.41 in one run, even
-    /// in another). (Streaming 2.6 MB from L3 alone, it was the faster, 87
-    /// against 77 GB/s on one thread; what costs it fc2 inside the prediction was not found.) Reducing four columns
-    /// at once with <c>Sum4</c>, or spreading the last registers over the four sums, changed nothing.
+    /// prediction 19.9–21.6 against 20.2–21.2 µs: no gain. 784-128-10 took 3.20–3.32 against 3.34–3.41 in one run
+    /// and the same in another. Streaming 2.6 MB from L3 alone it was the faster, 87 against 77 GB/s on one thread;
+    /// what costs it fc2 inside the prediction was not found. Reducing four columns at once with <c>Sum4</c>, or
+    /// spreading the last registers over the four sums, changed nothing.
     /// </remarks>
     private static void RowTile<TSimd, TVector>(float* a, float* b, int depth, float* c, bool prefetchNextRows)
         where TSimd : struct, ISimd<TSimd, TVector>
