@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -50,35 +49,7 @@ internal static class FmaPeak
     {
         Chains<TSimd, TVector>(Steps / 10); // compiled, and the core at its working clock, before anything is timed
         double flopsPerRound = 2.0 * 12 * TSimd.Width * Steps * threads;
-        double best = 0;
-        for (int round = 0; round < Rounds; round++)
-        {
-            // Each thread stamps its own start and end; the round spans the first start to the last end, so a thread
-            // that starts late (the scheduler's choice) lengthens the round instead of being timed from the wrong moment.
-            var starts = new long[threads];
-            var ends = new long[threads];
-            using var ready = new Barrier(threads);
-            void Chain(int index)
-            {
-                ready.SignalAndWait();
-                starts[index] = Stopwatch.GetTimestamp();
-                Chains<TSimd, TVector>(Steps);
-                ends[index] = Stopwatch.GetTimestamp();
-            }
-            Thread[] others = Enumerable.Range(1, threads - 1).Select(index => new Thread(() => Chain(index))).ToArray();
-            foreach (Thread other in others)
-            {
-                other.Start();
-            }
-            Chain(0);
-            foreach (Thread other in others)
-            {
-                other.Join();
-            }
-            double seconds = (double)(ends.Max() - starts.Min()) / Stopwatch.Frequency;
-            best = Math.Max(best, flopsPerRound / seconds / 1e9);
-        }
-        return best;
+        return flopsPerRound / SimultaneousRounds.ShortestSeconds(threads, Rounds, _ => Chains<TSimd, TVector>(Steps)) / 1e9;
     }
 
     /// <summary>
