@@ -63,6 +63,7 @@ internal sealed class EndToEnd
         // The data sets are ~200 MB of fresh arrays: collect now, or a background GC competes with the first timings.
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        QuietMachine.WaitForOthers();
         return new EndToEnd(train, test, epochs, cnnEpochs);
     }
 

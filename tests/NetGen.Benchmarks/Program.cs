@@ -29,6 +29,11 @@ if (instructionSet > KernelSelection.Best)
     return 2;
 }
 using IDisposable kernels = KernelSelection.Use(instructionSet);
+if (mode != "kernels")
+{
+    // BenchmarkDotNet runs each benchmark in a process of its own, after its own warm-up.
+    QuietMachine.WaitForOthers();
+}
 switch (mode)
 {
     case "e2e":
