@@ -122,18 +122,44 @@ internal static partial class Compare
     /// <summary>The table of <paramref name="rounds"/>' medians, fractions of the FMA peak taken against <paramref name="peak"/>.</summary>
     private static void PrintTable(List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)> rounds, double peak)
     {
-        string OfPeak(double value, double flops) => flops > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({value * flops / 1e9 / peak * 100:0} % of {peak:0})") : "";
+        string PercentOfPeak(double value, double flops) => string.Create(CultureInfo.InvariantCulture, $"{value * flops / 1e9 / peak * 100:0} % of {peak:0}");
+        string OfPeak(double value, double flops) => flops > 0 ? $" ({PercentOfPeak(value, flops)})" : "";
+        // What meeting a target asks of the machine: the GFLOP/s of a fraction of the peak; for a ratio against PyTorch's
+        // median, the fraction of the peak a throughput would run at (above 100 % no code meets it here), or a latency
+        // beside the time the same threads take just to read the network's weights once (the best of the rounds).
+        string TargetTakes(Target target, double flops, string? floor, double? reference)
+        {
+            if (target.PeakFraction > 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{target.PeakFraction * peak:0} GFLOP/s");
+            }
+            if (reference is not double median)
+            {
+                return "";
+            }
+            if (flops > 0)
+            {
+                return PercentOfPeak(target.Advantage * median, flops);
+            }
+            if (floor is not null && rounds.All(round => round.NetGen.ContainsKey(floor)))
+            {
+                double read = rounds.Min(round => round.NetGen[floor]);
+                return string.Create(CultureInfo.InvariantCulture, $"{median / target.Advantage:0.##} µs; reading the weights takes {read:0.##}");
+            }
+            return "";
+        }
         Console.WriteLine("| workload | NetGen | PyTorch | NetGen / PyTorch | target | the target takes |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach ((string name, bool higherIsBetter, Target target, double flops, string? floor) in Figures)
         {
             double ours = EndToEnd.Median(rounds.Select(round => round.NetGen[name]));
             var references = rounds.Where(round => round.Torch?.ContainsKey(name) == true).Select(round => round.Torch![name]).ToList();
-            string theirs = "n/a", ratio = "n/a", takes = "";
+            string theirs = "n/a", ratio = "n/a";
+            double? reference = null;
             if (references.Count > 0)
             {
-                double reference = EndToEnd.Median(references);
-                theirs = Format(reference) + OfPeak(reference, flops);
+                reference = EndToEnd.Median(references);
+                theirs = Format(reference.Value) + OfPeak(reference.Value, flops);
                 // NetGen / PyTorch for rates, PyTorch / NetGen for latencies (printed as 1/x): more is better either way.
                 double[] advantages = rounds.Where(round => round.Torch?.ContainsKey(name) == true)
                     .Select(round => higherIsBetter ? round.NetGen[name] / round.Torch![name] : round.Torch![name] / round.NetGen[name])
@@ -144,23 +170,8 @@ internal static partial class Compare
                 {
                     ratio += $" ({Show(advantages[0])}–{Show(advantages[^1])})";
                 }
-                // What meeting a ratio target against PyTorch's median asks of the machine: above 100 % no code can meet it here.
-                if (target.Advantage > 0 && flops > 0)
-                {
-                    takes = OfPeak(target.Advantage * reference, flops).Trim(' ', '(', ')');
-                }
-                // A latency target against the time the same threads take just to read the network's weights once (the best of the rounds).
-                if (target.Advantage > 0 && floor is not null && rounds.All(round => round.NetGen.ContainsKey(floor)))
-                {
-                    double read = rounds.Min(round => round.NetGen[floor]);
-                    takes = string.Create(CultureInfo.InvariantCulture, $"{reference / target.Advantage:0.##} µs; reading the weights takes {read:0.##}");
-                }
             }
-            if (target.PeakFraction > 0)
-            {
-                takes = string.Create(CultureInfo.InvariantCulture, $"{target.PeakFraction * peak:0} GFLOP/s");
-            }
-            Console.WriteLine($"| {name} | {Format(ours)}{OfPeak(ours, flops)} | {theirs} | {ratio} | {target.Show(higherIsBetter)} | {takes} |");
+            Console.WriteLine($"| {name} | {Format(ours)}{OfPeak(ours, flops)} | {theirs} | {ratio} | {target.Show(higherIsBetter)} | {TargetTakes(target, flops, floor, reference)} |");
         }
     }
 

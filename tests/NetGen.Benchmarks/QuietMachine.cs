@@ -53,7 +53,7 @@ internal static class QuietMachine
         }
         if (quiet < QuietWindows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# the machine stayed busy ({cores:0.0} cores besides this program) for {Limit.TotalSeconds:0} s: figures may read low"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# the cores stayed busy ({cores:0.0} of them in the last look, this program's background work included) for {Limit.TotalSeconds:0} s: figures may read low"));
         }
         else if (waited.Elapsed > QuietWindows * Window + Window)
         {
