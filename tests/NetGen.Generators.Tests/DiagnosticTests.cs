@@ -691,29 +691,51 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void NG0027_DropoutAndBatchNormOutOfPlace()
+    public void NG0027_DropoutAndBatchNormAfterTheOutputLayer()
     {
         GeneratorRun run = VerifyErrors("""
             using NetGen;
 
             [Network]
-            [Input(4, 4)]
-            [{|NG0027:Dropout(0.5, Name = "early")|}]
-            [Flatten]
-            [{|NG0027:BatchNorm(Name = "flat")|}]
+            [Input(4)]
             [Dense(8, Activation.ReLU)]
-            [Dropout(0.2, Name = "drop")]
-            [{|NG0027:BatchNorm(Name = "late")|}]
             [Dense(2, Activation.Softmax, Name = "head")]
+            [{|NG0027:BatchNorm(Name = "late")|}]
             [{|NG0027:Dropout(0.1, Name = "onOutput")|}]
-            public partial class Misplaced;
+            public partial class AfterTheOutput;
             """);
 
         string[] messages = Messages(run);
-        Assert.Contains("Dropout 'early' comes before any layer; put [BatchNorm] right after a hidden [Dense] or a [Conv2D], and [Dropout] right after one of those or its [BatchNorm]", messages);
-        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'flat' follows Flatten 'flatten1', not a hidden Dense layer or a Conv2D", StringComparison.Ordinal));
-        Assert.Contains(messages, message => message.StartsWith("BatchNorm 'late' follows Dropout 'drop'; batch norm belongs between the Dense layer and its dropout", StringComparison.Ordinal));
-        Assert.Contains(messages, message => message.StartsWith("Dropout 'onOutput' is on the output layer 'head'", StringComparison.Ordinal));
+        Assert.Contains(
+            "BatchNorm 'late' comes after the output layer 'head': normalising the outputs would change what the network predicts and what the loss compares; put it before the output layer",
+            messages);
+        Assert.Contains(messages, message => message.StartsWith("Dropout 'onOutput' comes after the output layer 'head': dropping the outputs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dropout_and_batch_norm_anywhere_before_the_output_layer_compile_without_diagnostics()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using NetGen;
+
+            [Network]
+            [Input(1, 6, 6)]
+            [Dropout(0.2, Name = "early")]
+            [BatchNorm(Name = "imageNorm")]
+            [MaxPool2D(2)]
+            [Dropout(0.1, Name = "afterPool")]
+            [Flatten]
+            [BatchNorm(Name = "flat")]
+            [Dense(8, Activation.ReLU)]
+            [Dropout(0.2, Name = "drop")]
+            [BatchNorm(Name = "late")]
+            [Dropout(0.3, Name = "again")]
+            [Dense(2, Activation.Softmax, Name = "head")]
+            public partial class Anywhere;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
     }
 
     [Fact]

@@ -115,8 +115,8 @@ public static class DiagnosticDescriptors
         "{0} uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
 
     public static readonly DiagnosticDescriptor RegularizerMisplaced = Error(
-        "NG0027", "Dropout or BatchNorm in a place it cannot go",
-        "{0} '{1}' {2}; put [BatchNorm] right after a hidden [Dense] or a [Conv2D], and [Dropout] right after one of those or its [BatchNorm]");
+        "NG0027", "Dropout or BatchNorm after the output layer",
+        "{0} '{1}' {2}; put it before the output layer");
 
     public static readonly DiagnosticDescriptor RegularizerValueOutOfRange = Error(
         "NG0028", "Dropout or BatchNorm setting out of range",

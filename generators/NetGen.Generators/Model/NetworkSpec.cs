@@ -1,3 +1,5 @@
+using NetGen.Generators.Shapes;
+
 namespace NetGen.Generators.Model;
 
 // The declaration as written, read from the attributes: no shapes inferred yet, nothing checked
@@ -70,7 +72,7 @@ public sealed record NetworkSpec(
 /// <param name="Dimensions">One sample's dimensions, outermost first, as written.</param>
 public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location);
 
-/// <summary>One layer attribute.</summary>
+/// <summary>One layer attribute. Each kind's record, with its reading, checks and shape rule, lives in <c>Layers/</c>.</summary>
 /// <param name="Name">The <c>Name =</c> given, or null for the default.</param>
 /// <param name="Location">The attribute, where diagnostics about the layer point.</param>
 public abstract record LayerSpec(string? Name, LocationInfo? Location)
@@ -80,65 +82,14 @@ public abstract record LayerSpec(string? Name, LocationInfo? Location)
 
     /// <summary>The stem of default names, numbered per kind: <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>.</summary>
     public virtual string NameStem => Kind.ToLowerInvariant();
-}
 
-/// <summary>A layer with weights and an activation: what <c>Alpha =</c> and <c>Initializer =</c> apply to.</summary>
-/// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
-/// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
-public abstract record WeightedLayerSpec(
-    ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer, string? Name, LocationInfo? Location)
-    : LayerSpec(Name, Location);
+    /// <summary>Rules about the layer that hold whatever the shapes: checked for every layer before any shape is inferred.</summary>
+    internal virtual void Check(PlanningContext context)
+    {
+    }
 
-/// <summary><c>[Flatten]</c>.</summary>
-public sealed record FlattenSpec(string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
-{
-    public override string Kind => "Flatten";
-}
-
-/// <summary><c>[Dense(units, activation, Alpha = …)]</c>.</summary>
-public sealed record DenseSpec(
-    int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    InitializerKind Initializer = InitializerKind.GlorotUniform)
-    : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
-{
-    public override string Kind => "Dense";
-}
-
-/// <summary><c>[Conv2D(filters, kernelHeight, kernelWidth, activation, Stride = …, Padding = …, InputChannels = …)]</c>.</summary>
-/// <param name="InputChannels">The channels the declaration expects, or 0 where it declares none.</param>
-public sealed record Conv2DSpec(
-    int Filters, int KernelHeight, int KernelWidth, int Stride, PaddingKind Padding, int InputChannels,
-    ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    InitializerKind Initializer = InitializerKind.GlorotUniform)
-    : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
-{
-    public override string Kind => "Conv2D";
-
-    public override string NameStem => "conv";
-}
-
-/// <summary><c>[MaxPool2D(size, Stride = …)]</c> or <c>[AvgPool2D(size, Stride = …)]</c>.</summary>
-/// <param name="Stride">As written; 0 means the window's size.</param>
-public sealed record PoolingSpec(bool IsMax, int Size, int Stride, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
-{
-    public override string Kind => IsMax ? "MaxPool2D" : "AvgPool2D";
-
-    public override string NameStem => IsMax ? "maxpool" : "avgpool";
-
-    /// <summary>The stride in effect: the window's size unless written.</summary>
-    public int EffectiveStride => Stride == 0 ? Size : Stride;
-}
-
-/// <summary><c>[Dropout(rate)]</c>: inverted dropout on the outputs of the Dense layer above it.</summary>
-public sealed record DropoutSpec(double Rate, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
-{
-    public override string Kind => "Dropout";
-}
-
-/// <summary><c>[BatchNorm]</c>: batch normalisation of the pre-activation of the Dense layer above it.</summary>
-public sealed record BatchNormSpec(double Momentum, double Epsilon, string? Name, LocationInfo? Location) : LayerSpec(Name, Location)
-{
-    public override string Kind => "BatchNorm";
+    /// <summary>The layer's shape rule: its plan for one sample of <see cref="PlanningContext.Shape"/>, or null (with a diagnostic) where that shape does not fit it.</summary>
+    internal abstract PlannedLayer? Plan(PlanningContext context);
 }
 
 /// <summary>A value and the diagnostics found while making it; the value is null when an error stops the step.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -6,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Layers;
 using NetGen.Generators.Model;
 
 namespace NetGen.Generators.Parsing;
@@ -99,15 +101,13 @@ internal static class NetworkParser
                     input = new InputSpec(ReadDimensions(attribute), location);
                     break;
 
-                case "FlattenAttribute":
-                case "DenseAttribute":
-                case "DropoutAttribute":
-                case "BatchNormAttribute":
-                case "Conv2DAttribute":
-                case "MaxPool2DAttribute":
-                case "AvgPool2DAttribute":
+                default:
+                    if (!LayerKinds.Readers.TryGetValue(attributeClass.Name, out Func<LayerAttribute, LayerSpec>? read))
+                    {
+                        break;
+                    }
                     SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
-                    LayerSpec layer = ReadLayer(attribute, attributeClass.Name, layers.Count + 1, location, diagnostics, cancellationToken);
+                    LayerSpec layer = read(new LayerAttribute(attribute, layers.Count + 1, location, diagnostics, cancellationToken));
                     if (layerDeclaration is null)
                     {
                         layerDeclaration = owner;
@@ -127,86 +127,6 @@ internal static class NetworkParser
         return new Result<NetworkSpec>(
             diagnostics.Any(diagnostic => diagnostic.IsError) ? null : spec,
             diagnostics.ToEquatableArray());
-    }
-
-    private static LayerSpec ReadLayer(
-        AttributeData attribute, string attributeName, int layerNumber, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-    {
-        string? name = NamedArgument(attribute, "Name")?.Value as string;
-        switch (attributeName)
-        {
-            case "FlattenAttribute":
-                return new FlattenSpec(name, location);
-            case "DropoutAttribute":
-                return new DropoutSpec(
-                    attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double rate ? rate : double.NaN, name, location);
-            case "BatchNormAttribute":
-                return new BatchNormSpec(
-                    NamedArgument(attribute, "Momentum")?.Value is double momentum ? momentum : 0.1,
-                    NamedArgument(attribute, "Epsilon")?.Value is double epsilon ? epsilon : 1e-5,
-                    name,
-                    location);
-            case "MaxPool2DAttribute":
-            case "AvgPool2DAttribute":
-                return new PoolingSpec(
-                    attributeName == "MaxPool2DAttribute",
-                    IntArgument(attribute.ConstructorArguments, 0),
-                    NamedArgument(attribute, "Stride")?.Value is int poolStride ? poolStride : 0,
-                    name,
-                    location);
-        }
-        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        string kind = attributeName == "Conv2DAttribute" ? "Conv2D" : "Dense";
-        // Conv2D(filters, kernel[, activation]) or Conv2D(filters, kernelHeight, kernelWidth[, activation]): the
-        // activation follows the last int, whichever constructor bound.
-        int ints = 0;
-        while (ints < arguments.Length && arguments[ints].Type?.SpecialType == SpecialType.System_Int32)
-        {
-            ints++;
-        }
-        ActivationKind activation = ints < arguments.Length && arguments[ints].Value is int activationValue
-            ? ReadEnum<ActivationKind>(activationValue, "Activation", $"The activation of layer {layerNumber} ({name ?? kind})", location, diagnostics)
-            : ActivationKind.Identity;
-        // Written or not is what counts, not the value: the property's NaN default is never read here.
-        double? alpha = NamedArgument(attribute, "Alpha")?.Value is double given ? given : null;
-        LocationInfo? alphaLocation = alpha is null ? null : NamedArgumentLocation(attribute, "Alpha", cancellationToken) ?? location;
-        InitializerKind initializer = NamedArgument(attribute, "Initializer")?.Value is int initializerValue
-            ? ReadEnum<InitializerKind>(initializerValue, "Initializer", $"The initializer of layer {layerNumber} ({name ?? kind})", location, diagnostics)
-            : InitializerKind.GlorotUniform;
-        if (kind == "Dense")
-        {
-            return new DenseSpec(IntArgument(arguments, 0), activation, alpha, name, location, alphaLocation, initializer);
-        }
-        int kernelHeight = IntArgument(arguments, 1);
-        int kernelWidth = ints >= 3 ? IntArgument(arguments, 2) : kernelHeight;
-        PaddingKind padding = NamedArgument(attribute, "Padding")?.Value is int paddingValue
-            ? ReadEnum<PaddingKind>(paddingValue, "Padding", $"The padding of layer {layerNumber} ({name ?? kind})", location, diagnostics)
-            : PaddingKind.Valid;
-        return new Conv2DSpec(
-            IntArgument(arguments, 0), kernelHeight, kernelWidth,
-            NamedArgument(attribute, "Stride")?.Value is int stride ? stride : 1,
-            padding,
-            NamedArgument(attribute, "InputChannels")?.Value is int channels ? channels : 0,
-            activation, alpha, name, location, alphaLocation, initializer);
-    }
-
-    private static int IntArgument(ImmutableArray<TypedConstant> arguments, int index) =>
-        index < arguments.Length && arguments[index].Value is int value ? value : 0;
-
-    /// <summary>Where <c>name = …</c> is written in the attribute, so a diagnostic about it underlines just that.</summary>
-    private static LocationInfo? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
-    {
-        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } arguments })
-        {
-            foreach (AttributeArgumentSyntax argument in arguments.Arguments)
-            {
-                if (argument.NameEquals?.Name.Identifier.ValueText == name)
-                {
-                    return LocationInfo.From(argument.GetLocation());
-                }
-            }
-        }
-        return null;
     }
 
     private static EquatableArray<int> ReadDimensions(AttributeData attribute)

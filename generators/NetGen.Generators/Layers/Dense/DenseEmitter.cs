@@ -1,0 +1,354 @@
+using System.Collections.Generic;
+using NetGen.Generators.Emit;
+using NetGen.Generators.Model;
+using static NetGen.Generators.Emit.ActivationEmit;
+using static NetGen.Generators.Emit.Literals;
+using static NetGen.Generators.Emit.Members;
+
+namespace NetGen.Generators.Layers;
+
+/// <summary>
+/// A fully connected layer, a = f(x · Wᵀ + b), with the batch norm and dropout fused into it: the product's epilogue
+/// normalises, activates and drops; the pass that forms δ for it (in the Dense layer above) applies the mask, f' and
+/// batch norm's backward.
+/// </summary>
+internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) : LayerEmitter(network)
+{
+    public override PlannedLayer Layer => dense;
+
+    public override string TableKind => "Dense";
+
+    public override int TableParameters => dense.ParameterCount;
+
+    public override string TableNote => Text(dense);
+
+    public override bool IsStage => true;
+
+    public override string? SummaryWidth => Number(dense.Units);
+
+    public override bool HasParameters => true;
+
+    public override bool HasModes => dense.BatchNorm is not null || dense.Dropout is not null || dense.Activation == ActivationKind.RReLU;
+
+    public override IEnumerable<PlannedDropout> Dropouts => dense.Dropout is { } dropout ? [dropout] : [];
+
+    /// <summary>An activation with a pass of its own (PReLU, RReLU, bipolar ReLU) applies its own f', with its dropout and batch norm.</summary>
+    private bool HasOwnPass => ActivationTraits.Of(dense.Activation).OwnPass is not null;
+
+    public override IActivatedLayer? FoldedActivation => HasOwnPass ? null : dense;
+
+    /// <summary>Batch norm or dropout fused in: only the Dense layer above can fold them into the δ it forms (the plan sees to that).</summary>
+    public bool IsRegularized => !HasOwnPass && (dense.BatchNorm is not null || dense.Dropout is not null);
+
+    public override string DeltaComment(string product, string size) =>
+        HasOwnPass
+            ? $"{dense.Name}: δ at its activation's output [B, {dense.Units}] = {product}"
+            : dense.Activation == ActivationKind.Identity
+                ? $"{dense.Name}: δ [B, {dense.Units}] = {product} (identity: no derivative factor)"
+                : $"{dense.Name}: δ [B, {dense.Units}] = ({product}) ⊙ {ActivationTraits.Of(dense.Activation).Derivative}, fused into one pass";
+
+    private string Weight(string buffer) => $"{buffer}.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
+
+    private string Sizes => $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
+
+    private string SlopeKey => $"_{Camel(dense.MemberName)}SlopeKey";
+
+    /// <summary>PReLU's slopes, named as a PyTorch <c>PReLU</c> module stored beside the layer as <c>{layer}_prelu</c>.</summary>
+    private string SlopeTensor => $"{dense.Name}_prelu.weight";
+
+    public override void WriteOffsets(CodeWriter writer)
+    {
+        writer.Line($"private const int {dense.MemberName}WeightOffset = {dense.WeightOffset}; // {dense.Name}.weight [{dense.Units}, {dense.Inputs}]");
+        if (dense.HasBias)
+        {
+            writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
+        }
+        if (dense.HasSlopes)
+        {
+            writer.Line($"private const int {dense.MemberName}SlopeOffset = {dense.SlopeOffset}; // {SlopeTensor} [{dense.Units}], PReLU's αⱼ");
+        }
+        if (dense.BatchNorm is { } bn)
+        {
+            BatchNormEmit.WriteOffsets(writer, bn, dense.Name);
+        }
+    }
+
+    public override void WriteTypes(CodeWriter writer) => WriteParameterType(writer, dense);
+
+    public override void WriteTensors(CodeWriter writer)
+    {
+        string initializer = dense.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
+        writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
+        if (dense.HasBias)
+        {
+            writer.Line($"        new(\"{dense.Name}.bias\", {dense.MemberName}BiasOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.Bias, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
+        }
+        if (dense.BatchNorm is { } bn)
+        {
+            BatchNormEmit.WriteTensors(writer, bn);
+        }
+        if (dense.HasSlopes)
+        {
+            writer.Line($"        new(\"{SlopeTensor}\", {dense.MemberName}SlopeOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.ActivationSlope, FanIn: {dense.Units}, FanOut: {dense.Units}),");
+        }
+    }
+
+    public override void WriteBuffers(CodeWriter writer)
+    {
+        string size = Number(dense.Units);
+        writer.Line($"private float[] {OutputBuffer(dense)} = global::System.Array.Empty<float>(); // a [B, {size}]");
+        writer.Line($"private float[] {DeltaBuffer(dense)} = global::System.Array.Empty<float>();  // δ [B, {size}]");
+        if (KeepsPreActivation(dense))
+        {
+            writer.Line($"private float[] {PreActivationBuffer(dense)} = global::System.Array.Empty<float>(); // z [B, {size}], for {ActivationTraits.Of(dense.Activation).Name}'");
+        }
+        if (dense.BatchNorm is { } bn)
+        {
+            BatchNormEmit.WriteBuffers(writer, bn, Code(dense.Units));
+        }
+        if (dense.Dropout is { } dropout)
+        {
+            writer.Line($"private ulong {DropoutKey(dropout)}; // picks {dropout.Name}'s mask for the current mini-batch");
+        }
+        if (dense.Activation == ActivationKind.RReLU)
+        {
+            writer.Line($"private ulong {SlopeKey}; // picks {dense.Name}'s random slopes for the current mini-batch");
+        }
+    }
+
+    public override void WriteAllocation(CodeWriter writer)
+    {
+        writer.Line($"{OutputBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+        writer.Line($"{DeltaBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+        if (KeepsPreActivation(dense))
+        {
+            writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+        }
+        if (dense.BatchNorm is { } bn)
+        {
+            BatchNormEmit.WriteAllocation(writer, bn, Code(dense.Units));
+        }
+    }
+
+    public override void WriteRandomKeys(CodeWriter writer)
+    {
+        if (dense.Dropout is { } dropout)
+        {
+            writer.Line($"{DropoutKey(dropout)} = training ? NextRandomKey() : 0;");
+        }
+        if (dense.Activation == ActivationKind.RReLU)
+        {
+            writer.Line($"{SlopeKey} = training ? NextRandomKey() : 0;");
+        }
+    }
+
+    public override void WriteForward(CodeWriter writer, string source)
+    {
+        if (HasOwnPass)
+        {
+            WriteOwnPassForward(writer, source);
+            return;
+        }
+        string output = OutputBuffer(dense);
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string parameter = ParameterText(dense);
+        string kept = KeepsPreActivation(dense) ? $"; z kept for {activation.Name}'" : "";
+        string preActivation = KeepsPreActivation(dense) ? $", preActivation: {PreActivationBuffer(dense)}" : "";
+        string weight = Weight("parameters");
+        string dropout = dense.Dropout is { } d ? $"new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)})" : "";
+
+        if (dense.BatchNorm is { } bn)
+        {
+            string dropped = dense.Dropout is { } dropoutLayer ? $", then {dropoutLayer.Name} (p = {Number(dropoutLayer.Rate)})" : "";
+            writer.Line($"// {dense.Name} + {bn.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}),");
+            writer.Line($"//   a = {activation.Name}(γ ẑ + β){parameter}{dropped}; μ, σ² of the mini-batch in training, running averages in inference{kept}");
+            writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{KernelType(dense)}>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {output},");
+            writer.Line($"    {Sizes},");
+            writer.Line("    training,");
+            WriteBatchNormForwardBuffers(writer, bn);
+            if (dense.Dropout is null)
+            {
+                writer.Line($"    }}{preActivation});");
+            }
+            else
+            {
+                writer.Line("    },");
+                writer.Line($"    {dropout}{preActivation});");
+            }
+            return;
+        }
+
+        string bias = $"parameters.Slice({dense.MemberName}BiasOffset, {dense.Units})";
+        if (dense.Dropout is { } dropoutOnly)
+        {
+            writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b) ⊙ mask / (1 − p), W [{dense.Units}, {dense.Inputs}]{parameter},");
+            writer.Line($"//   {dropoutOnly.Name}: p = {Number(dropoutOnly.Rate)}, a fresh mask per mini-batch in training, none in inference{kept}");
+            writer.Line($"{Kernels}.Dense.ForwardDropout<{KernelType(dense)}>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {bias},");
+            writer.Line($"    {output},");
+            writer.Line($"    {Sizes},");
+            writer.Line("    training,");
+            writer.Line($"    {dropout}{preActivation});");
+            return;
+        }
+
+        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
+        writer.Line($"{Kernels}.Dense.Forward<{KernelType(dense)}>(");
+        writer.Line($"    {source},");
+        writer.Line($"    {weight},");
+        writer.Line($"    {bias},");
+        writer.Line($"    {output},");
+        writer.Line($"    {Sizes}{preActivation});");
+        if (dense.Activation == ActivationKind.Softmax)
+        {
+            writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
+        }
+    }
+
+    /// <summary>The opening of the <c>BatchNormBuffers</c> argument of a forward call, up to (not including) its closing brace.</summary>
+    private static void WriteBatchNormForwardBuffers(CodeWriter writer, PlannedBatchNorm bn)
+    {
+        writer.Line($"    new {Kernels}.BatchNormBuffers");
+        writer.Line("    {");
+        BatchNormEmit.WriteFields(writer, "        ", bn, forward: true, keepsNormalized: true, backwardNeedsBeta: false);
+    }
+
+    /// <summary>
+    /// An activation that runs as its own pass (<see cref="ActivationTraits.OwnPass"/>): the product (with batch norm,
+    /// if any) under the identity, then the activation and the dropout over its output.
+    /// </summary>
+    private void WriteOwnPassForward(CodeWriter writer, string source)
+    {
+        ActivationTraits activation = ActivationTraits.Of(dense.Activation);
+        string output = OutputBuffer(dense);
+        string weight = Weight("parameters");
+        if (dense.BatchNorm is { } bn)
+        {
+            writer.Line($"// {dense.Name} + {bn.Name}: y [B, {dense.Units}] = γ ẑ + β, ẑ = (x · Wᵀ − μ) / √(σ² + {Number(bn.Epsilon)}); {activation.Name} follows as its own pass");
+            writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{Kernels}.Identity>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    {output},");
+            writer.Line($"    {Sizes},");
+            writer.Line("    training,");
+            WriteBatchNormForwardBuffers(writer, bn);
+            writer.Line("    });");
+        }
+        else
+        {
+            writer.Line($"// {dense.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ + b; {activation.Name} follows as its own pass");
+            writer.Line($"{Kernels}.Dense.Forward<{Kernels}.Identity>(");
+            writer.Line($"    {source},");
+            writer.Line($"    {weight},");
+            writer.Line($"    parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
+            writer.Line($"    {output},");
+            writer.Line($"    {Sizes});");
+        }
+        string dropout = dense.Dropout is not { } d
+            ? $"{Kernels}.DropoutParameters.None"
+            : $"training ? new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)}) : {Kernels}.DropoutParameters.None";
+        string units = $"batchSize, {dense.Units}";
+        writer.Line($"// a = {activation.Name}(z){(dense.Dropout is { } dropped ? $", then {dropped.Name}" : "")}; z is kept for the backward pass");
+        writer.Line(dense.Activation switch
+        {
+            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUForward({output}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUForward({output}, {PreActivationBuffer(dense)}, {units}, training, {SlopeKey}, {dropout});",
+            _ => $"{Kernels}.UnitActivations.BipolarReLUForward({output}, {PreActivationBuffer(dense)}, {units}, {dropout});",
+        });
+    }
+
+    public override void WriteBackward(CodeWriter writer, BackwardStep step)
+    {
+        string delta = DeltaBuffer(dense);
+        if (HasOwnPass)
+        {
+            WriteOwnPassBackward(writer);
+        }
+        writer.Line();
+        writer.Line(dense.HasBias
+            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ"
+            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ)");
+        writer.Line($"{Kernels}.Dense.ParameterGradients(");
+        writer.Line($"    {delta},");
+        writer.Line($"    {step.Input},");
+        writer.Line($"    gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
+        writer.Line(dense.HasBias ? $"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})," : "    biasGradient: default,");
+        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+        if (SendsDeltaDown(writer, step) is { } below)
+        {
+            WriteInputDelta(writer, below, step.Input);
+        }
+    }
+
+    /// <summary>δ at the layer's output [B, units] becomes δ at z: back through its own-pass activation and dropout, then its batch norm.</summary>
+    private void WriteOwnPassBackward(CodeWriter writer)
+    {
+        string delta = DeltaBuffer(dense);
+        string dropout = dense.Dropout is not { } d
+            ? $"{Kernels}.DropoutParameters.None"
+            : $"new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)})";
+        string units = $"batchSize, {dense.Units}";
+        writer.Line($"// {dense.Name}: δ ⊙= {ActivationTraits.Of(dense.Activation).Derivative}{(dense.Dropout is null ? "" : " ⊙ mask / (1 − p)")}{(dense.HasSlopes ? ", and dαⱼ = Σ_B δ min(z, 0)" : "")}");
+        writer.Line(dense.Activation switch
+        {
+            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUBackward({delta}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), gradients.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {SlopeKey}, {dropout});",
+            _ => $"{Kernels}.UnitActivations.BipolarReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {dropout});",
+        });
+        if (dense.BatchNorm is { } bn)
+        {
+            writer.Line($"// {bn.Name}: δ at γ ẑ + β becomes δ at z, with dγ and dβ");
+            writer.Line($"{Kernels}.Dense.BatchNormBackward({delta}, new {Kernels}.BatchNormBuffers");
+            writer.Line("{");
+            BatchNormEmit.WriteFields(writer, "    ", bn, forward: false, keepsNormalized: true, backwardNeedsBeta: false);
+            writer.Line($"}}, {units});");
+        }
+    }
+
+    /// <summary>δ for the stage below: back through this layer's weights, then that layer's dropout, activation and batch norm, in one pass.</summary>
+    private void WriteInputDelta(CodeWriter writer, LayerEmitter belowLayer, string layerInput)
+    {
+        string delta = DeltaBuffer(dense);
+        if (belowLayer is not DenseEmitter { Layer: PlannedDense below } belowDense || !belowDense.IsRegularized)
+        {
+            // Any other stage, a flattened one included: its folded f' (if any), nothing else fused.
+            PlannedLayer target = belowLayer.Layer;
+            writer.Line($"// {belowLayer.DeltaComment($"δ{dense.Name} · W{dense.Name}", Code(Shapes.ShapeInference.Product(target.OutputShape)))}");
+            writer.Line($"{Kernels}.Dense.InputDelta<{InputActivationType(belowLayer)}>(");
+            writer.Line($"    {delta},");
+            writer.Line($"    {Weight("parameters")},");
+            writer.Line($"    {layerInput},");
+            writer.Line($"    {DeltaBuffer(target)},");
+            writer.Line($"    {Sizes}{InputPreActivationArgument(belowLayer)});");
+            return;
+        }
+
+        string preActivation = KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
+        string product = below.Activation == ActivationKind.Identity
+            ? $"δ{dense.Name} · W{dense.Name}"
+            : $"(δ{dense.Name} · W{dense.Name}) ⊙ {ActivationTraits.Of(below.Activation).Derivative}";
+        string masked = below.Dropout is not null ? " ⊙ mask / (1 − p)" : "";
+        writer.Line($"// {below.Name}: δ [B, {below.Units}] = {product}{masked}{(below.BatchNorm is { } norm ? $", then back through {norm.Name}, which also forms dγ and dβ" : "")}, in one pass");
+        writer.Line($"{Kernels}.Dense.InputDeltaRegularized<{KernelType(below)}>(");
+        writer.Line($"    {delta},");
+        writer.Line($"    {Weight("parameters")},");
+        writer.Line($"    {layerInput},");
+        writer.Line($"    {DeltaBuffer(below)},");
+        writer.Line($"    {Sizes},");
+        writer.Line(below.Dropout is { } d
+            ? $"    new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)}){(below.BatchNorm is null ? preActivation + ");" : ",")}"
+            : $"    {Kernels}.DropoutParameters.None,");
+        if (below.BatchNorm is { } bn)
+        {
+            writer.Line($"    new {Kernels}.BatchNormBuffers");
+            writer.Line("    {");
+            BatchNormEmit.WriteFields(writer, "        ", bn, forward: false, keepsNormalized: true, backwardNeedsBeta: false);
+            writer.Line($"    }}{preActivation});");
+        }
+    }
+}

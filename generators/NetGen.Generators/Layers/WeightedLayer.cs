@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Model;
+using NetGen.Generators.Parsing;
+using NetGen.Generators.Shapes;
+
+namespace NetGen.Generators.Layers;
+
+/// <summary>A layer with weights and an activation (Dense, Conv2D): what <c>Alpha =</c> and <c>Initializer =</c> apply to.</summary>
+/// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
+/// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
+public abstract record WeightedLayerSpec(
+    ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer, string? Name, LocationInfo? Location)
+    : LayerSpec(Name, Location)
+{
+    /// <summary>The activation's parameter as the kernels take it (in float), or null for its default.</summary>
+    public float? AlphaAsFloat => Alpha is { } given ? (float)given : null;
+
+    /// <summary>
+    /// <c>Alpha =</c> must be in the activation's range (checked in float, the precision the kernels use), and only for
+    /// activations that take a parameter: one that would be ignored is an error, since the network trained would not
+    /// be the one the declaration seems to describe. Binary step stops every gradient below it: a warning.
+    /// </summary>
+    internal override void Check(PlanningContext context)
+    {
+        string who = $"{Kind} '{context.Name}'";
+        ActivationTraits activation = ActivationTraits.Of(Activation);
+        if (Alpha is { } alpha)
+        {
+            string written = alpha.ToString("R", CultureInfo.InvariantCulture);
+            if (activation.Parameter is not { } parameter)
+            {
+                context.Report(DiagnosticDescriptors.ActivationTakesNoParameter, AlphaLocation, who, written, activation.Name);
+            }
+            else if (!parameter.IsValid((float)alpha))
+            {
+                context.Report(DiagnosticDescriptors.ActivationParameterOutOfRange, AlphaLocation, who, written, parameter.Symbol, activation.Name, parameter.ValidRange);
+            }
+        }
+        if (Activation == ActivationKind.BinaryStep)
+        {
+            string[] frozen = Enumerable.Range(0, context.Index + 1)
+                .Where(j => context.Layers[j] is WeightedLayerSpec)
+                .Select(j => $"'{context.NameOf(j)}'")
+                .ToArray();
+            context.Report(DiagnosticDescriptors.BinaryStepStopsGradient, Location, who, JoinWithAnd(frozen));
+        }
+    }
+
+    /// <summary>'a', 'b' and 'c'.</summary>
+    private static string JoinWithAnd(string[] items) =>
+        items.Length == 1 ? items[0] : string.Join(", ", items, 0, items.Length - 1) + " and " + items[items.Length - 1];
+
+    /// <summary>The activation (the constructor argument after the last int), <c>Alpha =</c> and <c>Initializer =</c>.</summary>
+    internal static (ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer) ReadActivation(LayerAttribute attribute, string kind)
+    {
+        string layer = $"layer {attribute.LayerNumber} ({attribute.Name ?? kind})";
+        int ints = attribute.LeadingInts;
+        ActivationKind activation = attribute.Value(ints) is int activationValue
+            ? attribute.Enum<ActivationKind>(activationValue, "Activation", $"The activation of {layer}")
+            : ActivationKind.Identity;
+        // Written or not is what counts, not the value: the property's NaN default is never read here.
+        double? alpha = attribute.Named("Alpha") is double given ? given : null;
+        LocationInfo? alphaLocation = alpha is null ? null : attribute.NamedLocation("Alpha") ?? attribute.Location;
+        InitializerKind initializer = attribute.Named("Initializer") is int initializerValue
+            ? attribute.Enum<InitializerKind>(initializerValue, "Initializer", $"The initializer of {layer}")
+            : InitializerKind.GlorotUniform;
+        return (activation, alpha, alphaLocation, initializer);
+    }
+}
+
+/// <summary>A layer with weights and an activation fused into the pass that computes it: Dense or Conv2D.</summary>
+public interface IActivatedLayer
+{
+    string Name { get; }
+
+    string MemberName { get; }
+
+    string Kind { get; }
+
+    ActivationKind Activation { get; }
+
+    /// <summary>The activation's parameter as given in the declaration, or null for its default.</summary>
+    float? Alpha { get; }
+
+    /// <summary>The activation's parameter in effect, or null if it takes none.</summary>
+    float? EffectiveAlpha { get; }
+
+    /// <summary>Batch normalisation fused into the layer, if a [BatchNorm] follows it.</summary>
+    PlannedBatchNorm? BatchNorm { get; }
+
+    /// <summary>Dropout fused into the layer, if a [Dropout] follows it.</summary>
+    PlannedDropout? Dropout { get; }
+}

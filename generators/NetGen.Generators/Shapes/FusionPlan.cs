@@ -1,0 +1,76 @@
+using System.Linq;
+using NetGen.Generators.Layers;
+using NetGen.Generators.Model;
+
+namespace NetGen.Generators.Shapes;
+
+/// <summary>
+/// Where each [BatchNorm] and [Dropout] runs, decided before any shape is inferred: fused into the epilogue of the
+/// Dense or Conv2D right above it where that layer can take it, otherwise as a pass of its own. Fusion is an
+/// optimisation, never a restriction: every placement runs one way or the other.
+/// </summary>
+/// <remarks>
+/// A host takes a [BatchNorm] right under it and a [Dropout] right under that (or under the host), as PyTorch's
+/// Linear(bias=False) + BatchNorm1d, activation, Dropout. A Dense host's regularizers are taken back by the pass
+/// that forms its δ, which only a Dense layer above has (<c>Dense.InputDeltaRegularized</c>); so a Dense host fuses
+/// only where the next layer that computes is a Dense. A convolution takes its own back in a pass of its own, so it
+/// fuses whatever is above. The output layer fuses nothing: a regularizer after it is an error (NG0027).
+/// </remarks>
+internal sealed class FusionPlan
+{
+    private readonly int[] _hosts;
+    private readonly (int BatchNorm, int Dropout)[] _fused;
+
+    private FusionPlan(int[] hosts, (int, int)[] fused)
+    {
+        _hosts = hosts;
+        _fused = fused;
+    }
+
+    /// <summary>The layer that layer <paramref name="index"/> is fused into, or −1 where it runs on its own (or is not a regularizer).</summary>
+    public int HostOf(int index) => _hosts[index];
+
+    /// <summary>The [BatchNorm] and [Dropout] fused into layer <paramref name="host"/>, or −1 for none.</summary>
+    public (int BatchNorm, int Dropout) FusedInto(int host) => _fused[host];
+
+    public static FusionPlan For(EquatableArray<LayerSpec> layers, int lastDense)
+    {
+        int count = layers.Count;
+        int[] hosts = Enumerable.Repeat(-1, count).ToArray();
+        (int, int)[] fused = Enumerable.Repeat((-1, -1), count).ToArray();
+        for (int host = 0; host < count; host++)
+        {
+            if (layers[host] is not (DenseSpec or Conv2DSpec) || host == lastDense)
+            {
+                continue;
+            }
+            int next = host + 1;
+            int batchNorm = next < count && layers[next] is BatchNormSpec ? next++ : -1;
+            int dropout = next < count && layers[next] is DropoutSpec ? next++ : -1;
+            if (layers[host] is DenseSpec && NextComputingLayer(layers, next) is not DenseSpec)
+            {
+                continue;
+            }
+            fused[host] = (batchNorm, dropout);
+            if (batchNorm >= 0)
+            {
+                hosts[batchNorm] = host;
+            }
+            if (dropout >= 0)
+            {
+                hosts[dropout] = host;
+            }
+        }
+        return new FusionPlan(hosts, fused);
+    }
+
+    /// <summary>The first layer from <paramref name="index"/> on that is not a Flatten (a view), or null.</summary>
+    private static LayerSpec? NextComputingLayer(EquatableArray<LayerSpec> layers, int index)
+    {
+        while (index < layers.Count && layers[index] is FlattenSpec)
+        {
+            index++;
+        }
+        return index < layers.Count ? layers[index] : null;
+    }
+}
