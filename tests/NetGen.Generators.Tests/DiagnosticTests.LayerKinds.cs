@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using NetGen.Generators.Layers;
+using Xunit;
+
+namespace NetGen.Generators.Tests;
+
+/// <summary>
+/// Every layer kind the generator knows has a shape-rule test and a diagnostic test here, and a gradient check of a
+/// generated network in NetGen.Tests (<c>LayerKindCoverageTests</c>): a kind added without them fails this class.
+/// </summary>
+public sealed partial class DiagnosticTests
+{
+    /// <summary>Per layer attribute: a network using it, the row its layer must get ("name input output"), and a mistake only it can make.</summary>
+    private static readonly Dictionary<string, (string Declaration, string Layer, string Input, string Output, string Mistake)> KindCases = new()
+    {
+        ["FlattenAttribute"] = (
+            "[Input(2, 3, 4)] [Flatten(Name = \"flat\")] [Dense(2, Activation.Softmax)]", "flat", "2×3×4", "24",
+            // Dense on an image needs [Flatten] first.
+            "[Input(2, 3, 4)] [{|NG0014:Dense(2, Activation.Softmax)|}]"),
+        ["DenseAttribute"] = (
+            "[Input(7)] [Dense(5, Activation.Tanh, Name = \"hidden\")] [Dense(2, Activation.Softmax)]", "hidden", "7", "5",
+            "[Input(7)] [{|NG0004:Dense(0, Activation.Tanh)|}] [Dense(2, Activation.Softmax)]"),
+        ["DropoutAttribute"] = (
+            "[Input(1, 4, 4)] [MaxPool2D(2)] [Dropout(0.5, Name = \"drop\")] [Flatten] [Dense(2, Activation.Softmax)]", "drop", "1×2×2", "1×2×2",
+            "[Input(4)] [Dense(3, Activation.Tanh)] [{|NG0028:Dropout(1.5)|}] [Dense(2, Activation.Softmax)]"),
+        ["BatchNormAttribute"] = (
+            "[Input(2, 3, 3)] [Flatten] [BatchNorm(Name = \"norm\")] [Dense(2, Activation.Softmax)]", "norm", "18", "18",
+            "[Input(4)] [Dense(2, Activation.Softmax)] [{|NG0027:BatchNorm|}]"),
+        ["Conv2DAttribute"] = (
+            "[Input(1, 8, 8)] [Conv2D(4, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same, Name = \"conv\")] [Flatten] [Dense(2, Activation.Softmax)]", "conv", "1×8×8", "4×4×4",
+            "[Input(1, 4, 4)] [{|NG0029:Conv2D(2, 5, Activation.ReLU)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
+        ["MaxPool2DAttribute"] = (
+            "[Input(3, 9, 9)] [MaxPool2D(3, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "3×9×9", "3×3×3",
+            "[Input(16)] [{|NG0031:MaxPool2D(2)|}] [Dense(2, Activation.Softmax)]"),
+        ["AvgPool2DAttribute"] = (
+            "[Input(2, 6, 6)] [AvgPool2D(2, Stride = 1, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "2×6×6", "2×5×5",
+            "[Input(2, 3, 3)] [{|NG0029:AvgPool2D(4)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
+    };
+
+    public static TheoryData<string> LayerKindNames() => new(LayerKinds.Readers.Keys.Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Every_layer_attribute_of_the_runtime_has_a_reader_and_test_cases()
+    {
+        string[] runtimeKinds = typeof(global::NetGen.LayerAttribute).Assembly.GetTypes()
+            .Where(type => type.IsSubclassOf(typeof(global::NetGen.LayerAttribute)) && !type.IsAbstract)
+            .Select(type => type.Name)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(runtimeKinds, LayerKinds.Readers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(runtimeKinds, KindCases.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKindNames))]
+    public void Each_layer_kind_infers_its_shape(string attribute)
+    {
+        (string declaration, string layer, string input, string output, _) = KindCases[attribute];
+        GeneratorRun run = GeneratorHarness.Run($"using NetGen;\n{declaration}\n[Network] public partial class Shaped;");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+        // The layer table in the class docs: "/// 2  pool  MaxPool2D 3×3  3×9×9  3×3×3  0".
+        string source = Assert.Single(run.Sources).SourceText.ToString();
+        Match row = Regex.Match(source, $@"^/// \d+\s+{layer}\s+.*?\s{Regex.Escape(input)}\s+{Regex.Escape(output)}\s", RegexOptions.Multiline);
+        Assert.True(row.Success, $"no row '{layer} … {input} {output}' in the layer table of:\n{source}");
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKindNames))]
+    public void Each_layer_kind_reports_its_own_mistake(string attribute) =>
+        VerifyErrors($"using NetGen;\n{KindCases[attribute].Mistake}\n[Network] public partial class Mistaken;");
+}
