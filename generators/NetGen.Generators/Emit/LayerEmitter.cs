@@ -122,6 +122,18 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>
+    /// Where this layer's f' entered its δ, for the label over its parameter gradients: "f' folded into fc2's δ pass".
+    /// </summary>
+    protected string FoldNote(BackwardStep step) =>
+        step.Above is null
+            ? "δ came from the loss, f' included"
+            : FoldedActivation is { Activation: ActivationKind.Identity }
+                ? "identity: no f'"
+                : FoldedActivation is not null
+                    ? $"f' was folded into {step.Above.Layer.Name}'s pass that formed δ"
+                    : "f' was applied above, by its own pass";
+
+    /// <summary>
     /// The stage below, when δ must go on down to it; otherwise null, with a comment that says why not.
     /// </summary>
     protected LayerEmitter? SendsDeltaDown(CodeWriter writer, BackwardStep step, bool saysWhenFirst = true)
@@ -157,4 +169,5 @@ internal abstract class LayerEmitter
 /// <param name="Below">The stage below, or null where the stage reads the network's input.</param>
 /// <param name="Input">The buffer the stage read in forward: the stage below's output, or <c>input</c>.</param>
 /// <param name="BelowLearns">Whether any stage below has parameters, so that δ must go on down.</param>
-internal sealed record BackwardStep(LayerEmitter? Below, string Input, bool BelowLearns);
+/// <param name="Above">The stage above, which formed this one's δ; null for the output layer, whose δ the loss forms.</param>
+internal sealed record BackwardStep(LayerEmitter? Below, string Input, bool BelowLearns, LayerEmitter? Above);

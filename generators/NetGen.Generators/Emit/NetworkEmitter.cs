@@ -83,6 +83,11 @@ internal static class NetworkEmitter
             writer.Line("/// " + string.Join("  ", row.Select((cell, column) => cell.PadRight(columnWidths[column]))).TrimEnd());
         }
         writer.Line("/// </code>");
+        writer.Line("/// <para>");
+        writer.Line("/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,");
+        writer.Line("/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's");
+        writer.Line("/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.");
+        writer.Line("/// </para>");
         writer.Line("/// </remarks>");
     }
 
@@ -162,11 +167,8 @@ internal static class NetworkEmitter
 
     private static void WriteBuffers(CodeWriter writer, NetworkContext network)
     {
-        bool spatial = network.Stages.Any(stage => stage.HasGeometry);
-        writer.Line(spatial
-            ? "// Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and"
-            : "// Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and");
-        writer.Line("// δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.");
+        writer.Line("// Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.");
+        writer.Line("// Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.");
         if (network.Stages.Select(stage => stage.Layer).OfType<IActivatedLayer>().Any(ActivationEmit.KeepsPreActivation))
         {
             writer.Line("// Layers whose f' needs z, not only a, keep z as well.");
@@ -313,7 +315,8 @@ internal static class NetworkEmitter
             {
                 LayerEmitter? below = i > 0 ? stages[i - 1] : null;
                 bool belowLearns = stages.Take(i).Any(stage => stage.HasParameters);
-                stages[i].WriteBackward(writer, new BackwardStep(below, below is null ? "input" : OutputBuffer(below.Layer), belowLearns));
+                LayerEmitter? above = i + 1 < stages.Count ? stages[i + 1] : null;
+                stages[i].WriteBackward(writer, new BackwardStep(below, below is null ? "input" : OutputBuffer(below.Layer), belowLearns, above));
             }
             writer.Line();
             writer.Line("return loss;");

@@ -17,6 +17,11 @@ namespace Regularized;
 /// 5  drop2  Dropout    128    128     0           p = 0.1, fused into the layer above
 /// 6  fc3    Dense      128    10      1,290       softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class RegularizedMlp : global::NetGen.Model
@@ -73,8 +78,8 @@ partial class RegularizedMlp : global::NetGen.Model
     {
     }
 
-    // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _fc1Output = global::System.Array.Empty<float>(); // a [B, 256]
     private float[] _fc1Delta = global::System.Array.Empty<float>();  // δ [B, 256]
     private float[] _bn1Normalized = global::System.Array.Empty<float>(); // ẑ [B, 256], kept by bn1 for backward
@@ -177,7 +182,7 @@ partial class RegularizedMlp : global::NetGen.Model
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc3Output, target, _fc3Delta, batchSize, 10);
 
-        // fc3: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ
+        // fc3: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
@@ -193,7 +198,7 @@ partial class RegularizedMlp : global::NetGen.Model
             batchSize, inputs: 128, outputs: 10,
             new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
-        // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ
+        // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ; f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
@@ -217,7 +222,7 @@ partial class RegularizedMlp : global::NetGen.Model
                 BetaGradient = gradients.Slice(Bn1BetaOffset, 256),
             });
 
-        // fc1: dW [256, 784] = δᵀ · x (no bias: bn1's dβ was formed with δ)
+        // fc1: dW [256, 784] = δᵀ · x (no bias: bn1's dβ was formed with δ); f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,

@@ -13,6 +13,11 @@ namespace Medical.Screening;
 /// 1  hidden  Dense  30     16      496         ReLU
 /// 2  score   Dense  16     1       17          sigmoid
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class TumourClassifier : global::NetGen.Model
@@ -54,8 +59,8 @@ partial class TumourClassifier : global::NetGen.Model
     {
     }
 
-    // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _hiddenOutput = global::System.Array.Empty<float>(); // a [B, 16]
     private float[] _hiddenDelta = global::System.Array.Empty<float>();  // δ [B, 16]
     private float[] _scoreOutput = global::System.Array.Empty<float>(); // a [B, 1]
@@ -112,7 +117,7 @@ partial class TumourClassifier : global::NetGen.Model
         // score (sigmoid + binary cross-entropy): δ [B, 1] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_scoreOutput, target, _scoreDelta, batchSize, 1);
 
-        // score: dW [1, 16] = δᵀ · x, db [1] = Σ_B δ
+        // score: dW [1, 16] = δᵀ · x, db [1] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _scoreDelta,
             _hiddenOutput,
@@ -127,7 +132,7 @@ partial class TumourClassifier : global::NetGen.Model
             _hiddenDelta,
             batchSize, inputs: 16, outputs: 1);
 
-        // hidden: dW [16, 30] = δᵀ · x, db [16] = Σ_B δ
+        // hidden: dW [16, 30] = δᵀ · x, db [16] = Σ_B δ; f' was folded into score's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _hiddenDelta,
             input,

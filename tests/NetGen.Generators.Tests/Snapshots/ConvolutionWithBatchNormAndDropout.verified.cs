@@ -19,6 +19,11 @@ namespace Vision;
 /// 7  flatten1  Flatten                                              32×12×12  4608      0
 /// 8  fc1       Dense                                                4608      10        46,090      softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class RegularizedCnn : global::NetGen.Model
@@ -88,8 +93,8 @@ partial class RegularizedCnn : global::NetGen.Model
     {
     }
 
-    // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _conv1Output = global::System.Array.Empty<float>(); // a [B, 16×28×28]
     private float[] _conv1Delta = global::System.Array.Empty<float>();  // δ [B, 16×28×28]
     private float[] _conv1PreActivation = global::System.Array.Empty<float>(); // z, then ẑ [B, 16×28×28], kept by bn1 for backward
@@ -217,14 +222,14 @@ partial class RegularizedCnn : global::NetGen.Model
         // fc1 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc1Output, target, _fc1Delta, batchSize, 10);
 
-        // fc1: dW [10, 4608] = δᵀ · x, db [10] = Σ_B δ
+        // fc1: dW [10, 4608] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             _conv2Output,
             gradients.Slice(Fc1WeightOffset, 10 * 4608),
             gradients.Slice(Fc1BiasOffset, 10),
             batchSize, inputs: 4608, outputs: 10);
-        // conv2: δ [B, 4608] = δfc1 · Wfc1, at its output: its own epilogue takes it back through drop2 and ReLU
+        // conv2: δ [B, 32×12×12] = δfc1 · Wfc1, at its output: its own epilogue takes it back through drop2 and ReLU
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _fc1Delta,
             parameters.Slice(Fc1WeightOffset, 10 * 4608),
@@ -240,7 +245,7 @@ partial class RegularizedCnn : global::NetGen.Model
             batchNorm: default,
             new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key));
 
-        // conv2: dW [32, 16, 3, 3] = Σ_B δ [32, 144] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ
+        // conv2: dW [32, 16, 3, 3] = Σ_B δ [32, 144] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ; f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv2Delta,
             _pool1Output,
@@ -272,7 +277,7 @@ partial class RegularizedCnn : global::NetGen.Model
             },
             new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key));
 
-        // conv1: dW [16, 1, 3, 3] = Σ_B δ [16, 784] · col(x)ᵀ (no bias: bn1's dβ was formed with δ)
+        // conv1: dW [16, 1, 3, 3] = Σ_B δ [16, 784] · col(x)ᵀ (no bias: bn1's dβ was formed with δ); f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv1Delta,
             input,

@@ -18,6 +18,11 @@ namespace Vision;
 /// 6  f1        Dense                             1024      128       131,200     ReLU
 /// 7  f2        Dense                             128       10        1,290       softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class FashionCnn : global::NetGen.Model
@@ -83,8 +88,8 @@ partial class FashionCnn : global::NetGen.Model
     {
     }
 
-    // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _c1Output = global::System.Array.Empty<float>(); // a [B, 32×24×24]
     private float[] _c1Delta = global::System.Array.Empty<float>();  // δ [B, 32×24×24]
     private float[] _pool1Output = global::System.Array.Empty<float>(); // a [B, 32×12×12]
@@ -191,7 +196,7 @@ partial class FashionCnn : global::NetGen.Model
         // f2 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_f2Output, target, _f2Delta, batchSize, 10);
 
-        // f2: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ
+        // f2: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f2Delta,
             _f1Output,
@@ -206,14 +211,14 @@ partial class FashionCnn : global::NetGen.Model
             _f1Delta,
             batchSize, inputs: 128, outputs: 10);
 
-        // f1: dW [128, 1024] = δᵀ · x, db [128] = Σ_B δ
+        // f1: dW [128, 1024] = δᵀ · x, db [128] = Σ_B δ; f' was folded into f2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f1Delta,
             _pool2Output,
             gradients.Slice(F1WeightOffset, 128 * 1024),
             gradients.Slice(F1BiasOffset, 128),
             batchSize, inputs: 1024, outputs: 128);
-        // pool2: δ [B, 1024] = δf1 · Wf1 (pooling has no activation: no derivative factor)
+        // pool2: δ [B, 64×4×4] = δf1 · Wf1 (pooling has no activation: no derivative factor)
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _f1Delta,
             parameters.Slice(F1WeightOffset, 128 * 1024),
@@ -223,7 +228,7 @@ partial class FashionCnn : global::NetGen.Model
         // c2: δ [B, 64×8×8] = δpool2 sent to each window's maximum ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Pooling.MaxBackward<global::NetGen.Kernels.ReLU>(_pool2Delta, _pool2Indices, _c2Output, _c2Delta, batchSize, Pool2Shape);
 
-        // c2: dW [64, 32, 5, 5] = Σ_B δ [64, 64] · col(x)ᵀ, db [64] = Σ_B Σ_positions δ
+        // c2: dW [64, 32, 5, 5] = Σ_B δ [64, 64] · col(x)ᵀ, db [64] = Σ_B Σ_positions δ; f' was folded into pool2's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _c2Delta,
             _pool1Output,
@@ -240,7 +245,7 @@ partial class FashionCnn : global::NetGen.Model
         // c1: δ [B, 32×24×24] = δpool1 sent to each window's maximum ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Pooling.MaxBackward<global::NetGen.Kernels.ReLU>(_pool1Delta, _pool1Indices, _c1Output, _c1Delta, batchSize, Pool1Shape);
 
-        // c1: dW [32, 1, 5, 5] = Σ_B δ [32, 576] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ
+        // c1: dW [32, 1, 5, 5] = Σ_B δ [32, 576] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ; f' was folded into pool1's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _c1Delta,
             input,

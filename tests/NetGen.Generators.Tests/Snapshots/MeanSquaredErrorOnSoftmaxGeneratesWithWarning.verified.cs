@@ -13,6 +13,11 @@ namespace Iris;
 /// 1  dense1   Dense  4      8       40          sigmoid
 /// 2  species  Dense  8      3       27          softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class IrisSoftmaxMse : global::NetGen.Model
@@ -54,8 +59,8 @@ partial class IrisSoftmaxMse : global::NetGen.Model
     {
     }
 
-    // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _dense1Output = global::System.Array.Empty<float>(); // a [B, 8]
     private float[] _dense1Delta = global::System.Array.Empty<float>();  // δ [B, 8]
     private float[] _speciesOutput = global::System.Array.Empty<float>(); // a [B, 3]
@@ -113,7 +118,7 @@ partial class IrisSoftmaxMse : global::NetGen.Model
         // species (softmax + mean squared error): δ [B, 3] = J_softmaxᵀ · 2 (p − y) / (B·3)
         global::NetGen.Kernels.Losses.MeanSquaredErrorSoftmaxDelta(_speciesOutput, target, _speciesDelta, batchSize, 3);
 
-        // species: dW [3, 8] = δᵀ · x, db [3] = Σ_B δ
+        // species: dW [3, 8] = δᵀ · x, db [3] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _speciesDelta,
             _dense1Output,
@@ -128,7 +133,7 @@ partial class IrisSoftmaxMse : global::NetGen.Model
             _dense1Delta,
             batchSize, inputs: 8, outputs: 3);
 
-        // dense1: dW [8, 4] = δᵀ · x, db [8] = Σ_B δ
+        // dense1: dW [8, 4] = δᵀ · x, db [8] = Σ_B δ; f' was folded into species's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             input,

@@ -15,6 +15,11 @@ namespace Mnist;
 /// 3  fc2       Dense    500    500     250,500     sigmoid
 /// 4  fc3       Dense    500    10      5,010       softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class MnistMlp : global::NetGen.Model
@@ -60,8 +65,8 @@ partial class MnistMlp : global::NetGen.Model
     {
     }
 
-    // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _fc1Output = global::System.Array.Empty<float>(); // a [B, 500]
     private float[] _fc1Delta = global::System.Array.Empty<float>();  // δ [B, 500]
     private float[] _fc2Output = global::System.Array.Empty<float>(); // a [B, 500]
@@ -133,7 +138,7 @@ partial class MnistMlp : global::NetGen.Model
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc3Output, target, _fc3Delta, batchSize, 10);
 
-        // fc3: dW [10, 500] = δᵀ · x, db [10] = Σ_B δ
+        // fc3: dW [10, 500] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
@@ -148,7 +153,7 @@ partial class MnistMlp : global::NetGen.Model
             _fc2Delta,
             batchSize, inputs: 500, outputs: 10);
 
-        // fc2: dW [500, 500] = δᵀ · x, db [500] = Σ_B δ
+        // fc2: dW [500, 500] = δᵀ · x, db [500] = Σ_B δ; f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
@@ -163,7 +168,7 @@ partial class MnistMlp : global::NetGen.Model
             _fc1Delta,
             batchSize, inputs: 500, outputs: 500);
 
-        // fc1: dW [500, 784] = δᵀ · x, db [500] = Σ_B δ
+        // fc1: dW [500, 784] = δᵀ · x, db [500] = Σ_B δ; f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,

@@ -13,6 +13,11 @@
 /// 3  dense2    Dense    64     32      2,080       tanh
 /// 4  dense3    Dense    32     5       165         softmax
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class TinyImageClassifier : global::NetGen.Model
@@ -58,8 +63,8 @@ partial class TinyImageClassifier : global::NetGen.Model
     {
     }
 
-    // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _dense1Output = global::System.Array.Empty<float>(); // a [B, 64]
     private float[] _dense1Delta = global::System.Array.Empty<float>();  // δ [B, 64]
     private float[] _dense2Output = global::System.Array.Empty<float>(); // a [B, 32]
@@ -131,7 +136,7 @@ partial class TinyImageClassifier : global::NetGen.Model
         // dense3 (softmax + cross-entropy): δ [B, 5] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_dense3Output, target, _dense3Delta, batchSize, 5);
 
-        // dense3: dW [5, 32] = δᵀ · x, db [5] = Σ_B δ
+        // dense3: dW [5, 32] = δᵀ · x, db [5] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense3Delta,
             _dense2Output,
@@ -146,7 +151,7 @@ partial class TinyImageClassifier : global::NetGen.Model
             _dense2Delta,
             batchSize, inputs: 32, outputs: 5);
 
-        // dense2: dW [32, 64] = δᵀ · x, db [32] = Σ_B δ
+        // dense2: dW [32, 64] = δᵀ · x, db [32] = Σ_B δ; f' was folded into dense3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense2Delta,
             _dense1Output,
@@ -161,7 +166,7 @@ partial class TinyImageClassifier : global::NetGen.Model
             _dense1Delta,
             batchSize, inputs: 64, outputs: 32);
 
-        // dense1: dW [64, 192] = δᵀ · x, db [64] = Σ_B δ
+        // dense1: dW [64, 192] = δᵀ · x, db [64] = Σ_B δ; f' was folded into dense2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             input,

@@ -13,6 +13,11 @@
 /// 3  flatten1  Flatten                                              6×4×4    96      0
 /// 4  dense1    Dense                                                96       1       97          identity
 /// </code>
+/// <para>
+/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
 partial class Denoiser : global::NetGen.Model
@@ -63,8 +68,8 @@ partial class Denoiser : global::NetGen.Model
     {
     }
 
-    // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
-    // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
+    // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
+    // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     // Layers whose f' needs z, not only a, keep z as well.
     private float[] _conv1Output = global::System.Array.Empty<float>(); // a [B, 6×8×8]
     private float[] _conv1Delta = global::System.Array.Empty<float>();  // δ [B, 6×8×8]
@@ -137,14 +142,14 @@ partial class Denoiser : global::NetGen.Model
         // dense1 (identity + mean squared error): δ [B, 1] = 2 (a − y) / (B·1) ⊙ f'(a)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.Identity>(_dense1Output, target, _dense1Delta, batchSize, 1);
 
-        // dense1: dW [1, 96] = δᵀ · x, db [1] = Σ_B δ
+        // dense1: dW [1, 96] = δᵀ · x, db [1] = Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             _avgpool1Output,
             gradients.Slice(Dense1WeightOffset, 1 * 96),
             gradients.Slice(Dense1BiasOffset, 1),
             batchSize, inputs: 96, outputs: 1);
-        // avgpool1: δ [B, 96] = δdense1 · Wdense1 (pooling has no activation: no derivative factor)
+        // avgpool1: δ [B, 6×4×4] = δdense1 · Wdense1 (pooling has no activation: no derivative factor)
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _dense1Delta,
             parameters.Slice(Dense1WeightOffset, 1 * 96),
@@ -154,7 +159,7 @@ partial class Denoiser : global::NetGen.Model
         // conv1: δ [B, 6×8×8] = δavgpool1 / 4 sent to every input of its window ⊙ (Φ(z) + z φ(z)), fused into one pass
         global::NetGen.Kernels.Pooling.AverageBackward<global::NetGen.Kernels.GELU>(_avgpool1Delta, _conv1Output, _conv1Delta, batchSize, Avgpool1Shape, inputPreActivation: _conv1PreActivation);
 
-        // conv1: dW [6, 3, 3, 2] = Σ_B δ [6, 64] · col(x)ᵀ, db [6] = Σ_B Σ_positions δ
+        // conv1: dW [6, 3, 3, 2] = Σ_B δ [6, 64] · col(x)ᵀ, db [6] = Σ_B Σ_positions δ; f' was folded into avgpool1's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv1Delta,
             input,

@@ -271,8 +271,8 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
         writer.Line();
         writer.Line(dense.HasBias
-            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ"
-            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ)");
+            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ; {FoldNote(step)}"
+            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
         writer.Line($"{Kernels}.Dense.ParameterGradients(");
         writer.Line($"    {delta},");
         writer.Line($"    {step.Input},");
@@ -318,7 +318,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             // Any other stage, a flattened one included: its folded f' (if any), nothing else fused.
             PlannedLayer target = belowLayer.Layer;
-            writer.Line($"// {belowLayer.DeltaComment($"δ{dense.Name} · W{dense.Name}", Code(Shapes.ShapeInference.Product(target.OutputShape)))}");
+            writer.Line($"// {belowLayer.DeltaComment($"δ{dense.Name} · W{dense.Name}", Shape(target.OutputShape))}");
             writer.Line($"{Kernels}.Dense.InputDelta<{InputActivationType(belowLayer)}>(");
             writer.Line($"    {delta},");
             writer.Line($"    {Weight("parameters")},");
