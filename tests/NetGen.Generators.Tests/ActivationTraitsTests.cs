@@ -1,5 +1,6 @@
 using System.Reflection;
 using NetGen.Generators.Model;
+using ActivationKind = NetGen.Generators.Model.Activation;
 using Xunit;
 
 namespace NetGen.Generators.Tests;

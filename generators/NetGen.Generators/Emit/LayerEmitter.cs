@@ -61,7 +61,7 @@ internal abstract class LayerEmitter
 
     /// <summary>How comments describe δ formed for this layer by the layer above: "δ · W ⊙ [a > 0], fused into one pass".</summary>
     public virtual string DeltaText(string product) =>
-        FoldedActivation is { Activation: not ActivationKind.Identity } activated
+        FoldedActivation is { Activation: not Activation.Identity } activated
             ? $"{product} ⊙ {ActivationTraits.Of(activated.Activation).Derivative}, fused into one pass"
             : $"{product} (identity: no derivative factor)";
 
@@ -127,7 +127,7 @@ internal abstract class LayerEmitter
     protected string FoldNote(BackwardStep step) =>
         step.Above is null
             ? "δ came from the loss, f' included"
-            : FoldedActivation is { Activation: ActivationKind.Identity }
+            : FoldedActivation is { Activation: Activation.Identity }
                 ? "identity: no f'"
                 : FoldedActivation is not null
                     ? $"f' was folded into {step.Above.Layer.Name}'s pass that formed δ"

@@ -26,7 +26,7 @@ internal static class Literals
     public static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
 
-    public static string LossName(LossKind loss) => loss == LossKind.CrossEntropy ? "cross-entropy" : "mean squared error";
+    public static string LossName(Loss loss) => loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error";
 
     public static string Camel(string memberName) => char.ToLowerInvariant(memberName[0]) + memberName.Substring(1);
 

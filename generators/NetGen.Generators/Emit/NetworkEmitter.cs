@@ -247,11 +247,11 @@ internal static class NetworkEmitter
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float LossCore({ReadOnlySpan} output, {ReadOnlySpan} target, int batchSize)"))
         {
-            if (plan.Loss == LossKind.MeanSquaredError)
+            if (plan.Loss == Loss.MeanSquaredError)
             {
                 writer.Line($"return {Kernels}.Losses.MeanSquaredError(output, target, batchSize, {output.Units});");
             }
-            else if (output.Activation == ActivationKind.Sigmoid)
+            else if (output.Activation == Activation.Sigmoid)
             {
                 writer.Line($"return {Kernels}.Losses.BinaryCrossEntropy(output, target, batchSize);");
             }
@@ -267,13 +267,13 @@ internal static class NetworkEmitter
     private static void WriteOutputDelta(CodeWriter writer, NetworkPlan plan, string probabilities, string outputDelta)
     {
         PlannedDense output = plan.OutputLayer;
-        if (plan.Loss == LossKind.CrossEntropy)
+        if (plan.Loss == Loss.CrossEntropy)
         {
-            string pairing = output.Activation == ActivationKind.Sigmoid ? "sigmoid + binary cross-entropy" : "softmax + cross-entropy";
+            string pairing = output.Activation == Activation.Sigmoid ? "sigmoid + binary cross-entropy" : "softmax + cross-entropy";
             writer.Line($"// {output.Name} ({pairing}): δ [B, {output.Units}] = (p − y) / B");
             writer.Line($"{Kernels}.Losses.ProbabilityMinusTargetDelta({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
         }
-        else if (output.Activation == ActivationKind.Softmax)
+        else if (output.Activation == Activation.Softmax)
         {
             writer.Line($"// {output.Name} (softmax + mean squared error): δ [B, {output.Units}] = J_softmaxᵀ · 2 (p − y) / (B·{output.Units})");
             writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, batchSize, {output.Units});");

@@ -12,7 +12,7 @@ namespace NetGen.Generators.Layers;
 /// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
 /// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
 public abstract record WeightedLayerSpec(
-    ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer, string? Name, LocationInfo? Location)
+    Activation Activation, double? Alpha, LocationInfo? AlphaLocation, Initializer Initializer, string? Name, LocationInfo? Location)
     : LayerSpec(Name, Location)
 {
     /// <summary>The activation's parameter as the kernels take it (in float), or null for its default.</summary>
@@ -39,7 +39,7 @@ public abstract record WeightedLayerSpec(
                 context.Report(DiagnosticDescriptors.ActivationParameterOutOfRange, AlphaLocation, who, written, parameter.Symbol, activation.Name, parameter.ValidRange);
             }
         }
-        if (Activation == ActivationKind.BinaryStep)
+        if (Activation == Activation.BinaryStep)
         {
             string[] frozen = Enumerable.Range(0, context.Index + 1)
                 .Where(j => context.Layers[j] is WeightedLayerSpec)
@@ -54,19 +54,19 @@ public abstract record WeightedLayerSpec(
         items.Length == 1 ? items[0] : string.Join(", ", items, 0, items.Length - 1) + " and " + items[items.Length - 1];
 
     /// <summary>The activation (the constructor argument after the last int), <c>Alpha =</c> and <c>Initializer =</c>.</summary>
-    internal static (ActivationKind Activation, double? Alpha, LocationInfo? AlphaLocation, InitializerKind Initializer) ReadActivation(LayerAttribute attribute, string kind)
+    internal static (Activation Activation, double? Alpha, LocationInfo? AlphaLocation, Initializer Initializer) ReadActivation(LayerAttribute attribute, string kind)
     {
         string layer = $"layer {attribute.LayerNumber} ({attribute.Name ?? kind})";
         int ints = attribute.LeadingInts;
-        ActivationKind activation = attribute.Value(ints) is int activationValue
-            ? attribute.Enum<ActivationKind>(activationValue, "Activation", $"The activation of {layer}")
-            : ActivationKind.Identity;
+        Activation activation = attribute.Value(ints) is int activationValue
+            ? attribute.Enum<Activation>(activationValue, "Activation", $"The activation of {layer}")
+            : Activation.Identity;
         // Written or not is what counts, not the value: the property's NaN default is never read here.
         double? alpha = attribute.Named("Alpha") is double given ? given : null;
         LocationInfo? alphaLocation = alpha is null ? null : attribute.NamedLocation("Alpha") ?? attribute.Location;
-        InitializerKind initializer = attribute.Named("Initializer") is int initializerValue
-            ? attribute.Enum<InitializerKind>(initializerValue, "Initializer", $"The initializer of {layer}")
-            : InitializerKind.GlorotUniform;
+        Initializer initializer = attribute.Named("Initializer") is int initializerValue
+            ? attribute.Enum<Initializer>(initializerValue, "Initializer", $"The initializer of {layer}")
+            : Initializer.GlorotUniform;
         return (activation, alpha, alphaLocation, initializer);
     }
 }
@@ -80,7 +80,7 @@ public interface IActivatedLayer
 
     string Kind { get; }
 
-    ActivationKind Activation { get; }
+    Activation Activation { get; }
 
     /// <summary>The activation's parameter as given in the declaration, or null for its default.</summary>
     float? Alpha { get; }

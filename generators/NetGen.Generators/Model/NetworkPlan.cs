@@ -14,7 +14,7 @@ namespace NetGen.Generators.Model;
 public sealed record NetworkPlan(
     string? Namespace,
     string ClassName,
-    LossKind Loss,
+    Loss Loss,
     EquatableArray<int> InputShape,
     EquatableArray<PlannedLayer> Layers,
     int ParameterCount)

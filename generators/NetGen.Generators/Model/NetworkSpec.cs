@@ -5,56 +5,6 @@ namespace NetGen.Generators.Model;
 // The declaration as written, read from the attributes: no shapes inferred yet, nothing checked
 // beyond what only the symbols can tell. Everything here compares by value.
 
-/// <summary>Mirrors <c>NetGen.Loss</c> by number.</summary>
-public enum LossKind
-{
-    MeanSquaredError = 0,
-    CrossEntropy = 1,
-}
-
-/// <summary>Mirrors <c>NetGen.Initializer</c> by number.</summary>
-public enum InitializerKind
-{
-    GlorotUniform = 0,
-    GlorotNormal = 1,
-    HeUniform = 2,
-    HeNormal = 3,
-    Zeros = 4,
-}
-
-/// <summary>Mirrors <c>NetGen.Padding</c> by number.</summary>
-public enum PaddingKind
-{
-    Valid = 0,
-    Same = 1,
-}
-
-/// <summary>Mirrors <c>NetGen.Activation</c> by number.</summary>
-public enum ActivationKind
-{
-    Identity = 0,
-    Sigmoid = 1,
-    Tanh = 2,
-    ReLU = 3,
-    Softmax = 4,
-    BinaryStep = 5,
-    ArcTan = 6,
-    ArSinh = 7,
-    Softsign = 8,
-    ISRU = 9,
-    ISRLU = 10,
-    SQNL = 11,
-    LeakyReLU = 12,
-    ELU = 13,
-    SELU = 14,
-    GELU = 15,
-    SiLU = 16,
-    Softplus = 17,
-    PReLU = 18,
-    RReLU = 19,
-    BipolarReLU = 20,
-}
-
 /// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
 /// <param name="ClassName">The class's name.</param>
 /// <param name="Loss">From <c>[Network(Loss = …)]</c>.</param>
@@ -64,7 +14,7 @@ public enum ActivationKind
 public sealed record NetworkSpec(
     string? Namespace,
     string ClassName,
-    LossKind Loss,
+    Loss Loss,
     LocationInfo? Location,
     InputSpec? Input,
     EquatableArray<LayerSpec> Layers);

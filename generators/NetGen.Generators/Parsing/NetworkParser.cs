@@ -64,7 +64,7 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
         }
 
-        LossKind loss = LossKind.CrossEntropy;
+        Loss loss = Loss.CrossEntropy;
         LocationInfo? networkLocation = null;
         InputSpec? input = null;
         var layers = new List<LayerSpec>();
@@ -88,7 +88,7 @@ internal static class NetworkParser
                     networkLocation = location;
                     if (NamedArgument(attribute, "Loss") is { Value: int lossValue })
                     {
-                        loss = ReadEnum<LossKind>(lossValue, "Loss", "[Network] Loss", location, diagnostics);
+                        loss = ReadEnum<Loss>(lossValue, "Loss", "[Network] Loss", location, diagnostics);
                     }
                     break;
 

@@ -118,18 +118,18 @@ internal static class ShapeInference
         return -1;
     }
 
-    private static void CheckLoss(LossKind loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
+    private static void CheckLoss(Loss loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
     {
-        bool softmax = output.Activation == ActivationKind.Softmax;
-        bool binarySigmoid = output.Activation == ActivationKind.Sigmoid && output.Units == 1;
-        if (loss == LossKind.CrossEntropy && !softmax && !binarySigmoid && output.Units > 0)
+        bool softmax = output.Activation == Activation.Softmax;
+        bool binarySigmoid = output.Activation == Activation.Sigmoid && output.Units == 1;
+        if (loss == Loss.CrossEntropy && !softmax && !binarySigmoid && output.Units > 0)
         {
             string plural = output.Units == 1 ? "" : "s";
             string alternative = output.Units == 1 ? " with 2 units, or Activation.Sigmoid" : "";
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.CrossEntropyNeedsProbabilities, output.Location, name, output.Units, plural, ActivationTraits.Of(output.Activation).Name, alternative));
         }
-        if (loss == LossKind.MeanSquaredError && softmax)
+        if (loss == Loss.MeanSquaredError && softmax)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOnSoftmax, output.Location, name));
         }

@@ -1,4 +1,10 @@
+// Compiled into the generator too (NETGEN_GENERATOR), so that the values it reads from attributes and the ones the
+// runtime defines are one source, not a copy kept in step by hand.
+#if NETGEN_GENERATOR
+namespace NetGen.Generators.Model;
+#else
 namespace NetGen;
+#endif
 
 /// <summary>The loss a network is trained to minimise, averaged over the mini-batch.</summary>
 /// <remarks>The generator mirrors these values by number: append new members, never reorder.</remarks>

@@ -82,7 +82,7 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         // Glorot's and He's fans for a convolution, as PyTorch and Keras count them: C_in·kh·kw in, filters·kh·kw out.
         ConvolutionGeometry g = G;
         string fans = $"FanIn: {g.PatchSize}, FanOut: {g.Filters * g.KernelHeight * g.KernelWidth}";
-        string filterInitializer = convolution.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{convolution.Initializer}";
+        string filterInitializer = convolution.Initializer == Initializer.GlorotUniform ? "" : $", global::NetGen.Initializer.{convolution.Initializer}";
         writer.Line($"        new(\"{convolution.Name}.weight\", {convolution.MemberName}WeightOffset, new[] {{ {g.Filters}, {g.InputChannels}, {g.KernelHeight}, {g.KernelWidth} }}, global::NetGen.ParameterRole.Weight, {fans}{filterInitializer}),");
         if (convolution.HasBias)
         {

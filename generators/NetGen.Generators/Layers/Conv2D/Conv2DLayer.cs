@@ -9,9 +9,9 @@ namespace NetGen.Generators.Layers;
 /// <summary><c>[Conv2D(filters, kernelHeight, kernelWidth, activation, Stride = …, Padding = …, InputChannels = …)]</c>.</summary>
 /// <param name="InputChannels">The channels the declaration expects, or 0 where it declares none.</param>
 public sealed record Conv2DSpec(
-    int Filters, int KernelHeight, int KernelWidth, int Stride, PaddingKind Padding, int InputChannels,
-    ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    InitializerKind Initializer = InitializerKind.GlorotUniform)
+    int Filters, int KernelHeight, int KernelWidth, int Stride, Padding Padding, int InputChannels,
+    Activation Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
+    Initializer Initializer = Initializer.GlorotUniform)
     : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
 {
     public override string Kind => "Conv2D";
@@ -24,9 +24,9 @@ public sealed record Conv2DSpec(
         var (activation, alpha, alphaLocation, initializer) = ReadActivation(attribute, "Conv2D");
         int kernelHeight = attribute.Int(1);
         int kernelWidth = attribute.LeadingInts >= 3 ? attribute.Int(2) : kernelHeight;
-        PaddingKind padding = attribute.Named("Padding") is int paddingValue
-            ? attribute.Enum<PaddingKind>(paddingValue, "Padding", $"The padding of layer {attribute.LayerNumber} ({attribute.Name ?? "Conv2D"})")
-            : PaddingKind.Valid;
+        Padding padding = attribute.Named("Padding") is int paddingValue
+            ? attribute.Enum<Padding>(paddingValue, "Padding", $"The padding of layer {attribute.LayerNumber} ({attribute.Name ?? "Conv2D"})")
+            : Padding.Valid;
         return new Conv2DSpec(
             attribute.Int(0), kernelHeight, kernelWidth,
             attribute.Named("Stride") is int stride ? stride : 1,
@@ -43,7 +43,7 @@ public sealed record Conv2DSpec(
     {
         base.Check(context);
         ActivationTraits activation = ActivationTraits.Of(Activation);
-        string? reason = Activation == ActivationKind.Softmax
+        string? reason = Activation == Activation.Softmax
             ? "normalises over a layer's outputs as class probabilities, and belongs on the last Dense layer"
             : activation.OwnPass is not null
                 ? "has a slope per unit or per element that only Dense layers implement"
@@ -85,9 +85,9 @@ public sealed record Conv2DSpec(
             context.Report(DiagnosticDescriptors.InputChannelsMismatch, Location, name, InputChannels, ShapeInference.FormatShape(shape), channels, channels == 1 ? "" : "s", hint);
         }
 
-        (int top, int bottom) = Padding == PaddingKind.Same ? Windows.SamePadding(height, KernelHeight, Stride) : (0, 0);
-        (int left, int right) = Padding == PaddingKind.Same ? Windows.SamePadding(width, KernelWidth, Stride) : (0, 0);
-        string geometry = $"{KernelHeight}×{KernelWidth}, stride {Stride}{(Padding == PaddingKind.Same ? ", same padding" : "")}";
+        (int top, int bottom) = Padding == Padding.Same ? Windows.SamePadding(height, KernelHeight, Stride) : (0, 0);
+        (int left, int right) = Padding == Padding.Same ? Windows.SamePadding(width, KernelWidth, Stride) : (0, 0);
+        string geometry = $"{KernelHeight}×{KernelWidth}, stride {Stride}{(Padding == Padding.Same ? ", same padding" : "")}";
         var rows = new Windows.Axis("row", height, top + bottom, KernelHeight, Stride);
         var columns = new Windows.Axis("column", width, left + right, KernelWidth, Stride);
         if (!Windows.CheckWindows("Conv2D", name, geometry, shape, rows, columns, "kernel, Padding = Padding.Same, or fewer pooling layers before it", Location, context.Diagnostics))
@@ -126,11 +126,11 @@ public sealed record PlannedConvolution(
     EquatableArray<int> InputShape,
     EquatableArray<int> OutputShape,
     ConvolutionGeometry Geometry,
-    ActivationKind Activation,
+    Activation Activation,
     float? Alpha,
     int WeightOffset,
     int BiasOffset,
-    InitializerKind Initializer,
+    Initializer Initializer,
     PlannedBatchNorm? BatchNorm = null,
     PlannedDropout? Dropout = null)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer

@@ -28,7 +28,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override bool HasParameters => true;
 
-    public override bool HasModes => dense.BatchNorm is not null || dense.Dropout is not null || dense.Activation == ActivationKind.RReLU;
+    public override bool HasModes => dense.BatchNorm is not null || dense.Dropout is not null || dense.Activation == Activation.RReLU;
 
     public override IEnumerable<PlannedDropout> Dropouts => dense.Dropout is { } dropout ? [dropout] : [];
 
@@ -43,7 +43,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
     public override string DeltaComment(string product, string size) =>
         HasOwnPass
             ? $"{dense.Name}: δ at its activation's output [B, {dense.Units}] = {product}"
-            : dense.Activation == ActivationKind.Identity
+            : dense.Activation == Activation.Identity
                 ? $"{dense.Name}: δ [B, {dense.Units}] = {product} (identity: no derivative factor)"
                 : $"{dense.Name}: δ [B, {dense.Units}] = ({product}) ⊙ {ActivationTraits.Of(dense.Activation).Derivative}, fused into one pass";
 
@@ -77,7 +77,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteTensors(CodeWriter writer)
     {
-        string initializer = dense.Initializer == InitializerKind.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
+        string initializer = dense.Initializer == Initializer.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
         writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
         if (dense.HasBias)
         {
@@ -110,7 +110,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             writer.Line($"private ulong {DropoutKey(dropout)}; // picks {dropout.Name}'s mask for the current mini-batch");
         }
-        if (dense.Activation == ActivationKind.RReLU)
+        if (dense.Activation == Activation.RReLU)
         {
             writer.Line($"private ulong {SlopeKey}; // picks {dense.Name}'s random slopes for the current mini-batch");
         }
@@ -136,7 +136,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             writer.Line($"{DropoutKey(dropout)} = training ? NextRandomKey() : 0;");
         }
-        if (dense.Activation == ActivationKind.RReLU)
+        if (dense.Activation == Activation.RReLU)
         {
             writer.Line($"{SlopeKey} = training ? NextRandomKey() : 0;");
         }
@@ -204,7 +204,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         writer.Line($"    {bias},");
         writer.Line($"    {output},");
         writer.Line($"    {Sizes}{preActivation});");
-        if (dense.Activation == ActivationKind.Softmax)
+        if (dense.Activation == Activation.Softmax)
         {
             writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
         }
@@ -256,8 +256,8 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         writer.Line($"// a = {activation.Name}(z){(dense.Dropout is { } dropped ? $", then {dropped.Name}" : "")}; z is kept for the backward pass");
         writer.Line(dense.Activation switch
         {
-            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUForward({output}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
-            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUForward({output}, {PreActivationBuffer(dense)}, {units}, training, {SlopeKey}, {dropout});",
+            Activation.PReLU => $"{Kernels}.UnitActivations.PReLUForward({output}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            Activation.RReLU => $"{Kernels}.UnitActivations.RReLUForward({output}, {PreActivationBuffer(dense)}, {units}, training, {SlopeKey}, {dropout});",
             _ => $"{Kernels}.UnitActivations.BipolarReLUForward({output}, {PreActivationBuffer(dense)}, {units}, {dropout});",
         });
     }
@@ -296,8 +296,8 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         writer.Line($"// {dense.Name}: δ ⊙= {ActivationTraits.Of(dense.Activation).Derivative}{(dense.Dropout is null ? "" : " ⊙ mask / (1 − p)")}{(dense.HasSlopes ? ", and dαⱼ = Σ_B δ min(z, 0)" : "")}");
         writer.Line(dense.Activation switch
         {
-            ActivationKind.PReLU => $"{Kernels}.UnitActivations.PReLUBackward({delta}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), gradients.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
-            ActivationKind.RReLU => $"{Kernels}.UnitActivations.RReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {SlopeKey}, {dropout});",
+            Activation.PReLU => $"{Kernels}.UnitActivations.PReLUBackward({delta}, {PreActivationBuffer(dense)}, parameters.Slice({dense.MemberName}SlopeOffset, {dense.Units}), gradients.Slice({dense.MemberName}SlopeOffset, {dense.Units}), {units}, {dropout});",
+            Activation.RReLU => $"{Kernels}.UnitActivations.RReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {SlopeKey}, {dropout});",
             _ => $"{Kernels}.UnitActivations.BipolarReLUBackward({delta}, {PreActivationBuffer(dense)}, {units}, {dropout});",
         });
         if (dense.BatchNorm is { } bn)
@@ -329,7 +329,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
 
         string preActivation = KeepsPreActivation(below) ? $", inputPreActivation: {PreActivationBuffer(below)}" : "";
-        string product = below.Activation == ActivationKind.Identity
+        string product = below.Activation == Activation.Identity
             ? $"δ{dense.Name} · W{dense.Name}"
             : $"(δ{dense.Name} · W{dense.Name}) ⊙ {ActivationTraits.Of(below.Activation).Derivative}";
         string masked = below.Dropout is not null ? " ⊙ mask / (1 − p)" : "";

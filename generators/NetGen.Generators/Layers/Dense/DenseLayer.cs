@@ -7,8 +7,8 @@ namespace NetGen.Generators.Layers;
 
 /// <summary><c>[Dense(units, activation, Alpha = …, Initializer = …)]</c>.</summary>
 public sealed record DenseSpec(
-    int Units, ActivationKind Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    InitializerKind Initializer = InitializerKind.GlorotUniform)
+    int Units, Activation Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
+    Initializer Initializer = Initializer.GlorotUniform)
     : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
 {
     public override string Kind => "Dense";
@@ -23,7 +23,7 @@ public sealed record DenseSpec(
     internal override void Check(PlanningContext context)
     {
         base.Check(context);
-        if (Activation != ActivationKind.Softmax)
+        if (Activation != Activation.Softmax)
         {
             return;
         }
@@ -61,7 +61,7 @@ public sealed record DenseSpec(
         long afterWeights = weightOffset + (long)Units * inputs;
         long biasOffset = batchNormIndex >= 0 ? -1 : afterWeights;
         long offset = afterWeights + (batchNormIndex >= 0 ? 4L : 1L) * Units;
-        long slopeOffset = Activation == ActivationKind.PReLU ? offset : -1;
+        long slopeOffset = Activation == Activation.PReLU ? offset : -1;
         offset += slopeOffset >= 0 ? Units : 0;
         if (!context.Fits(offset, $"The parameters up to Dense '{name}'", Location))
         {
@@ -86,14 +86,14 @@ public sealed record PlannedDense(
     EquatableArray<int> OutputShape,
     int Inputs,
     int Units,
-    ActivationKind Activation,
+    Activation Activation,
     float? Alpha,
     int WeightOffset,
     int BiasOffset,
     PlannedBatchNorm? BatchNorm = null,
     PlannedDropout? Dropout = null,
     int SlopeOffset = -1,
-    InitializerKind Initializer = InitializerKind.GlorotUniform)
+    Initializer Initializer = Initializer.GlorotUniform)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
 {
     public override string Kind => "Dense";
