@@ -32,6 +32,19 @@ internal sealed class CodeWriter
         return new Scope(this);
     }
 
+    /// <summary>
+    /// A call with one argument a line, as generated code writes kernel calls: <c>Kernel(</c>, then each argument
+    /// indented with a comma after it, the last closing the call.
+    /// </summary>
+    public void Call(string method, params string[] arguments)
+    {
+        Line(method + "(");
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            Line(IndentUnit + arguments[i] + (i == arguments.Length - 1 ? ");" : ","));
+        }
+    }
+
     public override string ToString() => _text.ToString();
 
     private sealed class Scope(CodeWriter writer) : IDisposable

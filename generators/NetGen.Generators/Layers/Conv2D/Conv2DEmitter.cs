@@ -155,12 +155,13 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         bool keepsZ = KeepsPreActivation(convolution);
         writer.Line($"// {convolution.Name}: a [B, {Shape(convolution.OutputShape)}] = {activation.Name}(conv(x [B, {Shape(convolution.InputShape)}], W {WeightShape}) + b){parameter},");
         writer.Line($"//   {GeometryText(g)}: each sample lowered to [{g.PatchSize}, {g.OutputHeight * g.OutputWidth}] and multiplied, bias and {activation.Name} applied as the product is stored{(keepsZ ? $"; z kept for {activation.Name}'" : "")}");
-        writer.Line($"{Kernels}.Convolution.Forward<{KernelType(convolution)}>(");
-        writer.Line($"    {source},");
-        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
-        writer.Line($"    parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters}),");
-        writer.Line($"    {OutputBuffer(convolution)},");
-        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{(keepsZ ? $", preActivation: {PreActivationBuffer(convolution)}" : "")});");
+        writer.Call(
+            $"{Kernels}.Convolution.Forward<{KernelType(convolution)}>",
+            source,
+            $"parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize})",
+            $"parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters})",
+            $"{OutputBuffer(convolution)}",
+            $"batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{(keepsZ ? $", preActivation: {PreActivationBuffer(convolution)}" : "")}");
     }
 
     /// <summary>The convolution under the identity into z, then one pass per channel: batch norm, the activation and dropout.</summary>
@@ -171,12 +172,13 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         int pixels = g.OutputHeight * g.OutputWidth;
         string names = string.Join(" + ", new[] { convolution.Name, convolution.BatchNorm?.Name, convolution.Dropout?.Name }.Where(name => name is not null));
         writer.Line($"// {names}: z [B, {Shape(convolution.OutputShape)}] = conv(x [B, {Shape(convolution.InputShape)}], W {WeightShape}){(convolution.HasBias ? " + b" : " (no bias: β shifts)")}, {GeometryText(g)}");
-        writer.Line($"{Kernels}.Convolution.Forward<{Kernels}.Identity>(");
-        writer.Line($"    {source},");
-        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
-        writer.Line(convolution.HasBias ? $"    parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters})," : "    bias: default,");
-        writer.Line($"    {PreActivationBuffer(convolution)},");
-        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch});");
+        writer.Call(
+            $"{Kernels}.Convolution.Forward<{Kernels}.Identity>",
+            source,
+            $"parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize})",
+            convolution.HasBias ? $"parameters.Slice({convolution.MemberName}BiasOffset, {g.Filters})" : "bias: default",
+            $"{PreActivationBuffer(convolution)}",
+            $"batchSize, {ShapeField(convolution)}, {ConvolutionScratch}");
         string normalize = convolution.BatchNorm is { } bn
             ? $"ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}) per channel over the batch and positions (running averages in inference), "
             : "";
@@ -220,24 +222,26 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         writer.Line(convolution.HasBias
             ? $"// {convolution.Name}: dW {WeightShape} = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] = Σ_B Σ_positions δ; {FoldNote(step)}"
             : $"// {convolution.Name}: dW {WeightShape} = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ (no bias: {convolution.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
-        writer.Line($"{Kernels}.Convolution.ParameterGradients(");
-        writer.Line($"    {DeltaBuffer(convolution)},");
-        writer.Line($"    {step.Input},");
-        writer.Line($"    gradients.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
-        writer.Line(convolution.HasBias ? $"    gradients.Slice({convolution.MemberName}BiasOffset, {g.Filters})," : "    biasGradient: default,");
-        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch});");
+        writer.Call(
+            $"{Kernels}.Convolution.ParameterGradients",
+            $"{DeltaBuffer(convolution)}",
+            step.Input,
+            $"gradients.Slice({convolution.MemberName}WeightOffset, {g.WeightSize})",
+            convolution.HasBias ? $"gradients.Slice({convolution.MemberName}BiasOffset, {g.Filters})" : "biasGradient: default",
+            $"batchSize, {ShapeField(convolution)}, {ConvolutionScratch}");
         if (SendsDeltaDown(writer, step) is not { } below)
         {
             return;
         }
         // δ for the layer below: Wᵀ · δ per sample, scattered back over the windows (col2im), with that layer's f'.
         writer.Line($"// {below.DeltaComment($"col2im(W{convolution.Name}ᵀ · δ{convolution.Name})", Shape(below.Layer.OutputShape))}");
-        writer.Line($"{Kernels}.Convolution.InputDelta<{InputActivationType(below)}>(");
-        writer.Line($"    {DeltaBuffer(convolution)},");
-        writer.Line($"    parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize}),");
-        writer.Line($"    {step.Input},");
-        writer.Line($"    {DeltaBuffer(below.Layer)},");
-        writer.Line($"    batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{InputPreActivationArgument(below)});");
+        writer.Call(
+            $"{Kernels}.Convolution.InputDelta<{InputActivationType(below)}>",
+            $"{DeltaBuffer(convolution)}",
+            $"parameters.Slice({convolution.MemberName}WeightOffset, {g.WeightSize})",
+            step.Input,
+            $"{DeltaBuffer(below.Layer)}",
+            $"batchSize, {ShapeField(convolution)}, {ConvolutionScratch}{InputPreActivationArgument(below)}");
     }
 
     /// <summary>δ at the convolution's output becomes δ at z: back through its dropout, activation and batch norm.</summary>

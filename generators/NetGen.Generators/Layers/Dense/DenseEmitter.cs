@@ -186,24 +186,26 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b) ⊙ mask / (1 − p), W [{dense.Units}, {dense.Inputs}]{parameter},");
             writer.Line($"//   {dropoutOnly.Name}: p = {Number(dropoutOnly.Rate)}, a fresh mask per mini-batch in training, none in inference{kept}");
-            writer.Line($"{Kernels}.Dense.ForwardDropout<{KernelType(dense)}>(");
-            writer.Line($"    {source},");
-            writer.Line($"    {weight},");
-            writer.Line($"    {bias},");
-            writer.Line($"    {output},");
-            writer.Line($"    {Sizes},");
-            writer.Line("    training,");
-            writer.Line($"    {dropout}{preActivation});");
+            writer.Call(
+                $"{Kernels}.Dense.ForwardDropout<{KernelType(dense)}>",
+                source,
+                weight,
+                bias,
+                output,
+                Sizes,
+                "training",
+                $"{dropout}{preActivation}");
             return;
         }
 
         writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
-        writer.Line($"{Kernels}.Dense.Forward<{KernelType(dense)}>(");
-        writer.Line($"    {source},");
-        writer.Line($"    {weight},");
-        writer.Line($"    {bias},");
-        writer.Line($"    {output},");
-        writer.Line($"    {Sizes}{preActivation});");
+        writer.Call(
+            $"{Kernels}.Dense.Forward<{KernelType(dense)}>",
+            source,
+            weight,
+            bias,
+            output,
+            $"{Sizes}{preActivation}");
         if (dense.Activation == Activation.Softmax)
         {
             writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
@@ -242,12 +244,13 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         else
         {
             writer.Line($"// {dense.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ + b; {activation.Name} follows as its own pass");
-            writer.Line($"{Kernels}.Dense.Forward<{Kernels}.Identity>(");
-            writer.Line($"    {source},");
-            writer.Line($"    {weight},");
-            writer.Line($"    parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}),");
-            writer.Line($"    {output},");
-            writer.Line($"    {Sizes});");
+            writer.Call(
+                $"{Kernels}.Dense.Forward<{Kernels}.Identity>",
+                source,
+                weight,
+                $"parameters.Slice({dense.MemberName}BiasOffset, {dense.Units})",
+                output,
+                Sizes);
         }
         string dropout = dense.Dropout is not { } d
             ? $"{Kernels}.DropoutParameters.None"
@@ -273,12 +276,13 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         writer.Line(dense.HasBias
             ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ; {FoldNote(step)}"
             : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
-        writer.Line($"{Kernels}.Dense.ParameterGradients(");
-        writer.Line($"    {delta},");
-        writer.Line($"    {step.Input},");
-        writer.Line($"    gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}),");
-        writer.Line(dense.HasBias ? $"    gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})," : "    biasGradient: default,");
-        writer.Line($"    batchSize, inputs: {dense.Inputs}, outputs: {dense.Units});");
+        writer.Call(
+            $"{Kernels}.Dense.ParameterGradients",
+            delta,
+            step.Input,
+            $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
+            dense.HasBias ? $"gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})" : "biasGradient: default",
+            $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}");
         if (SendsDeltaDown(writer, step) is { } below)
         {
             WriteInputDelta(writer, below, step.Input);
@@ -319,12 +323,13 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
             // Any other stage, a flattened one included: its folded f' (if any), nothing else fused.
             PlannedLayer target = belowLayer.Layer;
             writer.Line($"// {belowLayer.DeltaComment($"δ{dense.Name} · W{dense.Name}", Shape(target.OutputShape))}");
-            writer.Line($"{Kernels}.Dense.InputDelta<{InputActivationType(belowLayer)}>(");
-            writer.Line($"    {delta},");
-            writer.Line($"    {Weight("parameters")},");
-            writer.Line($"    {layerInput},");
-            writer.Line($"    {DeltaBuffer(target)},");
-            writer.Line($"    {Sizes}{InputPreActivationArgument(belowLayer)});");
+            writer.Call(
+                $"{Kernels}.Dense.InputDelta<{InputActivationType(belowLayer)}>",
+                delta,
+                $"{Weight("parameters")}",
+                layerInput,
+                $"{DeltaBuffer(target)}",
+                $"{Sizes}{InputPreActivationArgument(belowLayer)}");
             return;
         }
 
