@@ -47,14 +47,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
 
+        // A declaration with errors still gets its class's public surface, so that the NG errors are the only ones.
+        IncrementalValuesProvider<NetworkIdentity> standIns = plans
+            .Where(static result => result.Value is null && result.StandIn is not null)
+            .Select(static (result, _) => result.StandIn!);
+        context.RegisterSourceOutput(standIns, static (output, network) =>
+            output.AddSource(HintName(network.Namespace, network.ClassName), StandInEmitter.Emit(network)));
+
         IncrementalValuesProvider<NetworkPlan> emittable = plans
             .Where(static result => result.Value is not null)
             .Select(static (result, _) => result.Value!)
             .WithTrackingName(TrackingNames.Emit);
         context.RegisterSourceOutput(emittable, static (output, plan) =>
         {
-            // Hint names allow no '@': a namespace like @event.Models is written without it.
-            string hint = ((plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName).Replace("@", "") + ".g.cs";
+            string hint = HintName(plan.Namespace, plan.ClassName);
             try
             {
                 output.AddSource(hint, NetworkEmitter.Emit(plan));
@@ -65,6 +71,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
     }
+
+    /// <summary>One file per network; hint names allow no '@', so a namespace like @event.Models is written without it.</summary>
+    private static string HintName(string? @namespace, string className) =>
+        ((@namespace is null ? "" : @namespace + ".") + className).Replace("@", "") + ".g.cs";
 
     /// <summary>The generator must never throw: a bug becomes a diagnostic that says so, instead of a silent skip.</summary>
     private static Result<T> Guard<T>(Func<Result<T>> step, string network, LocationInfo? location)

@@ -232,7 +232,7 @@ public sealed partial class DiagnosticTests
                 "Conv2D 'conv1' declares InputChannels = 3, but its input 32×32×3 has 32 channels; samples are [channels, height, width], so 3-channel images of 32×32 are [Input(3, 32, 32)]",
             ],
             Messages(run));
-        Assert.Equal("Matching.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Equal("Matching.g.cs", Assert.Single(GeneratedNetworks(run)).HintName);
     }
 
     [Fact]

@@ -569,7 +569,7 @@ public sealed partial class DiagnosticTests
             public partial class Edge;
             """);
 
-        Assert.Equal(valid ? 1 : 0, run.Sources.Length);
+        Assert.Equal(valid ? 1 : 0, GeneratedNetworks(run).Length);
     }
 
     [Fact]
@@ -792,8 +792,58 @@ public sealed partial class DiagnosticTests
             public partial class Fine;
             """);
 
-        Assert.Equal("Fine.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Equal("Fine.g.cs", Assert.Single(GeneratedNetworks(run)).HintName);
+        Assert.Equal(["Broken.g.cs", "Fine.g.cs"], run.Sources.Select(generated => generated.HintName).Order(StringComparer.Ordinal));
         Assert.Empty(run.OutputErrors);
+    }
+
+    [Fact]
+    public void Code_that_uses_a_broken_network_compiles_so_the_NG_errors_are_the_only_errors()
+    {
+        // Before the stand-in, every use below failed too: CS1739 (no parameter 'seed'), CS1061 (no 'Predict'), ….
+        GeneratorRun run = GeneratorHarness.Run("""
+            using NetGen;
+            using NetGen.Data;
+            using NetGen.Optimizers;
+
+            namespace App;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(4)]
+            [Dense(8, Activation.Softmax)]
+            [Dense(3, Activation.Softmax)]
+            public partial class Broken;
+
+            public static class Uses
+            {
+                public static int Run(Dataset data)
+                {
+                    var network = new Broken(seed: 1);
+                    network.Fit(data, new Sgd(0.1f), epochs: 1, batchSize: 4);
+                    float[] probabilities = network.Predict(data.Sample(0));
+                    return network.PredictClass(data.Sample(0)) + probabilities.Length + (int)network.Evaluate(data).Loss;
+                }
+            }
+            """);
+
+        Assert.Equal("NG0005", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Equal("App.Broken.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Empty(run.OutputErrors.Select(diagnostic => diagnostic.ToString()));
+    }
+
+    [Fact]
+    public void A_class_that_is_not_partial_gets_no_stand_in()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(2, Activation.Softmax)]
+            public class {|NG0001:Whole|};
+            """);
+
+        Assert.Empty(run.Sources);
     }
 
     /// <summary>
@@ -818,12 +868,15 @@ public sealed partial class DiagnosticTests
         return run;
     }
 
-    /// <summary><see cref="VerifyDiagnostics"/> for a network with errors: they must also stop its generation.</summary>
+    /// <summary><see cref="VerifyDiagnostics"/> for a network with errors: they must stop its generation, and be the only errors.</summary>
     private static GeneratorRun VerifyErrors(params string[] markedSources)
     {
         GeneratorRun run = VerifyDiagnostics(markedSources);
         Assert.Contains(run.GeneratorDiagnostics, GeneratorHarness.IsError);
-        Assert.Empty(run.Sources.Select(generated => generated.HintName));
+        // No network is generated: at most a stand-in that keeps uses of the class compiling, so that the NG errors
+        // are the only errors.
+        Assert.All(run.Sources, generated => Assert.Contains("This stand-in keeps", generated.SourceText.ToString(), StringComparison.Ordinal));
+        Assert.Empty(run.OutputErrors.Select(diagnostic => diagnostic.ToString()));
         return run;
     }
 
@@ -832,6 +885,10 @@ public sealed partial class DiagnosticTests
         $"{id} at {path}{span} '{(textByPath.TryGetValue(path, out string? text) && span.End <= text.Length ? text[span.Start..span.End] : "?")}'";
 
     private static string Message(GeneratorRun run) => Assert.Single(Messages(run));
+
+    /// <summary>The networks generated in full, without the stand-ins of broken declarations.</summary>
+    private static GeneratedSourceResult[] GeneratedNetworks(GeneratorRun run) =>
+        run.Sources.Where(generated => !generated.SourceText.ToString().Contains("This stand-in keeps", StringComparison.Ordinal)).ToArray();
 
     private static string[] Messages(GeneratorRun run) =>
         run.GeneratorDiagnostics.Select(diagnostic => diagnostic.GetMessage(CultureInfo.InvariantCulture)).ToArray();

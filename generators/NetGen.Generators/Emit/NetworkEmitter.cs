@@ -17,7 +17,7 @@ namespace NetGen.Generators.Emit;
 internal static class NetworkEmitter
 {
     /// <summary>Stamped into [GeneratedCode]; bump with the package version.</summary>
-    private const string GeneratorVersion = "0.1.0";
+    public const string GeneratorVersion = "0.1.0";
 
     public static string Emit(NetworkPlan plan)
     {

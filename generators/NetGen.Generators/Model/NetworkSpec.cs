@@ -44,4 +44,14 @@ public abstract record LayerSpec(string? Name, LocationInfo? Location)
 
 /// <summary>A value and the diagnostics found while making it; the value is null when an error stops the step.</summary>
 public sealed record Result<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics)
-    where T : class;
+    where T : class
+{
+    /// <summary>
+    /// The class to stand in for when <see cref="Value"/> is null, or null where no stand-in can compile (the class is
+    /// not a plain partial class). It keeps every use of the class compiling, so the NG errors are the only errors.
+    /// </summary>
+    public NetworkIdentity? StandIn { get; init; }
+}
+
+/// <summary>A network class by name, for its stand-in when its declaration has errors.</summary>
+public sealed record NetworkIdentity(string? Namespace, string ClassName);

@@ -64,6 +64,7 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
         }
 
+        int classShapeErrors = diagnostics.Count;
         Loss loss = Loss.CrossEntropy;
         LocationInfo? networkLocation = null;
         InputSpec? input = null;
@@ -126,7 +127,12 @@ internal static class NetworkParser
         var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray());
         return new Result<NetworkSpec>(
             diagnostics.Any(diagnostic => diagnostic.IsError) ? null : spec,
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray())
+        {
+            // A partial, top-level, non-generic class of its own can take a generated stand-in; anything else would
+            // only add the compiler's errors to ours.
+            StandIn = classShapeErrors == 0 ? new NetworkIdentity(@namespace, type.Name) : null,
+        };
     }
 
     private static EquatableArray<int> ReadDimensions(AttributeData attribute)

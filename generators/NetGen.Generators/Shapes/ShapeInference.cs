@@ -19,13 +19,12 @@ internal static class ShapeInference
     {
         if (parsed.Value is not { } spec)
         {
-            return new Result<NetworkPlan>(null, parsed.Diagnostics);
+            return new Result<NetworkPlan>(null, parsed.Diagnostics) { StandIn = parsed.StandIn };
         }
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
         NetworkPlan? plan = Plan(spec, diagnostics);
-        return new Result<NetworkPlan>(
-            diagnostics.Any(diagnostic => diagnostic.IsError) ? null : plan,
-            diagnostics.ToEquatableArray());
+        bool failed = diagnostics.Any(diagnostic => diagnostic.IsError);
+        return new Result<NetworkPlan>(failed ? null : plan, diagnostics.ToEquatableArray()) { StandIn = failed ? parsed.StandIn : null };
     }
 
     private static NetworkPlan? Plan(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
