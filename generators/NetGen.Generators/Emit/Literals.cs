@@ -19,6 +19,9 @@ internal static class Literals
     /// <summary>A C# float literal that is exactly <paramref name="value"/>: 0.2f, 1E-05f.</summary>
     public static string FloatLiteral(float value) => Number(value) + "f";
 
+    /// <summary>A C# string literal of <paramref name="text"/>, quoted and escaped.</summary>
+    public static string String(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
+
     /// <summary>12345, as code (not a comment) writes an int.</summary>
     public static string Code(int value) => value.ToString(CultureInfo.InvariantCulture);
 

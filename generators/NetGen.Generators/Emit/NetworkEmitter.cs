@@ -136,21 +136,24 @@ internal static class NetworkEmitter
         {
             layer.WriteTensors(writer);
         }
-        if (network.Dropouts.Count == 0)
+        writer.Line("    },");
+        if (network.Dropouts.Count > 0)
         {
-            writer.Line("    });");
-        }
-        else
-        {
-            writer.Line("    },");
             writer.Line("    DropoutLayers: new global::NetGen.DropoutLayer[]");
             writer.Line("    {");
             foreach (PlannedDropout dropout in network.Dropouts)
             {
                 writer.Line($"        new(\"{dropout.Name}\", {FloatLiteral(dropout.Rate)}),");
             }
-            writer.Line("    });");
+            writer.Line("    },");
         }
+        writer.Line("    Layers: new global::NetGen.LayerSummary[]");
+        writer.Line("    {");
+        foreach (LayerEmitter layer in network.Layers)
+        {
+            writer.Line($"        new({String(layer.Layer.Name)}, {String(layer.TableKind)}, new[] {{ {string.Join(", ", layer.Layer.InputShape)} }}, new[] {{ {string.Join(", ", layer.Layer.OutputShape)} }}, {Code(layer.TableParameters)}, {String(layer.TableNote)}),");
+        }
+        writer.Line("    });");
         writer.Line();
     }
 

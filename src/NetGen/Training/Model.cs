@@ -77,6 +77,15 @@ public abstract partial class Model
         }
     }
 
+    /// <summary>
+    /// The layer table, as Keras's <c>model.summary()</c>: each layer's name, kind, input and output shapes and
+    /// parameters, then the totals.
+    /// </summary>
+    public string Summary() => Description.ToString();
+
+    /// <summary>The network's <see cref="Summary"/>.</summary>
+    public override string ToString() => Summary();
+
     /// <summary>The largest batch the activation buffers currently hold; they grow on demand and never shrink.</summary>
     public int BatchCapacity { get; private set; }
 

@@ -54,6 +54,7 @@ public sealed record ParameterTensor(
 /// <param name="OutputActivation">The last layer's activation (decides how accuracy is read).</param>
 /// <param name="Tensors">The parameter tensors, in buffer order.</param>
 /// <param name="DropoutLayers">The [Dropout] layers with their declared rates, in order.</param>
+/// <param name="Layers">Every layer as declared, with its shapes: what <see cref="Model.Summary"/> prints.</param>
 public sealed record ModelDescription(
     string Name,
     int[] InputShape,
@@ -61,10 +62,17 @@ public sealed record ModelDescription(
     Loss Loss,
     Activation OutputActivation,
     IReadOnlyList<ParameterTensor> Tensors,
-    IReadOnlyList<DropoutLayer>? DropoutLayers = null)
+    IReadOnlyList<DropoutLayer>? DropoutLayers = null,
+    IReadOnlyList<LayerSummary>? Layers = null)
 {
     /// <summary>The network's [Dropout] layers with their declared rates, in order (none if it has no dropout).</summary>
     public IReadOnlyList<DropoutLayer> DropoutLayers { get; init; } = DropoutLayers ?? [];
+
+    /// <summary>Every layer in the order declared, with its shapes and parameters.</summary>
+    public IReadOnlyList<LayerSummary> Layers { get; init; } = Layers ?? [];
+
+    /// <summary>The layer table with shapes and parameter counts, as <see cref="Model.Summary"/> prints it.</summary>
+    public override string ToString() => Training.ModelSummary.Format(this);
 
     /// <summary>Numbers per sample: the product of <see cref="InputShape"/>.</summary>
     public int InputSize => Product(InputShape);
@@ -97,6 +105,15 @@ public sealed record ModelDescription(
         return product;
     }
 }
+
+/// <summary>One layer as <see cref="Model.Summary"/> shows it.</summary>
+/// <param name="Name">Its name: the <c>Name =</c> given, or the default (<c>dense1</c>).</param>
+/// <param name="Kind">Its kind with its geometry, e.g. <c>Conv2D 5×5, stride 1, no padding</c>.</param>
+/// <param name="InputShape">One sample's shape coming in.</param>
+/// <param name="OutputShape">One sample's shape going out.</param>
+/// <param name="ParameterCount">The numbers it holds in <see cref="Model.Parameters"/>.</param>
+/// <param name="Notes">Its activation, or how it runs (fused into the layer above, a pass of its own).</param>
+public sealed record LayerSummary(string Name, string Kind, int[] InputShape, int[] OutputShape, int ParameterCount, string Notes);
 
 /// <summary>A [Dropout] layer as declared: its name and rate.</summary>
 public sealed record DropoutLayer(string Name, float Rate);

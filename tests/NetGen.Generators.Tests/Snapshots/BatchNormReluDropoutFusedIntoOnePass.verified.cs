@@ -69,6 +69,15 @@ partial class RegularizedMlp : global::NetGen.Model
         {
             new("drop1", 0.2f),
             new("drop2", 0.1f),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("fc1", "Dense", new[] { 784 }, new[] { 256 }, 200704, "ReLU"),
+            new("bn1", "BatchNorm", new[] { 256 }, new[] { 256 }, 1024, "fused into the layer above"),
+            new("drop1", "Dropout", new[] { 256 }, new[] { 256 }, 0, "p = 0.2, fused into the layer above"),
+            new("fc2", "Dense", new[] { 256 }, new[] { 128 }, 32896, "ReLU"),
+            new("drop2", "Dropout", new[] { 128 }, new[] { 128 }, 0, "p = 0.1, fused into the layer above"),
+            new("fc3", "Dense", new[] { 128 }, new[] { 10 }, 1290, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

@@ -50,6 +50,11 @@ partial class TumourClassifier : global::NetGen.Model
             new("hidden.bias", HiddenBiasOffset, new[] { 16 }, global::NetGen.ParameterRole.Bias, FanIn: 30, FanOut: 16),
             new("score.weight", ScoreWeightOffset, new[] { 1, 16 }, global::NetGen.ParameterRole.Weight, FanIn: 16, FanOut: 1),
             new("score.bias", ScoreBiasOffset, new[] { 1 }, global::NetGen.ParameterRole.Bias, FanIn: 16, FanOut: 1),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("hidden", "Dense", new[] { 30 }, new[] { 16 }, 496, "ReLU"),
+            new("score", "Dense", new[] { 16 }, new[] { 1 }, 17, "sigmoid"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

@@ -84,6 +84,17 @@ partial class RegularizedCnn : global::NetGen.Model
         {
             new("drop1", 0.1f),
             new("drop2", 0.25f),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("conv1", "Conv2D 3×3, stride 1, padding 1/1 rows, 1/1 columns", new[] { 1, 28, 28 }, new[] { 16, 28, 28 }, 144, "ReLU"),
+            new("bn1", "BatchNorm", new[] { 16, 28, 28 }, new[] { 16, 28, 28 }, 64, "fused into the layer above"),
+            new("drop1", "Dropout", new[] { 16, 28, 28 }, new[] { 16, 28, 28 }, 0, "p = 0.1, fused into the layer above"),
+            new("pool1", "MaxPool2D 2×2", new[] { 16, 28, 28 }, new[] { 16, 14, 14 }, 0, ""),
+            new("conv2", "Conv2D 3×3, stride 1, no padding", new[] { 16, 14, 14 }, new[] { 32, 12, 12 }, 4640, "ReLU"),
+            new("drop2", "Dropout", new[] { 32, 12, 12 }, new[] { 32, 12, 12 }, 0, "p = 0.25, fused into the layer above"),
+            new("flatten1", "Flatten", new[] { 32, 12, 12 }, new[] { 4608 }, 0, ""),
+            new("fc1", "Dense", new[] { 4608 }, new[] { 10 }, 46090, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

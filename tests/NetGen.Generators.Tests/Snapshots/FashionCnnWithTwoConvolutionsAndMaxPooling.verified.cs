@@ -79,6 +79,16 @@ partial class FashionCnn : global::NetGen.Model
             new("f1.bias", F1BiasOffset, new[] { 128 }, global::NetGen.ParameterRole.Bias, FanIn: 1024, FanOut: 128),
             new("f2.weight", F2WeightOffset, new[] { 10, 128 }, global::NetGen.ParameterRole.Weight, FanIn: 128, FanOut: 10),
             new("f2.bias", F2BiasOffset, new[] { 10 }, global::NetGen.ParameterRole.Bias, FanIn: 128, FanOut: 10),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("c1", "Conv2D 5×5, stride 1, no padding", new[] { 1, 28, 28 }, new[] { 32, 24, 24 }, 832, "ReLU"),
+            new("pool1", "MaxPool2D 2×2", new[] { 32, 24, 24 }, new[] { 32, 12, 12 }, 0, ""),
+            new("c2", "Conv2D 5×5, stride 1, no padding", new[] { 32, 12, 12 }, new[] { 64, 8, 8 }, 51264, "ReLU"),
+            new("pool2", "MaxPool2D 2×2", new[] { 64, 8, 8 }, new[] { 64, 4, 4 }, 0, ""),
+            new("flatten1", "Flatten", new[] { 64, 4, 4 }, new[] { 1024 }, 0, ""),
+            new("f1", "Dense", new[] { 1024 }, new[] { 128 }, 131200, "ReLU"),
+            new("f2", "Dense", new[] { 128 }, new[] { 10 }, 1290, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

@@ -50,6 +50,11 @@ partial class IrisSoftmaxMse : global::NetGen.Model
             new("dense1.bias", Dense1BiasOffset, new[] { 8 }, global::NetGen.ParameterRole.Bias, FanIn: 4, FanOut: 8),
             new("species.weight", SpeciesWeightOffset, new[] { 3, 8 }, global::NetGen.ParameterRole.Weight, FanIn: 8, FanOut: 3),
             new("species.bias", SpeciesBiasOffset, new[] { 3 }, global::NetGen.ParameterRole.Bias, FanIn: 8, FanOut: 3),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("dense1", "Dense", new[] { 4 }, new[] { 8 }, 40, "sigmoid"),
+            new("species", "Dense", new[] { 8 }, new[] { 3 }, 27, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

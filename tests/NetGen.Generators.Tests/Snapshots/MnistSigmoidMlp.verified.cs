@@ -56,6 +56,13 @@ partial class MnistMlp : global::NetGen.Model
             new("fc2.bias", Fc2BiasOffset, new[] { 500 }, global::NetGen.ParameterRole.Bias, FanIn: 500, FanOut: 500),
             new("fc3.weight", Fc3WeightOffset, new[] { 10, 500 }, global::NetGen.ParameterRole.Weight, FanIn: 500, FanOut: 10),
             new("fc3.bias", Fc3BiasOffset, new[] { 10 }, global::NetGen.ParameterRole.Bias, FanIn: 500, FanOut: 10),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("flatten1", "Flatten", new[] { 28, 28 }, new[] { 784 }, 0, ""),
+            new("fc1", "Dense", new[] { 784 }, new[] { 500 }, 392500, "sigmoid"),
+            new("fc2", "Dense", new[] { 500 }, new[] { 500 }, 250500, "sigmoid"),
+            new("fc3", "Dense", new[] { 500 }, new[] { 10 }, 5010, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

@@ -66,6 +66,13 @@ partial class DemandForecaster : global::NetGen.Model
             new("fc3.bias", Fc3BiasOffset, new[] { 8 }, global::NetGen.ParameterRole.Bias, FanIn: 12, FanOut: 8),
             new("out.weight", OutWeightOffset, new[] { 3, 8 }, global::NetGen.ParameterRole.Weight, FanIn: 8, FanOut: 3),
             new("out.bias", OutBiasOffset, new[] { 3 }, global::NetGen.ParameterRole.Bias, FanIn: 8, FanOut: 3),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("fc1", "Dense", new[] { 6 }, new[] { 16 }, 112, "leaky ReLU, slope α = 0.2"),
+            new("fc2", "Dense", new[] { 16 }, new[] { 12 }, 204, "GELU"),
+            new("fc3", "Dense", new[] { 12 }, new[] { 8 }, 104, "ELU, α = 1"),
+            new("out", "Dense", new[] { 8 }, new[] { 3 }, 27, "SiLU"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

@@ -55,6 +55,12 @@ partial class PriceRegressor : global::NetGen.Model
             new("dense2.bias", Dense2BiasOffset, new[] { 8 }, global::NetGen.ParameterRole.Bias, FanIn: 32, FanOut: 8),
             new("dense3.weight", Dense3WeightOffset, new[] { 2, 8 }, global::NetGen.ParameterRole.Weight, FanIn: 8, FanOut: 2),
             new("dense3.bias", Dense3BiasOffset, new[] { 2 }, global::NetGen.ParameterRole.Bias, FanIn: 8, FanOut: 2),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("dense1", "Dense", new[] { 13 }, new[] { 32 }, 448, "tanh"),
+            new("dense2", "Dense", new[] { 32 }, new[] { 8 }, 264, "identity"),
+            new("dense3", "Dense", new[] { 8 }, new[] { 2 }, 18, "identity"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

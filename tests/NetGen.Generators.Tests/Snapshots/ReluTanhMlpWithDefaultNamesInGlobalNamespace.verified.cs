@@ -54,6 +54,13 @@ partial class TinyImageClassifier : global::NetGen.Model
             new("dense2.bias", Dense2BiasOffset, new[] { 32 }, global::NetGen.ParameterRole.Bias, FanIn: 64, FanOut: 32),
             new("dense3.weight", Dense3WeightOffset, new[] { 5, 32 }, global::NetGen.ParameterRole.Weight, FanIn: 32, FanOut: 5),
             new("dense3.bias", Dense3BiasOffset, new[] { 5 }, global::NetGen.ParameterRole.Bias, FanIn: 32, FanOut: 5),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("flatten1", "Flatten", new[] { 3, 8, 8 }, new[] { 192 }, 0, ""),
+            new("dense1", "Dense", new[] { 192 }, new[] { 64 }, 12352, "ReLU"),
+            new("dense2", "Dense", new[] { 64 }, new[] { 32 }, 2080, "tanh"),
+            new("dense3", "Dense", new[] { 32 }, new[] { 5 }, 165, "softmax"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>

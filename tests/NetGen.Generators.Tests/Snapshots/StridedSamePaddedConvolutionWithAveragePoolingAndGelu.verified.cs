@@ -59,6 +59,13 @@ partial class Denoiser : global::NetGen.Model
             new("conv1.bias", Conv1BiasOffset, new[] { 6 }, global::NetGen.ParameterRole.Bias, FanIn: 18, FanOut: 36),
             new("dense1.weight", Dense1WeightOffset, new[] { 1, 96 }, global::NetGen.ParameterRole.Weight, FanIn: 96, FanOut: 1),
             new("dense1.bias", Dense1BiasOffset, new[] { 1 }, global::NetGen.ParameterRole.Bias, FanIn: 96, FanOut: 1),
+        },
+        Layers: new global::NetGen.LayerSummary[]
+        {
+            new("conv1", "Conv2D 3×2, stride 2, padding 0/1 rows, 0/1 columns", new[] { 3, 16, 15 }, new[] { 6, 8, 8 }, 114, "GELU"),
+            new("avgpool1", "AvgPool2D 2×2", new[] { 6, 8, 8 }, new[] { 6, 4, 4 }, 0, ""),
+            new("flatten1", "Flatten", new[] { 6, 4, 4 }, new[] { 96 }, 0, ""),
+            new("dense1", "Dense", new[] { 96 }, new[] { 1 }, 97, "identity"),
         });
 
     /// <summary>A new network: weights as each layer's initializer says (Glorot uniform unless set), biases zero, all from <paramref name="seed"/>.</summary>
