@@ -756,7 +756,7 @@ public sealed partial class DiagnosticTests
         string[] messages = Messages(run);
         Assert.Contains("Dropout 'all': the rate is 1, but it must be in [0, 1)", messages);
         Assert.Contains("BatchNorm 'bn': Momentum is 0, but it must be in (0, 1]", messages);
-        Assert.Contains("BatchNorm 'bn': Epsilon is -1E-05, but it must be positive", messages);
+        Assert.Contains("BatchNorm 'bn': Epsilon is -1E-05, but it must be positive and finite", messages);
     }
 
     [Fact]

@@ -140,7 +140,9 @@ internal static class NetworkParser
         // [Input(28, 28)] binds to `params int[]`: one array argument.
         if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
         {
-            return attribute.ConstructorArguments[0].Values.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
+            // [Input(null)] binds a null array, whose Values are default: no dimensions, which NG0011 reports.
+            TypedConstant array = attribute.ConstructorArguments[0];
+            return array.IsNull ? EquatableArray<int>.Empty : array.Values.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
         }
         return attribute.ConstructorArguments.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
     }

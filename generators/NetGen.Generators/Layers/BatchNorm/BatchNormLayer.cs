@@ -22,17 +22,16 @@ public sealed record BatchNormSpec(double Momentum, double Epsilon, string? Name
     internal override void Check(PlanningContext context)
     {
         Regularizers.CheckPlacement(this, context);
-        if (!(Momentum > 0 && Momentum <= 1))
+        // Checked as the floats the kernels use: 5E-324 is 0 there (a batch of one would divide by zero), 1e300 infinite.
+        if (!((float)Momentum > 0 && (float)Momentum <= 1))
         {
-            context.Report(DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "BatchNorm", context.Name, "Momentum", Format(Momentum), "in (0, 1]");
+            context.Report(DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "BatchNorm", context.Name, "Momentum", Regularizers.Format(Momentum, Momentum > 0 && Momentum <= 1), "in (0, 1]");
         }
-        if (!(Epsilon > 0 && !double.IsInfinity(Epsilon)))
+        if (!((float)Epsilon > 0 && !float.IsInfinity((float)Epsilon)))
         {
-            context.Report(DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "BatchNorm", context.Name, "Epsilon", Format(Epsilon), "positive");
+            context.Report(DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "BatchNorm", context.Name, "Epsilon", Regularizers.Format(Epsilon, Epsilon > 0 && !double.IsInfinity(Epsilon)), "positive and finite");
         }
     }
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Per feature of a flat input, per channel of an image (the first dimension, as PyTorch's BatchNorm1d and
@@ -75,9 +74,19 @@ public sealed record PlannedBatchNormLayer(
     public int Pixels => ShapeInference.Product(InputShape) / InputShape[0];
 }
 
-/// <summary>Placement rules shared by [BatchNorm] and [Dropout].</summary>
+/// <summary>Placement rules and formatting shared by [BatchNorm] and [Dropout].</summary>
 internal static class Regularizers
 {
+    /// <summary>
+    /// A setting as written, and, where only its float is out of range (<paramref name="validAsDouble"/>), as the
+    /// kernels would use it: "0.99999999999 (1 as a float)".
+    /// </summary>
+    public static string Format(double value, bool validAsDouble)
+    {
+        string written = value.ToString("R", CultureInfo.InvariantCulture);
+        return validAsDouble ? $"{written} ({((float)value).ToString("R", CultureInfo.InvariantCulture)} as a float)" : written;
+    }
+
     /// <summary>
     /// NG0027 after the output layer: dropping or normalising the network's outputs changes what it predicts and
     /// what the loss compares. Every other placement runs, fused or as a pass of its own.

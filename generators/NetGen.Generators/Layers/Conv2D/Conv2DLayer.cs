@@ -107,6 +107,14 @@ public sealed record Conv2DSpec(
         {
             return null;
         }
+        // The runtime's scratch (Convolution.ScratchSize): each sample lowered to [K, P] and the parameter gradients'
+        // partial sums, at most 2·(F·K + F + K·P + max(F·K, F·P)) floats. Known here, so reported here.
+        long patch = (long)channels * KernelHeight * KernelWidth, pixels = (long)rows.Outputs * columns.Outputs;
+        long scratch = 2 * (Filters * patch + Filters + patch * pixels + Math.Max(Filters * patch, Filters * pixels));
+        if (!context.Fits(scratch, $"The working memory of {who}, each sample lowered to [{patch}, {pixels}],", Location))
+        {
+            return null;
+        }
         context.Offset = offset;
         return new PlannedConvolution(
             name, context.MemberName, shape, new[] { Filters, rows.Outputs, columns.Outputs }.ToEquatableArray(), planned,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetGen.Generators.Diagnostics;
 using NetGen.Generators.Model;
 using NetGen.Generators.Parsing;
@@ -17,10 +16,11 @@ public sealed record DropoutSpec(double Rate, string? Name, LocationInfo? Locati
     internal override void Check(PlanningContext context)
     {
         Regularizers.CheckPlacement(this, context);
-        if (!(Rate >= 0 && Rate < 1))
+        // The kernels use the rate as a float: 0.99999999999 is 1 there, which would drop every unit.
+        if (!((float)Rate >= 0 && (float)Rate < 1))
         {
             context.Report(
-                DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "Dropout", context.Name, "the rate", Rate.ToString("R", CultureInfo.InvariantCulture), "in [0, 1)");
+                DiagnosticDescriptors.RegularizerValueOutOfRange, Location, "Dropout", context.Name, "the rate", Regularizers.Format(Rate, Rate >= 0 && Rate < 1), "in [0, 1)");
         }
     }
 
