@@ -142,6 +142,14 @@ public static class DiagnosticDescriptors
         "NG0033", "Activation not available on a convolution",
         "Conv2D '{0}' uses {1}, which {2}; use it on a Dense layer, or pick another activation such as ReLU");
 
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        "NG0034", "A generated member's name clashes",
+        "The generated member '{0}' clashes with {1}; rename {2}");
+
+    public static readonly DiagnosticDescriptor ConstructorConflict = Error(
+        "NG0035", "The class declares a constructor the generated one conflicts with",
+        "'{0}' declares {1}, but NetGen generates the constructor {0}(int seed = 0); remove it, and keep your own state in another class that holds the network");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

@@ -10,6 +10,9 @@ namespace NetGen.Generators.Emit;
 /// </summary>
 internal static class StandInEmitter
 {
+    /// <summary>The members the stand-in declares: a class of one of these names cannot have one (CS0542).</summary>
+    public static readonly string[] Members = ["ForwardCore", "ForwardBackwardCore", "LossCore", "OutputBuffer", "AllocateActivations"];
+
     public static string Emit(NetworkIdentity network)
     {
         var writer = new CodeWriter();

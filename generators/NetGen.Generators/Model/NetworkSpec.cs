@@ -17,7 +17,11 @@ public sealed record NetworkSpec(
     Loss Loss,
     LocationInfo? Location,
     InputSpec? Input,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The names of the members the user declared on the class (constructors aside), ordinal order.</summary>
+    public EquatableArray<string> UserMembers { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <param name="Dimensions">One sample's dimensions, outermost first, as written.</param>
 public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location);

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Emit;
 using NetGen.Generators.Layers;
 using NetGen.Generators.Model;
 
@@ -62,6 +63,25 @@ internal static class NetworkParser
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !IsNetGenType(baseType, "Model"))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
+        }
+        // The generated constructor X(int seed = 0) cannot coexist with a primary constructor (it would have to call
+        // it) or with a constructor of one int (the same signature).
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: { } parameters } partialDeclaration)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(parameters.GetLocation()), type.Name, $"a primary constructor {partialDeclaration.Identifier.ValueText}{parameters}"));
+            }
+        }
+        foreach (IMethodSymbol constructor in type.InstanceConstructors)
+        {
+            bool primary = constructor.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax);
+            if (!constructor.IsImplicitlyDeclared && !primary && constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(constructor.Locations.FirstOrDefault()) ?? nameLocation, type.Name, $"a constructor {type.Name}(int {constructor.Parameters[0].Name})"));
+            }
         }
 
         int classShapeErrors = diagnostics.Count;
@@ -124,14 +144,21 @@ internal static class NetworkParser
         }
 
         string? @namespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
-        var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray());
+        // What the user declared on the class, which generated members must not clash with.
+        EquatableArray<string> userMembers = type.GetMembers()
+            .Where(member => !member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
+            .Select(member => member.Name)
+            .Distinct()
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToEquatableArray();
+        var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray()) { UserMembers = userMembers };
         return new Result<NetworkSpec>(
             diagnostics.Any(diagnostic => diagnostic.IsError) ? null : spec,
             diagnostics.ToEquatableArray())
         {
             // A partial, top-level, non-generic class of its own can take a generated stand-in; anything else would
             // only add the compiler's errors to ours.
-            StandIn = classShapeErrors == 0 ? new NetworkIdentity(@namespace, type.Name) : null,
+            StandIn = classShapeErrors == 0 && !StandInEmitter.Members.Contains(type.Name) ? new NetworkIdentity(@namespace, type.Name) : null,
         };
     }
 

@@ -102,7 +102,9 @@ internal static class ShapeInference
             planned.Add(layer);
             context.Shape = layer.OutputShape;
         }
-        return new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset);
+        var plan = new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset);
+        Emit.GeneratedNames.Check(spec, plan, diagnostics);
+        return plan;
     }
 
     private static int LastIndexOfDense(EquatableArray<LayerSpec> layers)
@@ -142,7 +144,8 @@ internal static class ShapeInference
     {
         var names = new string[layers.Count];
         var countByKind = new Dictionary<string, int>();
-        var firstByName = new Dictionary<string, int>(System.StringComparer.OrdinalIgnoreCase);
+        // Keyed by the lower-case form the generated field names use: "\u212Aa" (Kelvin sign) and "ka" both give _kaOutput.
+        var firstByName = new Dictionary<string, int>(System.StringComparer.Ordinal);
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec layer = layers[i];
@@ -153,13 +156,13 @@ internal static class ShapeInference
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, layer.Location, name));
             }
-            else if (firstByName.TryGetValue(name, out int first))
+            else if (firstByName.TryGetValue(name.ToLowerInvariant(), out int first))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.Location, i + 1, name, first + 1));
             }
             else
             {
-                firstByName[name] = i;
+                firstByName[name.ToLowerInvariant()] = i;
             }
         }
         return names;
