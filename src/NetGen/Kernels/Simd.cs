@@ -315,9 +315,65 @@ public static class KernelSelection
     [ThreadStatic]
     private static InstructionSet? t_override;
 
-    /// <summary>The widest instruction set this machine runs.</summary>
-    public static InstructionSet Best { get; } =
-        Avx512.IsSupported ? InstructionSet.Avx512 : Avx2.IsSupported ? InstructionSet.Avx2 : InstructionSet.Portable;
+    /// <summary>
+    /// The instruction set the kernels use: the widest this program can run here, or a narrower one that the
+    /// environment variable <c>NETGEN_INSTRUCTION_SET</c> (<c>portable</c>, <c>avx2</c>, <c>avx512</c>) names.
+    /// </summary>
+    /// <remarks>
+    /// Under NativeAOT "can run" means what the binary was compiled for (<c>IlcInstructionSet</c>), which may be
+    /// less than the CPU has: <see cref="CompiledBelowMachineWarning"/> then says so.
+    /// </remarks>
+    public static InstructionSet Best { get; } = ChooseBest();
+
+    /// <summary>
+    /// Set where the CPU has wider vectors than this program was compiled for (a NativeAOT binary published for a
+    /// baseline), with what to do about it; null otherwise. Printed once on standard error at start-up, unless
+    /// <c>NETGEN_NO_KERNEL_WARNING=1</c>.
+    /// </summary>
+    public static string? CompiledBelowMachineWarning { get; } = WarnIfCompiledBelowMachine();
+
+    private static InstructionSet ChooseBest()
+    {
+        InstructionSet compiled = Avx512.IsSupported ? InstructionSet.Avx512 : Avx2.IsSupported ? InstructionSet.Avx2 : InstructionSet.Portable;
+        string? requested = Environment.GetEnvironmentVariable("NETGEN_INSTRUCTION_SET");
+        return Enum.TryParse(requested, ignoreCase: true, out InstructionSet chosen) && chosen < compiled ? chosen : compiled;
+    }
+
+    /// <summary>What CPUID says the processor has, whatever the program was compiled for.</summary>
+    private static InstructionSet MachineBest()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+        {
+            return InstructionSet.Portable;
+        }
+        (_, int leaf7Ebx, _, _) = System.Runtime.Intrinsics.X86.X86Base.CpuId(7, 0);
+        (_, _, int leaf1Ecx, _) = System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0);
+        bool avx512F = (leaf7Ebx & (1 << 16)) != 0;
+        bool avx2 = (leaf7Ebx & (1 << 5)) != 0 && (leaf1Ecx & (1 << 12)) != 0;
+        return avx512F ? InstructionSet.Avx512 : avx2 ? InstructionSet.Avx2 : InstructionSet.Portable;
+    }
+
+    private static string? WarnIfCompiledBelowMachine()
+    {
+        InstructionSet compiled = Avx512.IsSupported ? InstructionSet.Avx512 : Avx2.IsSupported ? InstructionSet.Avx2 : InstructionSet.Portable;
+        InstructionSet machine = MachineBest();
+        // Only a NativeAOT binary is compiled for a fixed width; the JIT may choose less than CPUID reports on purpose
+        // (it keeps 512-bit vectors off where they slow the clock), which is no fault of the build.
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported || machine <= compiled)
+        {
+            return null;
+        }
+        string option = machine == InstructionSet.Avx512 ? "x86-64-v4" : "x86-64-v3";
+        string warning =
+            $"NetGen: this CPU has {machine}, but the program was compiled for {compiled} at most, so the kernels run on {compiled}. " +
+            $"A NativeAOT publish takes its vector width from IlcInstructionSet: publish with -p:IlcInstructionSet=native (or {option}) for the " +
+            "wider kernels, on machines that have them. NETGEN_NO_KERNEL_WARNING=1 silences this.";
+        if (Environment.GetEnvironmentVariable("NETGEN_NO_KERNEL_WARNING") != "1")
+        {
+            Console.Error.WriteLine(warning);
+        }
+        return warning;
+    }
 
     /// <summary>The instruction set kernels called from this thread use: <see cref="Best"/> unless overridden.</summary>
     public static InstructionSet Current => t_override ?? Best;
