@@ -50,6 +50,10 @@ public sealed partial class DiagnosticTests
             "Conv2D 'conv2' (5×5, stride 2) on 32×4×4 gives no output: a 5-row window does not fit in 4 rows, (4 − 5) / 2 + 1 < 1; "
             + "use a smaller kernel, Padding = Padding.Same, or fewer pooling layers before it",
             Message(run));
+        // The input's size, for the code fix that picks the largest kernel that fits.
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("4", diagnostic.Properties["InputHeight"]);
+        Assert.Equal("4", diagnostic.Properties["InputWidth"]);
     }
 
     [Fact]
@@ -69,6 +73,9 @@ public sealed partial class DiagnosticTests
         Assert.Equal(
             "AvgPool2D 'avgpool1' (3×3, stride 3) on 3×8×2 gives no output: a 3-column window does not fit in 2 columns, (2 − 3) / 3 + 1 < 1; use a smaller window, or pool less before it",
             Message(run));
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("8", diagnostic.Properties["InputHeight"]);
+        Assert.Equal("2", diagnostic.Properties["InputWidth"]);
     }
 
     [Fact]

@@ -10,6 +10,12 @@ public static class DiagnosticDescriptors
 {
     private const string Category = "NetGen";
 
+    /// <summary>
+    /// docs/diagnostics.md on the repository's main branch: each descriptor's help link is this plus <c>#ng00xx</c>, the
+    /// anchor of its <c>## NG00xx</c> heading (a test checks every anchor exists).
+    /// </summary>
+    public const string HelpLinkBase = "https://github.com/netgen/netgen/blob/main/docs/diagnostics.md";
+
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "NG0001", "Network class must be partial",
         "'{0}' must be declared 'partial' so that NetGen can add the generated forward and backward passes to it");
@@ -155,8 +161,11 @@ public static class DiagnosticDescriptors
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    /// <summary>The entry of <paramref name="id"/> in docs/diagnostics.md: GitHub's anchor of "## NG0001" is "#ng0001".</summary>
+    private static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -33,15 +34,32 @@ public sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSp
         reference is null ? null : From(reference.GetSyntax().GetLocation());
 }
 
-/// <summary>A diagnostic as data: its descriptor, where, and the message's arguments (already formatted as text).</summary>
+/// <summary>
+/// A diagnostic as data: its descriptor, where, the message's arguments (already formatted as text), and the
+/// properties a code fix reads (<see cref="Properties"/>; empty for most).
+/// </summary>
 public sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
 {
+    /// <summary>
+    /// Key/value pairs for <see cref="Diagnostic.Properties"/>, in the order given; an array, not a dictionary, so
+    /// that the record still compares by value. Keys are <see cref="Diagnostics.DiagnosticProperties"/>' names.
+    /// </summary>
+    public EquatableArray<(string Key, string? Value)> Properties { get; init; } = EquatableArray<(string Key, string? Value)>.Empty;
+
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
         new(descriptor, location, arguments.Select(argument => argument?.ToString() ?? "").ToEquatableArray());
 
+    /// <summary>This diagnostic with <paramref name="properties"/> for a code fix to read.</summary>
+    public DiagnosticInfo WithProperties(params (string Key, string? Value)[] properties) =>
+        this with { Properties = properties.ToEquatableArray() };
+
     /// <param name="compilation">The compilation the diagnostic is reported in: it supplies the syntax tree that carries the pragmas.</param>
     public Diagnostic ToDiagnostic(Compilation compilation) =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), Arguments.Select(argument => (object)argument).ToArray());
+        Diagnostic.Create(
+            Descriptor,
+            Location?.ToLocation(compilation),
+            Properties.Count == 0 ? null : Properties.ToImmutableDictionary(property => property.Key, property => property.Value),
+            Arguments.Select(argument => (object)argument).ToArray());
 
     public bool IsError => Descriptor.DefaultSeverity == DiagnosticSeverity.Error;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using NetGen.Generators.Diagnostics;
 using NetGen.Generators.Model;
 
@@ -58,10 +59,13 @@ internal static class Windows
         {
             if (axis.Span < 0)
             {
-                // Only unpadded axes can be too small: same padding always leaves room for one window.
+                // Only unpadded axes can be too small: same padding always leaves room for one window. The input's
+                // size goes along for the code fix that picks the largest window that fits.
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.WindowLargerThanInput, location, kind, name, geometry, ShapeInference.FormatShape(shape), axis.Window, axis.Name, axis.Input,
-                    axis.Arithmetic, remedy));
+                    axis.Arithmetic, remedy).WithProperties(
+                    (DiagnosticProperties.InputHeight, rows.Input.ToString(CultureInfo.InvariantCulture)),
+                    (DiagnosticProperties.InputWidth, columns.Input.ToString(CultureInfo.InvariantCulture))));
                 return false;
             }
         }
