@@ -162,4 +162,28 @@ public sealed partial class DiagnosticTests
             ],
             Messages(run));
     }
+
+    [Fact]
+    public void Members_the_user_declares_do_not_capture_the_ones_generated_code_uses()
+    {
+        GeneratorRun run = VerifyDiagnostics("""
+            using NetGen;
+
+            [Network]
+            [Input(4)]
+            [Dense(8, Activation.ReLU)]
+            [Dropout(0.5)]
+            [Dense(2, Activation.Softmax)]
+            public partial class Shadowing
+            {
+                public new int Parameters => 1;
+                public new int Gradients => 2;
+                private int NextRandomKey() => 3;
+                private int DropoutRate(int index) => index;
+            }
+            """);
+
+        Assert.Equal("Shadowing.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Empty(run.OutputErrors.Select(error => error.ToString()));
+    }
 }

@@ -40,7 +40,7 @@ internal sealed class NetworkContext
         {
             index++;
         }
-        return $"DropoutRate({index}) /* {dropout.Name}, declared p = {Literals.Number(dropout.Rate)} */";
+        return $"base.DropoutRate({index}) /* {dropout.Name}, declared p = {Literals.Number(dropout.Rate)} */";
     }
 
     /// <summary>The one place that maps a planned layer to its kind's code.</summary>

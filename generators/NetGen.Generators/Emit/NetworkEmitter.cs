@@ -224,8 +224,9 @@ internal static class NetworkEmitter
             ? $"private void Forward({ReadOnlySpan} input, int batchSize, bool training)"
             : $"protected override void ForwardCore({ReadOnlySpan} input, int batchSize)"))
         {
-            // Batch norm moves its running statistics, which live in the parameter buffer.
-            writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = Parameters;");
+            // Batch norm moves its running statistics, which live in the parameter buffer. Model's members are reached
+            // through base., so that a member of the same name the user declares cannot capture them.
+            writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = base.Parameters;");
             foreach (LayerEmitter layer in network.Layers)
             {
                 layer.WriteRandomKeys(writer);
@@ -303,8 +304,8 @@ internal static class NetworkEmitter
         using (writer.Block($"protected override float ForwardBackwardCore({ReadOnlySpan} input, {ReadOnlySpan} target, int batchSize)"))
         {
             writer.Line(network.HasModes ? "Forward(input, batchSize, training: true);" : "ForwardCore(input, batchSize);");
-            writer.Line($"{ReadOnlySpan} parameters = Parameters;");
-            writer.Line($"{Span} gradients = Gradients;");
+            writer.Line($"{ReadOnlySpan} parameters = base.Parameters;");
+            writer.Line($"{Span} gradients = base.Gradients;");
             writer.Line();
 
             // δ at the output layer.

@@ -127,9 +127,9 @@ partial class RegularizedMlp : global::NetGen.Model
     /// </summary>
     private void Forward(global::System.ReadOnlySpan<float> input, int batchSize, bool training)
     {
-        global::System.Span<float> parameters = Parameters;
-        _drop1Key = training ? NextRandomKey() : 0;
-        _drop2Key = training ? NextRandomKey() : 0;
+        global::System.Span<float> parameters = base.Parameters;
+        _drop1Key = training ? base.NextRandomKey() : 0;
+        _drop2Key = training ? base.NextRandomKey() : 0;
 
         // fc1 + bn1: z [B, 256] = x [B, 784] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + 1E-05),
         //   a = ReLU(γ ẑ + β), then drop1 (p = 0.2); μ, σ² of the mini-batch in training, running averages in inference
@@ -151,7 +151,7 @@ partial class RegularizedMlp : global::NetGen.Model
                 Momentum = 0.1f,
                 Epsilon = 1E-05f,
             },
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key));
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key));
 
         // fc2: a [B, 128] = ReLU(x [B, 256] · Wᵀ + b) ⊙ mask / (1 − p), W [128, 256],
         //   drop2: p = 0.1, a fresh mask per mini-batch in training, none in inference
@@ -162,7 +162,7 @@ partial class RegularizedMlp : global::NetGen.Model
             _fc2Output,
             batchSize, inputs: 256, outputs: 128,
             training,
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
         // fc3: a [B, 10] = softmax(x [B, 128] · Wᵀ + b), W [10, 128]
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.Identity>(
@@ -184,8 +184,8 @@ partial class RegularizedMlp : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         Forward(input, batchSize, training: true);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_fc3Output, target, batchSize);
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
@@ -205,7 +205,7 @@ partial class RegularizedMlp : global::NetGen.Model
             _fc2Output,
             _fc2Delta,
             batchSize, inputs: 128, outputs: 10,
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
         // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ; f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
@@ -221,7 +221,7 @@ partial class RegularizedMlp : global::NetGen.Model
             _fc1Output,
             _fc1Delta,
             batchSize, inputs: 256, outputs: 128,
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key),
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(0) /* drop1, declared p = 0.2 */, _drop1Key),
             new global::NetGen.Kernels.BatchNormBuffers
             {
                 Gamma = parameters.Slice(Bn1GammaOffset, 256),

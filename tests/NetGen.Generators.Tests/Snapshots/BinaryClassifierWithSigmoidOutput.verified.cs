@@ -86,7 +86,7 @@ partial class TumourClassifier : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // hidden: a [B, 16] = ReLU(x [B, 30] · Wᵀ + b), W [16, 30]
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.ReLU>(
@@ -115,8 +115,8 @@ partial class TumourClassifier : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_scoreOutput, target, batchSize);
         // score (sigmoid + binary cross-entropy): δ [B, 1] = (p − y) / B

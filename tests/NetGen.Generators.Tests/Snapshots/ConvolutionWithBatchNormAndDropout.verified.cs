@@ -155,9 +155,9 @@ partial class RegularizedCnn : global::NetGen.Model
     /// </summary>
     private void Forward(global::System.ReadOnlySpan<float> input, int batchSize, bool training)
     {
-        global::System.Span<float> parameters = Parameters;
-        _drop1Key = training ? NextRandomKey() : 0;
-        _drop2Key = training ? NextRandomKey() : 0;
+        global::System.Span<float> parameters = base.Parameters;
+        _drop1Key = training ? base.NextRandomKey() : 0;
+        _drop2Key = training ? base.NextRandomKey() : 0;
 
         // conv1 + bn1 + drop1: z [B, 16×28×28] = conv(x [B, 1×28×28], W [16, 1, 3, 3]) (no bias: β shifts), 3×3, stride 1, padding 1/1 rows, 1/1 columns
         global::NetGen.Kernels.Convolution.Forward<global::NetGen.Kernels.Identity>(
@@ -183,7 +183,7 @@ partial class RegularizedCnn : global::NetGen.Model
                 Momentum = 0.1f,
                 Epsilon = 1E-05f,
             },
-            training ? new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key) : global::NetGen.Kernels.DropoutParameters.None);
+            training ? new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key) : global::NetGen.Kernels.DropoutParameters.None);
 
         // pool1: [B, 16×28×28] → [B, 16×14×14], the largest of each 2×2 window (stride 2); where it was is kept for backward
         global::NetGen.Kernels.Pooling.MaxForward(_conv1Output, _pool1Output, _pool1Indices, batchSize, Pool1Shape);
@@ -202,7 +202,7 @@ partial class RegularizedCnn : global::NetGen.Model
             batchSize, channels: 32, pixels: 144,
             training,
             batchNorm: default,
-            training ? new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key) : global::NetGen.Kernels.DropoutParameters.None);
+            training ? new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key) : global::NetGen.Kernels.DropoutParameters.None);
 
         // flatten1: [B, 32×12×12] → [B, 4608], a view: samples are already contiguous.
 
@@ -226,8 +226,8 @@ partial class RegularizedCnn : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         Forward(input, batchSize, training: true);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_fc1Output, target, batchSize);
         // fc1 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
@@ -254,7 +254,7 @@ partial class RegularizedCnn : global::NetGen.Model
             _conv2PreActivation,
             batchSize, channels: 32, pixels: 144,
             batchNorm: default,
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key));
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key));
 
         // conv2: dW [32, 16, 3, 3] = Σ_B δ [32, 144] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ; f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(
@@ -286,7 +286,7 @@ partial class RegularizedCnn : global::NetGen.Model
                 GammaGradient = gradients.Slice(Bn1GammaOffset, 16),
                 BetaGradient = gradients.Slice(Bn1BetaOffset, 16),
             },
-            new global::NetGen.Kernels.DropoutParameters(DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key));
+            new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key));
 
         // conv1: dW [16, 1, 3, 3] = Σ_B δ [16, 784] · col(x)ᵀ (no bias: bn1's dβ was formed with δ); f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(

@@ -143,7 +143,7 @@ partial class FashionCnn : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // c1: a [B, 32×24×24] = ReLU(conv(x [B, 1×28×28], W [32, 1, 5, 5]) + b),
         //   5×5, stride 1, no padding: each sample lowered to [25, 576] and multiplied, bias and ReLU applied as the product is stored
@@ -199,8 +199,8 @@ partial class FashionCnn : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_f2Output, target, batchSize);
         // f2 (softmax + cross-entropy): δ [B, 10] = (p − y) / B

@@ -86,7 +86,7 @@ partial class IrisSoftmaxMse : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // dense1: a [B, 8] = sigmoid(x [B, 4] · Wᵀ + b), W [8, 4]
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.Sigmoid>(
@@ -116,8 +116,8 @@ partial class IrisSoftmaxMse : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_speciesOutput, target, batchSize);
         // species (softmax + mean squared error): δ [B, 3] = J_softmaxᵀ · 2 (p − y) / (B·3)

@@ -117,7 +117,7 @@ partial class DemandForecaster : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // fc1: a [B, 16] = leaky ReLU(x [B, 6] · Wᵀ + b), W [16, 6], slope α = 0.2
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.LeakyReLU<Fc1Alpha>>(
@@ -162,8 +162,8 @@ partial class DemandForecaster : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_outOutput, target, batchSize);
         // out (SiLU + mean squared error): δ [B, 3] = 2 (a − y) / (B·3) ⊙ f'(z)

@@ -96,7 +96,7 @@ partial class PriceRegressor : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // dense1: a [B, 32] = tanh(x [B, 13] · Wᵀ + b), W [32, 13]
         global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.Tanh>(
@@ -133,8 +133,8 @@ partial class PriceRegressor : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_dense3Output, target, batchSize);
         // dense3 (identity + mean squared error): δ [B, 2] = 2 (a − y) / (B·2) ⊙ f'(a)

@@ -96,7 +96,7 @@ partial class TinyImageClassifier : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // flatten1: [B, 3×8×8] → [B, 192], a view: samples are already contiguous.
 
@@ -136,8 +136,8 @@ partial class TinyImageClassifier : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_dense3Output, target, batchSize);
         // dense3 (softmax + cross-entropy): δ [B, 5] = (p − y) / B

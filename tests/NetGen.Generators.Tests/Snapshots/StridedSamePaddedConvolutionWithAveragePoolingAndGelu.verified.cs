@@ -107,7 +107,7 @@ partial class Denoiser : global::NetGen.Model
     /// <inheritdoc/>
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize)
     {
-        global::System.ReadOnlySpan<float> parameters = Parameters;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
 
         // conv1: a [B, 6×8×8] = GELU(conv(x [B, 3×16×15], W [6, 3, 3, 2]) + b),
         //   3×2, stride 2, padding 0/1 rows, 0/1 columns: each sample lowered to [18, 64] and multiplied, bias and GELU applied as the product is stored; z kept for GELU'
@@ -142,8 +142,8 @@ partial class Denoiser : global::NetGen.Model
     protected override float ForwardBackwardCore(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int batchSize)
     {
         ForwardCore(input, batchSize);
-        global::System.ReadOnlySpan<float> parameters = Parameters;
-        global::System.Span<float> gradients = Gradients;
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        global::System.Span<float> gradients = base.Gradients;
 
         float loss = LossCore(_dense1Output, target, batchSize);
         // dense1 (identity + mean squared error): δ [B, 1] = 2 (a − y) / (B·1) ⊙ f'(a)

@@ -138,7 +138,7 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
     {
         if (convolution.Dropout is { } dropout)
         {
-            writer.Line($"{DropoutKey(dropout)} = training ? NextRandomKey() : 0;");
+            writer.Line($"{DropoutKey(dropout)} = training ? base.NextRandomKey() : 0;");
         }
     }
 

@@ -134,11 +134,11 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
     {
         if (dense.Dropout is { } dropout)
         {
-            writer.Line($"{DropoutKey(dropout)} = training ? NextRandomKey() : 0;");
+            writer.Line($"{DropoutKey(dropout)} = training ? base.NextRandomKey() : 0;");
         }
         if (dense.Activation == Activation.RReLU)
         {
-            writer.Line($"{SlopeKey} = training ? NextRandomKey() : 0;");
+            writer.Line($"{SlopeKey} = training ? base.NextRandomKey() : 0;");
         }
     }
 

@@ -51,7 +51,7 @@ internal sealed class DropoutEmitter(NetworkContext network, PlannedDropoutLayer
     {
         if (IsOwnPass)
         {
-            writer.Line($"{DropoutKey(Dropout)} = training ? NextRandomKey() : 0;");
+            writer.Line($"{DropoutKey(Dropout)} = training ? base.NextRandomKey() : 0;");
         }
     }
 
