@@ -54,6 +54,15 @@ partial class TumourClassifier : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private TumourClassifier(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new TumourClassifier(this);
+
     // Per Dense layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
     // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
     private float[] _hiddenOutput = global::System.Array.Empty<float>(); // a [B, 16]

@@ -88,6 +88,15 @@ partial class RegularizedCnn : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private RegularizedCnn(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new RegularizedCnn(this);
+
     // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
     // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
     private float[] _conv1Output = global::System.Array.Empty<float>(); // a [B, 16×28×28]

@@ -83,6 +83,15 @@ partial class FashionCnn : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private FashionCnn(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new FashionCnn(this);
+
     // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
     // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
     private float[] _c1Output = global::System.Array.Empty<float>(); // a [B, 32×24×24]

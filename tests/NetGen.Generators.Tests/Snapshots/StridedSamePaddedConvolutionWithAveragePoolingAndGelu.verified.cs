@@ -63,6 +63,15 @@ partial class Denoiser : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private Denoiser(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new Denoiser(this);
+
     // Per Dense, Conv2D and pooling layer, for up to BatchCapacity samples: a = f(z), the layer's outputs, and
     // δ = dL/dz, the gradient at its pre-activation. Flatten layers are views and own none.
     // Layers whose f' needs z, not only a, keep z as well.
