@@ -19,8 +19,10 @@ namespace NetGen;
 /// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone.
 /// Training — <see cref="Fit"/>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
 /// <see cref="EnsureBatchCapacity"/>, <c>LoadWeights</c> and <see cref="LoadCheckpoint"/> — is single-owner: one
-/// such call at a time, in the model's own training buffers. Inference meanwhile reads the parameters as they are
-/// at that moment.
+/// such call at a time, and one begun while another runs on a different thread throws
+/// <see cref="InvalidOperationException"/>. Inference meanwhile is safe and reads the parameters as they are at that
+/// moment, mid-training (possibly part-way through an optimizer step or a load); to serve new weights atomically,
+/// load them into a new model and swap the reference.
 /// </para>
 /// <para>
 /// Two levels of API. <see cref="Fit"/>, <see cref="Evaluate"/>, <c>Predict</c> and <see cref="PredictClass"/>
@@ -132,10 +134,19 @@ public abstract partial class Model
     /// Makes sure training batches (<see cref="ComputeGradients"/>) of <paramref name="batchSize"/> samples need no
     /// allocation. Inference needs no such call: a thread's inference buffers grow on its first call with a larger batch.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public void EnsureBatchCapacity(int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        GrowBuffers(batchSize);
+        bool claimed = BeginTraining(nameof(EnsureBatchCapacity));
+        try
+        {
+            GrowBuffers(batchSize);
+        }
+        finally
+        {
+            EndTraining(claimed);
+        }
     }
 
     /// <summary>Grows this instance's buffers — the owner's for training, a replica's for its thread's inference — to <paramref name="batchSize"/> samples.</summary>
@@ -191,12 +202,21 @@ public abstract partial class Model
     /// The mean loss of a batch; <see cref="Gradients"/> then hold its gradient (backprop). A training call: one at a
     /// time (see the class's remarks), in the model's own training buffers.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
         RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
         RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
-        GrowBuffers(batchSize);
-        return ForwardBackwardCore(inputs, targets, batchSize);
+        bool claimed = BeginTraining(nameof(ComputeGradients));
+        try
+        {
+            GrowBuffers(batchSize);
+            return ForwardBackwardCore(inputs, targets, batchSize);
+        }
+        finally
+        {
+            EndTraining(claimed);
+        }
     }
 
     /// <summary>
