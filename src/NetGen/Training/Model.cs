@@ -16,7 +16,9 @@ namespace NetGen;
 /// <see cref="ComputeLoss"/> — may be called on one model from any number of threads at once (a model registered as a
 /// singleton in a web server): each thread computes in activation buffers of its own, an inference replica of the
 /// model that shares its <see cref="Parameters"/>, made on the thread's first inference call and reused, without
-/// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone.
+/// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone. A
+/// thread's buffers last as long as the model or the thread, sized for the largest batch it has computed (at most
+/// 1024 samples: batches are computed 1024 at a time).
 /// Training — <see cref="Fit"/>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
 /// <see cref="EnsureBatchCapacity"/>, <c>LoadWeights</c> and <see cref="LoadCheckpoint"/> — is single-owner: one
 /// such call at a time, and one begun while another runs on a different thread throws
@@ -61,7 +63,8 @@ public abstract partial class Model
     /// <summary>
     /// An inference replica of <paramref name="owner"/>, for the generated <c>CreateReplica</c>: the same network,
     /// sharing the owner's <see cref="Parameters"/> (and so its weights, as they change), with activation buffers
-    /// of its own and no gradients. Only the owner uses it, to run one thread's inference.
+    /// of its own and no gradients. Only the owner uses it, to run one thread's inference, which reads neither the
+    /// random generator nor the dropout rates (inference never drops).
     /// </summary>
     /// <param name="owner">The model whose parameters the replica computes with; a model of the same class.</param>
     protected Model(Model owner)
