@@ -10,6 +10,7 @@ using NetGen.Kernels;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- serving [--runs R]          batch-1 predictions per second of the reference MLP from 1, 2 and 4 threads sharing one model (medians of R rounds)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- peak                        the FMA peak of the kernels' instruction set, on one thread and on the kernels' threads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
 // Any mode but kernels takes --isa avx512|avx2|portable: NetGen's kernels on that instruction set instead of the widest the machine has.
@@ -50,6 +51,9 @@ switch (mode)
     case "mlp-profile":
         MlpProfile.Run();
         return 0;
+    case "serving":
+        ServingThroughput.Run(ReadOption(args, "--runs", 5));
+        return 0;
     case "peak":
         FmaPeak.Run();
         return 0;
@@ -57,7 +61,7 @@ switch (mode)
         BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization, cnn-profile, mlp-profile, peak or kernels");
+        Console.Error.WriteLine($"unknown mode '{mode}': use e2e, compare, regularization, cnn-profile, mlp-profile, serving, peak or kernels");
         return 2;
 }
 

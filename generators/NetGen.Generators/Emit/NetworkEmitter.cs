@@ -166,6 +166,16 @@ internal static class NetworkEmitter
         writer.Line("{");
         writer.Line("}");
         writer.Line();
+        // Each thread's inference runs on a replica: the owner's parameters, activation buffers of its own.
+        writer.Line("/// <summary>An inference replica of <paramref name=\"owner\"/>: its parameters, buffers of its own (see <see cref=\"CreateReplica\"/>).</summary>");
+        writer.Line($"private {Identifier(plan.ClassName)}(global::NetGen.Model owner)");
+        writer.Line("    : base(owner)");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"protected override global::NetGen.Model CreateReplica() => new {Identifier(plan.ClassName)}(this);");
+        writer.Line();
     }
 
     private static void WriteBuffers(CodeWriter writer, NetworkContext network)

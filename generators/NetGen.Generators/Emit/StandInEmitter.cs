@@ -11,7 +11,7 @@ namespace NetGen.Generators.Emit;
 internal static class StandInEmitter
 {
     /// <summary>The members the stand-in declares: a class of one of these names cannot have one (CS0542).</summary>
-    public static readonly string[] Members = ["ForwardCore", "ForwardBackwardCore", "LossCore", "OutputBuffer", "AllocateActivations"];
+    public static readonly string[] Members = ["ForwardCore", "ForwardBackwardCore", "LossCore", "OutputBuffer", "AllocateActivations", "CreateReplica"];
 
     public static string Emit(NetworkIdentity network)
     {
@@ -46,6 +46,8 @@ internal static class StandInEmitter
             writer.Line($"protected override {ReadOnlySpan} OutputBuffer => {unavailable};");
             writer.Line();
             writer.Line($"protected override void AllocateActivations(int batchCapacity) => {unavailable};");
+            writer.Line();
+            writer.Line($"protected override global::NetGen.Model CreateReplica() => {unavailable};");
         }
         return writer.ToString();
     }

@@ -57,10 +57,13 @@ public abstract partial class Model
     /// tensor may be; elements may be F32, F16, BF16 or F64 (converted as <see cref="SafeTensor"/>
     /// describes) and must be finite. All of that is checked before anything is copied: on any
     /// problem the parameters are left exactly as they were, and the exception lists every mismatch.
+    /// Threads predicting with the model meanwhile read a mix of the old and new weights until it returns; to switch
+    /// a server to new weights at once, load them into a new model and swap the reference.
     /// </remarks>
     /// <param name="path">A safetensors file.</param>
     /// <exception cref="WeightsMismatchException">The file is well formed but does not fit this network.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training the model (see <see cref="Model"/>'s remarks).</exception>
     public void LoadWeights(string path)
     {
         SafeTensorsFile file = SafeTensors.Read(path);
@@ -74,7 +77,15 @@ public abstract partial class Model
         {
             throw new WeightsMismatchException(path, Description.Name, problems);
         }
-        Apply(staged);
+        bool claimed = BeginTraining(nameof(LoadWeights));
+        try
+        {
+            Apply(staged);
+        }
+        finally
+        {
+            EndTraining(claimed);
+        }
     }
 
     /// <summary>The network's tensors, staged from a file but not yet applied, and the file's tensor names they used.</summary>

@@ -22,6 +22,14 @@ namespace NetGen.Kernels;
 /// The work is an unmanaged <see cref="ProductArguments"/> and a function pointer, so handing it over
 /// allocates nothing. The worker spins for about a millisecond after each product (a training step or a
 /// stream of predictions issues the next one within microseconds), then sleeps on an event.
+/// <para>
+/// Any number of threads may run products at once (one model predicting on many threads, or several models):
+/// the worker serves one product at a time, claimed with a compare-exchange and never waited for, and a caller
+/// that finds it busy runs its whole product on its own thread, which gives the same bits. A later job's arguments
+/// are written only after every chunk of the one before has been claimed, and a chunk is claimed by a
+/// compare-exchange on a cursor that carries its job's generation, so a worker that read arguments as a later
+/// caller rewrote them never runs a chunk with them.
+/// </para>
 /// </remarks>
 internal static unsafe class Parallelism
 {

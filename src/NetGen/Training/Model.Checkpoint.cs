@@ -87,6 +87,7 @@ public abstract partial class Model
     /// <returns>The number of epochs the checkpoint had completed; training continues with the next.</returns>
     /// <exception cref="InvalidDataException">The file is not a well-formed NetGen checkpoint.</exception>
     /// <exception cref="WeightsMismatchException">It is one, but for another network or optimizer; every mismatch is listed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training the model (see <see cref="Model"/>'s remarks).</exception>
     public int LoadCheckpoint(string path, Optimizer optimizer)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -129,20 +130,28 @@ public abstract partial class Model
             throw new WeightsMismatchException(path, Description.Name, problems);
         }
 
-        // The optimizer first: ImportState checks the buffers against the bound model and changes nothing if they do not fit.
-        optimizer.Bind(Description);
+        bool claimed = BeginTraining(nameof(LoadCheckpoint));
         try
         {
-            optimizer.ImportState(new OptimizerState(header.Optimizer, header.Step, buffers));
+            // The optimizer first: ImportState checks the buffers against the bound model and changes nothing if they do not fit.
+            optimizer.Bind(Description);
+            try
+            {
+                optimizer.ImportState(new OptimizerState(header.Optimizer, header.Step, buffers));
+            }
+            catch (ArgumentException error)
+            {
+                throw new WeightsMismatchException(path, Description.Name, [$"the optimizer state does not fit: {error.Message}"]);
+            }
+            optimizer.LearningRate = header.LearningRate;
+            Apply(staged);
+            _random.ImportState(header.RandomState);
+            return header.Epoch;
         }
-        catch (ArgumentException error)
+        finally
         {
-            throw new WeightsMismatchException(path, Description.Name, [$"the optimizer state does not fit: {error.Message}"]);
+            EndTraining(claimed);
         }
-        optimizer.LearningRate = header.LearningRate;
-        Apply(staged);
-        _random.ImportState(header.RandomState);
-        return header.Epoch;
     }
 
     /// <summary>The checkpoint's metadata, parsed and checked.</summary>

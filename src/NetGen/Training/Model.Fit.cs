@@ -25,6 +25,12 @@ public abstract partial class Model
     /// <paramref name="augmentation"/> when given), then normalised by <see cref="InputNormalization"/>.
     /// Validation uses <see cref="Evaluate"/>: normalised, never augmented.
     /// </para>
+    /// <para>
+    /// One <c>Fit</c> at a time: another on a different thread, or any other training call there (see
+    /// <see cref="Model"/>'s remarks), throws <see cref="InvalidOperationException"/> while this one runs. Inference
+    /// on other threads meanwhile is safe and never disturbs training (the training itself is bit for bit the same);
+    /// it computes with the weights as they are at that moment, possibly part-way through an optimizer step.
+    /// </para>
     /// </remarks>
     /// <param name="training">The training data; its samples must match the network's input.</param>
     /// <param name="optimizer">Updates the parameters, e.g. <c>new Sgd(0.1f)</c>.</param>
@@ -55,6 +61,10 @@ public abstract partial class Model
     /// <param name="cancellationToken">Checked between mini-batches.</param>
     /// <returns>The metrics of every epoch this call ran.</returns>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The model is already being trained: by a <c>Fit</c> on another thread (training is single-owner; see
+    /// <see cref="Model"/>'s remarks), or by this very thread (a callback calling <c>Fit</c>).
+    /// </exception>
     public History Fit(
         Dataset training,
         Optimizer optimizer,
@@ -69,6 +79,38 @@ public abstract partial class Model
         ImageAugmentation? augmentation = null,
         string? resumeFrom = null,
         CancellationToken cancellationToken = default)
+    {
+        if (!BeginTraining(nameof(Fit)))
+        {
+            throw new InvalidOperationException(
+                $"{Description.Name}.Fit was called while this thread is already training the model (a callback calling Fit?); one Fit must end before the next begins.");
+        }
+        try
+        {
+            return FitClaimed(training, optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
+                normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        }
+        finally
+        {
+            EndTraining(claimed: true);
+        }
+    }
+
+    /// <summary><see cref="Fit"/>, once it holds the model.</summary>
+    private History FitClaimed(
+        Dataset training,
+        Optimizer optimizer,
+        int epochs,
+        int batchSize,
+        Dataset? validation,
+        bool shuffle,
+        Action<EpochMetrics>? onEpochEnd,
+        IReadOnlyList<Callback>? callbacks,
+        double validationSplit,
+        bool normalizeInputs,
+        ImageAugmentation? augmentation,
+        string? resumeFrom,
+        CancellationToken cancellationToken)
     {
         Callback[] hooks = CheckFitArguments(training, optimizer, epochs, batchSize, validation, augmentation, callbacks);
 
@@ -96,7 +138,7 @@ public abstract partial class Model
             InputNormalization = InputNormalization.Compute(training.Features.AsSpan(0, trainingCount * training.SampleSize), training.SampleSize);
         }
 
-        EnsureBatchCapacity(Math.Min(batchSize, trainingCount));
+        GrowBuffers(Math.Min(batchSize, trainingCount));
         var history = new History();
         var context = new TrainingContext(this, optimizer, firstEpoch, epochs, trainingCount, batchSize, validation is not null, history);
         var plan = new EpochPlan(training, new int[trainingCount], batchSize, shuffle, augmentation, validation, hooks);

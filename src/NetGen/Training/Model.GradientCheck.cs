@@ -18,6 +18,7 @@ public abstract partial class Model
     /// and dropout uses one fixed mask for every evaluation (a fresh mask per evaluation would make the
     /// differences meaningless). Batch norm's running statistics, which training passes move, are
     /// restored afterwards, and <see cref="Gradients"/> is left holding backprop's gradient.
+    /// A training call (see <see cref="Model"/>'s remarks): threads predicting meanwhile see the perturbed parameters.
     /// </remarks>
     /// <param name="inputs">A batch of inputs, <c>[batchSize, InputSize]</c>.</param>
     /// <param name="targets">Their targets, <c>[batchSize, OutputSize]</c>.</param>
@@ -27,12 +28,14 @@ public abstract partial class Model
     /// (≈ ε² f''' / 6) against rounding in the loss (≈ 1e-7 · L / ε): both stay near 1e-5.
     /// </param>
     /// <param name="maxElementsPerTensor">Compare at most this many elements per tensor, evenly spread, to bound the cost.</param>
+    /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public IReadOnlyList<GradientCheckResult> CheckGradients(
         ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, float epsilon = 1e-2f, int maxElementsPerTensor = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxElementsPerTensor);
         float[] saved = (float[])Parameters.Clone();
+        bool claimed = BeginTraining(nameof(CheckGradients));
         _fixedDropoutKey = GradientCheckDropoutKey;
         try
         {
@@ -50,6 +53,7 @@ public abstract partial class Model
         {
             _fixedDropoutKey = null;
             saved.CopyTo(Parameters, 0);
+            EndTraining(claimed);
         }
     }
 

@@ -11,7 +11,21 @@ namespace NetGen;
 /// activation buffers — for the exact network declared, with every size a constant.
 /// </summary>
 /// <remarks>
-/// <para>A model is not thread-safe: its activation buffers are reused by every call.</para>
+/// <para>
+/// Threads: inference — <c>Predict</c>, <see cref="PredictClass"/>, <see cref="Evaluate"/>, <see cref="Forward"/> and
+/// <see cref="ComputeLoss"/> — may be called on one model from any number of threads at once (a model registered as a
+/// singleton in a web server): each thread computes in activation buffers of its own, an inference replica of the
+/// model that shares its <see cref="Parameters"/>, made on the thread's first inference call and reused, without
+/// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone. A
+/// thread's buffers last as long as the model or the thread, sized for the largest batch it has computed (at most
+/// 1024 samples: batches are computed 1024 at a time).
+/// Training — <see cref="Fit"/>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
+/// <see cref="EnsureBatchCapacity"/>, <c>LoadWeights</c> and <see cref="LoadCheckpoint"/> — is single-owner: one
+/// such call at a time, and one begun while another runs on a different thread throws
+/// <see cref="InvalidOperationException"/>. Inference meanwhile is safe and reads the parameters as they are at that
+/// moment, mid-training (possibly part-way through an optimizer step or a load); to serve new weights atomically,
+/// load them into a new model and swap the reference.
+/// </para>
 /// <para>
 /// Two levels of API. <see cref="Fit"/>, <see cref="Evaluate"/>, <c>Predict</c> and <see cref="PredictClass"/>
 /// take the user's raw samples and apply <see cref="InputNormalization"/> themselves.
@@ -24,8 +38,8 @@ public abstract partial class Model
     /// <summary>
     /// The batch size <see cref="Evaluate"/> and batched prediction work in. Larger batches repay the
     /// forward kernel's packing of each weight matrix over more rows; 784-500-500-10 on two cores (under
-    /// load): 246k samples/s with 128, 255k with 256, 258k with 512, 263k with 1024. The activation
-    /// buffers then hold 1024 rows (7 MB for that network).
+    /// load): 246k samples/s with 128, 255k with 256, 258k with 512, 263k with 1024. The calling thread's
+    /// inference buffers then hold 1024 rows (7 MB for that network).
     /// </summary>
     private const int InferenceBatchSize = 1024;
 
@@ -44,6 +58,27 @@ public abstract partial class Model
         Gradients = new float[description.ParameterCount];
         _random = new Rng(unchecked((ulong)seed));
         Initializers.Initialize(description, Parameters, _random);
+    }
+
+    /// <summary>
+    /// An inference replica of <paramref name="owner"/>, for the generated <c>CreateReplica</c>: the same network,
+    /// sharing the owner's <see cref="Parameters"/> (and so its weights, as they change), with activation buffers
+    /// of its own and no gradients. Only the owner uses it, to run one thread's inference, which reads neither the
+    /// random generator nor the dropout rates (inference never drops).
+    /// </summary>
+    /// <param name="owner">The model whose parameters the replica computes with; a model of the same class.</param>
+    protected Model(Model owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        if (owner.GetType() != GetType() || owner._isReplica)
+        {
+            throw new ArgumentException($"A replica of {owner.Description.Name} must be a {owner.GetType().Name} made from the model itself.", nameof(owner));
+        }
+        Description = owner.Description;
+        Parameters = owner.Parameters;
+        Gradients = [];
+        _random = new Rng(0);
+        _isReplica = true;
     }
 
     /// <summary>The network's shapes and parameter tensors.</summary>
@@ -86,7 +121,10 @@ public abstract partial class Model
     /// <summary>The network's <see cref="Summary"/>.</summary>
     public override string ToString() => Summary();
 
-    /// <summary>The largest batch the activation buffers currently hold; they grow on demand and never shrink.</summary>
+    /// <summary>
+    /// The largest batch the training buffers (those <see cref="Fit"/> and <see cref="ComputeGradients"/> use) currently
+    /// hold; they grow on demand and never shrink. Each thread's inference buffers grow the same way, on their own.
+    /// </summary>
     public int BatchCapacity { get; private set; }
 
     /// <summary>Runs the forward pass of <paramref name="batchSize"/> samples into the buffer behind <see cref="OutputBuffer"/>.</summary>
@@ -104,17 +142,36 @@ public abstract partial class Model
     /// <summary>Allocates the per-layer activation buffers for batches of up to <paramref name="batchCapacity"/> samples.</summary>
     protected abstract void AllocateActivations(int batchCapacity);
 
-    /// <summary>Makes sure batches of <paramref name="batchSize"/> samples need no allocation.</summary>
+    /// <summary>
+    /// Makes sure training batches (<see cref="ComputeGradients"/>) of <paramref name="batchSize"/> samples need no
+    /// allocation. Inference needs no such call: a thread's inference buffers grow on its first call with a larger batch.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public void EnsureBatchCapacity(int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        bool claimed = BeginTraining(nameof(EnsureBatchCapacity));
+        try
+        {
+            GrowBuffers(batchSize);
+        }
+        finally
+        {
+            EndTraining(claimed);
+        }
+    }
+
+    /// <summary>Grows this instance's buffers — the owner's for training, a replica's for its thread's inference — to <paramref name="batchSize"/> samples.</summary>
+    private void GrowBuffers(int batchSize)
+    {
         if (batchSize <= BatchCapacity)
         {
             return;
         }
         AllocateActivations(batchSize);
         _batchInputs = new float[batchSize * Description.InputSize];
-        _batchTargets = new float[batchSize * Description.OutputSize];
+        // A replica never gathers targets: Evaluate reads them from the data set.
+        _batchTargets = _isReplica ? [] : new float[batchSize * Description.OutputSize];
         BatchCapacity = batchSize;
     }
 
@@ -135,37 +192,62 @@ public abstract partial class Model
     /// <summary>
     /// The outputs <c>[batchSize, OutputSize]</c> for <paramref name="inputs"/> <c>[batchSize, InputSize]</c>,
     /// taken as the network's inputs: <see cref="InputNormalization"/> is not applied (<c>Predict</c> applies it).
-    /// The span is the model's own buffer: read it before the next call.
+    /// Safe from any number of threads at once: the span is the calling thread's own inference buffer, valid until
+    /// that thread's next inference call on this model (any thread's calls on other models leave it alone).
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int batchSize)
     {
         RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
-        EnsureBatchCapacity(batchSize);
-        ForwardCore(inputs, batchSize);
-        return OutputBuffer[..(batchSize * Description.OutputSize)];
+        return InferenceReplica.RunForward(inputs, batchSize);
     }
 
-    /// <summary>The mean loss of a batch, without touching <see cref="Gradients"/>.</summary>
+    /// <summary>The mean loss of a batch in inference mode, without touching <see cref="Gradients"/>; safe from any number of threads at once, as <see cref="Forward"/> is.</summary>
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        ReadOnlySpan<float> outputs = Forward(inputs, batchSize);
+        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
         RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
-        return LossCore(outputs, targets, batchSize);
+        Model replica = InferenceReplica;
+        return replica.LossCore(replica.RunForward(inputs, batchSize), targets, batchSize);
     }
 
-    /// <summary>The mean loss of a batch; <see cref="Gradients"/> then hold its gradient (backprop).</summary>
+    /// <summary>
+    /// The mean loss of a batch; <see cref="Gradients"/> then hold its gradient (backprop). A training call: one at a
+    /// time (see the class's remarks), in the model's own training buffers.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
         RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
         RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
-        EnsureBatchCapacity(batchSize);
-        return ForwardBackwardCore(inputs, targets, batchSize);
+        bool claimed = BeginTraining(nameof(ComputeGradients));
+        try
+        {
+            GrowBuffers(batchSize);
+            return ForwardBackwardCore(inputs, targets, batchSize);
+        }
+        finally
+        {
+            EndTraining(claimed);
+        }
     }
 
-    /// <summary>One raw sample's outputs (probabilities, after a softmax), as a new array.</summary>
-    public float[] Predict(ReadOnlySpan<float> sample) => ForwardSamples(sample, 1).ToArray();
+    /// <summary>
+    /// One raw sample's outputs (probabilities, after a softmax), as a new array. Safe from any number of threads at
+    /// once, each call giving the bits it gives on one thread alone; during <see cref="Fit"/> it reads the weights as
+    /// they are at that moment.
+    /// </summary>
+    public float[] Predict(ReadOnlySpan<float> sample)
+    {
+        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        return InferenceReplica.ForwardSamples(sample, 1, _inputNormalization).ToArray();
+    }
 
-    /// <summary>Outputs for any number of raw samples, <c>[n, OutputSize]</c> into <paramref name="outputs"/>.</summary>
+    /// <summary>
+    /// Outputs for any number of raw samples, <c>[n, OutputSize]</c> into <paramref name="outputs"/>. Safe from any
+    /// number of threads at once, as <see cref="Predict(ReadOnlySpan{float})"/> is, and allocates nothing after the
+    /// calling thread's first call with a batch this large (up to 1024 samples are computed together); large products
+    /// are shared with the kernels' worker thread when it is free.
+    /// </summary>
     public void Predict(ReadOnlySpan<float> samples, Span<float> outputs)
     {
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
@@ -178,21 +260,27 @@ public abstract partial class Model
         {
             throw new ArgumentException($"{count} samples need {count * outputSize} outputs; the span holds {outputs.Length}.", nameof(outputs));
         }
+        Model replica = InferenceReplica;
+        InputNormalization? normalization = _inputNormalization;
         for (int start = 0; start < count; start += InferenceBatchSize)
         {
             int batch = Math.Min(InferenceBatchSize, count - start);
-            ForwardSamples(samples.Slice(start * inputSize, batch * inputSize), batch).CopyTo(outputs.Slice(start * outputSize));
+            replica.ForwardSamples(samples.Slice(start * inputSize, batch * inputSize), batch, normalization).CopyTo(outputs.Slice(start * outputSize));
         }
     }
 
-    /// <summary>The index of the largest output for one raw sample: the predicted class.</summary>
+    /// <summary>The index of the largest output for one raw sample: the predicted class. Safe from any number of threads at once.</summary>
     public int PredictClass(ReadOnlySpan<float> sample)
     {
-        ReadOnlySpan<float> outputs = ForwardSamples(sample, 1);
+        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        ReadOnlySpan<float> outputs = InferenceReplica.ForwardSamples(sample, 1, _inputNormalization);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
 
-    /// <summary>Loss and accuracy on <paramref name="data"/> (raw samples, normalised as in training), in inference mode.</summary>
+    /// <summary>
+    /// Loss and accuracy on <paramref name="data"/> (raw samples, normalised as in training), in inference mode.
+    /// Safe from any number of threads at once, as <c>Predict</c> is.
+    /// </summary>
     public Evaluation Evaluate(Dataset data)
     {
         RequireCompatible(data, nameof(data));
@@ -200,6 +288,8 @@ public abstract partial class Model
         {
             throw new ArgumentException("The data set is empty.", nameof(data));
         }
+        Model replica = InferenceReplica;
+        InputNormalization? normalization = _inputNormalization;
         double lossSum = 0;
         int correct = 0;
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
@@ -207,8 +297,8 @@ public abstract partial class Model
         {
             int batch = Math.Min(InferenceBatchSize, data.Count - start);
             ReadOnlySpan<float> targets = data.Targets.AsSpan(start * outputSize, batch * outputSize);
-            ReadOnlySpan<float> outputs = ForwardSamples(data.Features.AsSpan(start * inputSize, batch * inputSize), batch);
-            lossSum += (double)LossCore(outputs, targets, batch) * batch;
+            ReadOnlySpan<float> outputs = replica.ForwardSamples(data.Features.AsSpan(start * inputSize, batch * inputSize), batch, normalization);
+            lossSum += (double)replica.LossCore(outputs, targets, batch) * batch;
             correct += CountCorrect(outputs, targets, batch, outputSize);
         }
         return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
@@ -231,20 +321,30 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// <see cref="Forward"/> for raw samples: with an <see cref="InputNormalization"/>, the samples are
-    /// normalised into the reusable batch buffer first (no allocation), never in the caller's memory.
+    /// The forward pass of <paramref name="batchSize"/> network inputs (checked by the caller) in this instance's
+    /// buffers, grown if need be; the outputs are this instance's buffer.
     /// </summary>
-    private ReadOnlySpan<float> ForwardSamples(ReadOnlySpan<float> samples, int batchSize)
+    private ReadOnlySpan<float> RunForward(ReadOnlySpan<float> inputs, int batchSize)
     {
-        if (_inputNormalization is null)
+        GrowBuffers(batchSize);
+        ForwardCore(inputs, batchSize);
+        return OutputBuffer[..(batchSize * Description.OutputSize)];
+    }
+
+    /// <summary>
+    /// <see cref="RunForward"/> for raw samples: with a <paramref name="normalization"/> (the owner's, read once per
+    /// call), the samples are normalised into this instance's batch buffer first (no allocation), never in the caller's memory.
+    /// </summary>
+    private ReadOnlySpan<float> ForwardSamples(ReadOnlySpan<float> samples, int batchSize, InputNormalization? normalization)
+    {
+        if (normalization is null)
         {
-            return Forward(samples, batchSize);
+            return RunForward(samples, batchSize);
         }
-        RequireBatch(samples, batchSize, Description.InputSize, nameof(samples));
-        EnsureBatchCapacity(batchSize);
+        GrowBuffers(batchSize);
         Span<float> normalized = _batchInputs.AsSpan(0, samples.Length);
-        _inputNormalization.Apply(samples, normalized);
-        return Forward(normalized, batchSize);
+        normalization.Apply(samples, normalized);
+        return RunForward(normalized, batchSize);
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

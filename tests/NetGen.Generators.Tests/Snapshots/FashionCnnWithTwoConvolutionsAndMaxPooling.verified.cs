@@ -98,6 +98,15 @@ partial class FashionCnn : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private FashionCnn(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new FashionCnn(this);
+
     // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
     // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _c1Output = global::System.Array.Empty<float>(); // a [B, 32×24×24]

@@ -70,6 +70,15 @@ partial class PriceRegressor : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private PriceRegressor(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new PriceRegressor(this);
+
     // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
     // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     private float[] _dense1Output = global::System.Array.Empty<float>(); // a [B, 32]

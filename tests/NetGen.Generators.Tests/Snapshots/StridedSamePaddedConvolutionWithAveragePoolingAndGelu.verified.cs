@@ -75,6 +75,15 @@ partial class Denoiser : global::NetGen.Model
     {
     }
 
+    /// <summary>An inference replica of <paramref name="owner"/>: its parameters, buffers of its own (see <see cref="CreateReplica"/>).</summary>
+    private Denoiser(global::NetGen.Model owner)
+        : base(owner)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override global::NetGen.Model CreateReplica() => new Denoiser(this);
+
     // Per stage (a layer that runs a pass), for up to BatchCapacity samples: a, its outputs, and δ = dL/dz.
     // Flatten layers are views, and batch norm and dropout fused into a layer run in its pass: they own none.
     // Layers whose f' needs z, not only a, keep z as well.

@@ -86,6 +86,61 @@ public sealed unsafe class ParallelismTests
     }
 
     /// <summary>
+    /// Batch, inputs, outputs: one sample (dot products), a few (dot products, shared), 64 rows (packed panels, shared),
+    /// each at least <see cref="Parallelism.MinimumParallelWork"/> multiply-adds, so the worker takes a share when free.
+    /// </summary>
+    public static TheoryData<int, int, int> SharedProducts() => new()
+    {
+        { 1, 784, 500 },
+        { 8, 300, 256 },
+        { 64, 300, 128 },
+    };
+
+    /// <summary>
+    /// Real products from four threads at once, each allowed two threads: whichever finds the worker free shares its
+    /// product with it, the others compute theirs alone, in turns that vary from product to product. Every product
+    /// must give exactly the bits it gives on one thread, as forward and backward passes of models used from several
+    /// threads rely on.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SharedProducts))]
+    public void Products_from_four_threads_at_once_are_bit_identical_to_one_thread(int batch, int inputs, int outputs)
+    {
+        const int Callers = 4;
+        int repeats = Math.Max(2, 6_000_000 / (batch * inputs * outputs));
+        var random = new NetGen.Randomness.Rng(21);
+        float[] weight = TestData.Uniform(random, outputs * inputs), bias = TestData.Uniform(random, outputs);
+        float[][] input = Enumerable.Range(0, Callers).Select(_ => TestData.Uniform(random, batch * inputs)).ToArray();
+        float[][] expected = new float[Callers][];
+        using (KernelSelection.UseThreads(1))
+        {
+            for (int caller = 0; caller < Callers; caller++)
+            {
+                expected[caller] = new float[batch * outputs];
+                Dense.Forward<Sigmoid>(input[caller], weight, bias, expected[caller], batch, inputs, outputs);
+            }
+        }
+
+        string[] failures = TestThreads.RunTogether(Callers, caller =>
+        {
+            using IDisposable threads = KernelSelection.UseThreads(2);
+            var output = new float[batch * outputs];
+            for (int repeat = 0; repeat < repeats; repeat++)
+            {
+                Array.Clear(output);
+                Dense.Forward<Sigmoid>(input[caller], weight, bias, output, batch, inputs, outputs);
+                if (!output.AsSpan().SequenceEqual(expected[caller]))
+                {
+                    return $"caller {caller}, product {repeat}: not the bits of one thread";
+                }
+            }
+            return string.Empty;
+        });
+
+        Assert.Equal(Enumerable.Repeat(string.Empty, Callers), failures);
+    }
+
+    /// <summary>
     /// Each thread owns half the chunks; one that finishes first goes on into the other's half. A worker slowed down
     /// (descheduled, on a busy machine) must leave its unstarted chunks to the caller, and a slowed caller its chunks to
     /// the worker: every column is still computed once, and over many products each thread does take chunks from the
