@@ -8,7 +8,7 @@ namespace NetGen.Kernels;
 /// Shapes (B = batch, I = inputs, O = outputs), all row-major:
 /// <code>
 /// forward          a  [B, O] = f(x [B, I] · Wᵀ + b)           W [O, I], b [O]
-/// parameter grads  dW [O, I] = δᵀ [O, B] · x [B, I]           db [O] = Σ_b δ [b, :]
+/// parameter grads  dW [O, I] += δᵀ [O, B] · x [B, I]          db [O] += Σ_b δ [b, :]
 /// input delta      δx [B, I] = (δ [B, O] · W [O, I]) ⊙ f'(x)   f' of the layer that produced x
 /// </code>
 /// δ = dL/dz is the gradient with respect to the pre-activation. Each product runs the widest
@@ -153,8 +153,9 @@ public static unsafe partial class Dense
     private const int MatrixVectorCost = 4;
 
     /// <summary>
-    /// dW [O, I] = δᵀ · x and db [O] = Σ over the batch of δ; both overwritten. An empty
-    /// <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
+    /// Adds δᵀ · x into dW [O, I] and the sum over the batch of δ into db [O], so a weight used more than once (a tied
+    /// decoder, a recurrent step) gets the sum of its uses; the caller clears the gradients once per backward pass. An
+    /// empty <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
     /// </summary>
     /// <remarks>
     /// Split between the threads by columns (inputs), like every product at least two panels wide (narrower ones by
@@ -183,7 +184,7 @@ public static unsafe partial class Dense
             var product = new ProductArguments
             {
                 A = d, B = x, C = dW, Rows = outputs, Columns = inputs, Depth = batch, ARowStride = 1, ADepthStride = outputs,
-                BDepthMajor = true,
+                BDepthMajor = true, AccumulateIntoC = true,
             };
             InstructionSet instructionSet = KernelSelection.Current;
             if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PackedProductKernel.PanelColumns(instructionSet))
@@ -200,7 +201,6 @@ public static unsafe partial class Dense
         {
             return;
         }
-        biasGradient[..outputs].Clear();
         for (int b = 0; b < batch; b++)
         {
             Add(delta.Slice(b * outputs, outputs), biasGradient);

@@ -34,7 +34,8 @@ namespace NetGen.Kernels;
 /// Tails: the last tile of rows and the last panel of columns are moved back to end at the edge, so they
 /// overlap their neighbours and recompute a few outputs instead of needing narrower code; an output
 /// computed twice is computed the same way both times (the whole depth, in order), so it is bit-identical
-/// and both writes agree. This needs M ≥ R and a thread's share of columns ≥ P: <see cref="Parallelism"/>
+/// and both writes agree. With <see cref="ProductArguments.AccumulateIntoC"/> (C += A · B, a weight gradient
+/// added into its slice) a second write would add twice, so there the overlapping rows and columns are not stored. This needs M ≥ R and a thread's share of columns ≥ P: <see cref="Parallelism"/>
 /// never cuts a chunk narrower than the alignment, and the caller sends smaller products to
 /// <see cref="DotProductKernel"/>.
 /// </para>
@@ -156,7 +157,8 @@ internal static unsafe class PackedProductKernel
         int width = PanelColumns<TSimd, TVector>(), depth = p.Depth;
         for (int column = 0, panel = 0; column < p.Columns; column += width, panel++)
         {
-            TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, PanelStart(column, p.Columns, width), firstRow, endRow);
+            int start = PanelStart(column, p.Columns, width);
+            TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, start, column - start, firstRow, endRow);
         }
         if (HasForwardEpilogue<TActivation>(p))
         {
@@ -182,7 +184,7 @@ internal static unsafe class PackedProductKernel
         {
             int start = PanelStart(column, endColumn, width);
             PackPanel<TSimd, TVector>(ref p, start, panel);
-            TilesOfPanel<TSimd, TVector>(ref p, panel, start, 0, p.Rows);
+            TilesOfPanel<TSimd, TVector>(ref p, panel, start, column - start, 0, p.Rows);
         }
     }
 
@@ -201,8 +203,12 @@ internal static unsafe class PackedProductKernel
         }
     }
 
-    /// <summary>C [rows [first, end), columns [start, start + P)] from one packed panel; the last tile ends at <paramref name="endRow"/>, overlapping the one before it.</summary>
-    private static void TilesOfPanel<TSimd, TVector>(ref ProductArguments p, float* panel, int start, int firstRow, int endRow)
+    /// <summary>
+    /// C [rows [first, end), columns [start, start + P)] from one packed panel; the last tile ends at <paramref name="endRow"/>,
+    /// overlapping the one before it. The panel's first <paramref name="doneColumns"/> columns belong to the panel before
+    /// it (a last panel moved back), which an accumulating product must not add to again.
+    /// </summary>
+    private static void TilesOfPanel<TSimd, TVector>(ref ProductArguments p, float* panel, int start, int doneColumns, int firstRow, int endRow)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
@@ -210,7 +216,9 @@ internal static unsafe class PackedProductKernel
         for (int row = firstRow; row < endRow; row += tileRows)
         {
             int top = Math.Min(row, endRow - tileRows);
-            Tile<TSimd, TVector>(p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, p.Depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
+            Tile<TSimd, TVector>(
+                p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, p.Depth, panel, p.C + (nint)top * p.Columns + start, p.Columns,
+                p.AccumulateIntoC, doneRows: row - top, doneColumns);
         }
     }
 
@@ -302,11 +310,14 @@ internal static unsafe class PackedProductKernel
     }
 
     /// <summary>
-    /// C [R rows from <paramref name="c"/>, P columns] = A [R rows from <paramref name="a"/>, K] · panel:
-    /// per step of k, two register loads of the panel and one broadcast per row. The rows past the sixth
+    /// C [R rows from <paramref name="c"/>, P columns] = A [R rows from <paramref name="a"/>, K] · panel, or with
+    /// <paramref name="accumulate"/> C += it, except the first <paramref name="doneRows"/> rows and
+    /// <paramref name="doneColumns"/> columns, which an earlier tile has added to already (see the remarks on tails).
+    /// Per step of k, two register loads of the panel and one broadcast per row. The rows past the sixth
     /// exist only where the machine has 32 registers (a constant, so the JIT drops them elsewhere).
     /// </summary>
-    private static void Tile<TSimd, TVector>(float* a, nint rowStride, nint depthStride, int depth, float* panel, float* c, nint ldc)
+    private static void Tile<TSimd, TVector>(
+        float* a, nint rowStride, nint depthStride, int depth, float* panel, float* c, nint ldc, bool accumulate, int doneRows, int doneColumns)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
@@ -345,6 +356,18 @@ internal static unsafe class PackedProductKernel
                 c90 = TSimd.MultiplyAdd(s, b0, c90); c91 = TSimd.MultiplyAdd(s, b1, c91);
             }
         }
+        if (accumulate)
+        {
+            AddRow<TSimd, TVector>(c00, c01, c, 0, doneRows, doneColumns); AddRow<TSimd, TVector>(c10, c11, c + ldc, 1, doneRows, doneColumns);
+            AddRow<TSimd, TVector>(c20, c21, c + 2 * ldc, 2, doneRows, doneColumns); AddRow<TSimd, TVector>(c30, c31, c + 3 * ldc, 3, doneRows, doneColumns);
+            AddRow<TSimd, TVector>(c40, c41, c + 4 * ldc, 4, doneRows, doneColumns); AddRow<TSimd, TVector>(c50, c51, c + 5 * ldc, 5, doneRows, doneColumns);
+            if (ten)
+            {
+                AddRow<TSimd, TVector>(c60, c61, c + 6 * ldc, 6, doneRows, doneColumns); AddRow<TSimd, TVector>(c70, c71, c + 7 * ldc, 7, doneRows, doneColumns);
+                AddRow<TSimd, TVector>(c80, c81, c + 8 * ldc, 8, doneRows, doneColumns); AddRow<TSimd, TVector>(c90, c91, c + 9 * ldc, 9, doneRows, doneColumns);
+            }
+            return;
+        }
         TSimd.Store(c00, ref *c, 0); TSimd.Store(c01, ref *c, w); c += ldc;
         TSimd.Store(c10, ref *c, 0); TSimd.Store(c11, ref *c, w); c += ldc;
         TSimd.Store(c20, ref *c, 0); TSimd.Store(c21, ref *c, w); c += ldc;
@@ -359,5 +382,30 @@ internal static unsafe class PackedProductKernel
             TSimd.Store(c80, ref *c, 0); TSimd.Store(c81, ref *c, w); c += ldc;
             TSimd.Store(c90, ref *c, 0); TSimd.Store(c91, ref *c, w);
         }
+    }
+
+    /// <summary>
+    /// Adds a tile's row, two registers from <paramref name="c"/>, into C: not at all when it is one of the first
+    /// <paramref name="doneRows"/>, and keeping C's first <paramref name="doneColumns"/> columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow<TSimd, TVector>(TVector low, TVector high, float* c, int row, int doneRows, int doneColumns)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        if (row < doneRows)
+        {
+            return;
+        }
+        int w = TSimd.Width;
+        TVector oldLow = TSimd.Load(ref *c, 0), oldHigh = TSimd.Load(ref *c, w);
+        TVector newLow = TSimd.Add(oldLow, low), newHigh = TSimd.Add(oldHigh, high);
+        if (doneColumns > 0)
+        {
+            newLow = doneColumns >= w ? oldLow : Lanes.KeepFirst<TSimd, TVector>(oldLow, newLow, doneColumns);
+            newHigh = doneColumns >= w ? Lanes.KeepFirst<TSimd, TVector>(oldHigh, newHigh, doneColumns - w) : newHigh;
+        }
+        TSimd.Store(newLow, ref *c, 0);
+        TSimd.Store(newHigh, ref *c, w);
     }
 }

@@ -83,7 +83,11 @@ public abstract partial class Model
     /// <summary>Runs the forward pass of <paramref name="batchSize"/> samples into the buffer behind <see cref="OutputBuffer"/>.</summary>
     protected abstract void ForwardCore(ReadOnlySpan<float> inputs, int batchSize);
 
-    /// <summary>Forward, loss, backward: returns the batch's mean loss and leaves dL/dθ in <see cref="Gradients"/>.</summary>
+    /// <summary>
+    /// Forward, loss, backward: returns the batch's mean loss and adds dL/dθ into <see cref="Gradients"/>, which the
+    /// caller has cleared (<see cref="ForwardBackward"/>): every parameter-gradient kernel adds into its slice, so a
+    /// tensor used more than once gets the sum of its uses.
+    /// </summary>
     protected abstract float ForwardBackwardCore(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
 
     /// <summary>The mean loss of a batch of <paramref name="outputs"/> against <paramref name="targets"/>, both <c>[batchSize, OutputSize]</c>.</summary>
@@ -150,6 +154,13 @@ public abstract partial class Model
         RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
         RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
         EnsureBatchCapacity(batchSize);
+        return ForwardBackward(inputs, targets, batchSize);
+    }
+
+    /// <summary>One backward step: clears <see cref="Gradients"/>, which the parameter-gradient kernels add into, then runs <see cref="ForwardBackwardCore"/>.</summary>
+    private float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    {
+        Array.Clear(Gradients);
         return ForwardBackwardCore(inputs, targets, batchSize);
     }
 
