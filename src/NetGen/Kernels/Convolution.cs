@@ -17,7 +17,7 @@ namespace NetGen.Kernels;
 /// <para>
 /// Each sample is lowered to col [K, P] (im2col: <see cref="ConvolutionLowering"/>) and multiplied by the dense
 /// product kernels, so every kernel size and stride shares their register tiling. Lowering costs little beside the
-/// product: 7 µs against 53 µs per sample for the reference CNN's second layer (32×12×12 → 64, 5×5), one core.
+/// product (docs/performance.md, convolution).
 /// Each thread takes half of the batch (<see cref="ConvolutionKernel"/>), so a sample's lowered input, product and
 /// epilogue stay in that core's L2.
 /// </para>

@@ -17,18 +17,15 @@ namespace NetGen.Kernels;
 /// <remarks>
 /// <para>
 /// Why not dot products: a 4 × 4 tile of dot products needs 8 full-register loads per 16 multiply-adds
-/// and reaches about 62 % of the FMA peak on Zen 5 even from L1, while a tile of broadcasts needs 2
-/// register loads and R cheap broadcasts per 2R multiply-adds and reaches the peak (measured in C:
-/// 4 × 4 dot tile 150 GFLOP/s, 10 × 2 broadcast tile 249, one core). The transposition costs ~0.4 cycles
-/// per weight, repaid when each weight meets enough rows of A (see <see cref="MinimumRows"/>).
+/// and stays well short of the FMA peak even from L1, while a tile of broadcasts needs 2 register loads and R
+/// cheap broadcasts per 2R multiply-adds and reaches it. The transposition is repaid when each weight meets
+/// enough rows of A (see <see cref="MinimumRows"/>).
 /// </para>
 /// <para>
 /// Tile: 10 rows × 2 registers (20 accumulators, 23 of the 32 zmm registers) with AVX-512, 6 × 2 (15 of 16)
-/// with 16 registers. 6 × 4, 8 × 3 and 10 × 2 ran at the same speed (in C; 6 × 4 and 10 × 2 here too).
-/// Two registers wide keeps the panel small, K × P floats (100 KB for K = 784, which stays in L2 while the
-/// tiles stream it, so depth needs no blocking: packing it in L1-sized slices and keeping partial sums
-/// measured 1–8 % slower), and the split between threads fine (16 panels for N = 500); 10 rows divide
-/// batches of 100 and 1000.
+/// with 16 registers; 6 × 4 and 8 × 3 ran no faster. Two registers wide keeps the panel small, K × P floats
+/// (100 KB for K = 784), so it stays in L2 while the tiles stream it and depth needs no blocking, and keeps the
+/// split between threads fine (16 panels for N = 500); 10 rows divide batches of 100 and 1000.
 /// </para>
 /// <para>
 /// Tails: the last tile of rows and the last panel of columns are moved back to end at the edge, so they
@@ -43,10 +40,8 @@ namespace NetGen.Kernels;
 internal static unsafe class PackedProductKernel
 {
     /// <summary>
-    /// Rows of A below which <see cref="DotProductKernel"/> is faster: packing costs the same per weight
-    /// whatever the rows, the tiles' gain over dot products grows with them. Measured on one core,
-    /// 784 → 500: 32 rows 165 µs packed against 147 with dot products, 48 rows 197 against 190, 64 rows
-    /// 272 against 296, 100 rows 365 against 450.
+    /// Rows of A below which <see cref="DotProductKernel"/> is faster: packing costs the same per weight whatever the
+    /// rows, the tiles' gain over dot products grows with them (docs/performance.md, products and tiles).
     /// </summary>
     public const int MinimumRows = 64;
 
@@ -86,11 +81,8 @@ internal static unsafe class PackedProductKernel
 
     /// <summary>A forward product over columns [first, end): C = A · Bᵀ, then bias, activation, dropout and batch norm (<see cref="Epilogue.Forward{TSimd, TVector, TActivation}"/>).</summary>
     /// <remarks>
-    /// The epilogue runs once over the chunk, not per tile. Interleaved, two threads, Zen 3 with AVX2 (2026-12-02): the
-    /// same epilogue on each 6 × 16 tile just stored (still in L1) was ~1 % faster for 100 × 784 → 500 but 1–4 % slower
-    /// at batch 1000 (7–8 % on one thread); bias and sigmoid applied to the accumulators before the store made the
-    /// product 2.3–2.4× slower (not examined further), while bias alone there was 3–5 % faster at batch 1000 and no
-    /// faster at batch 100.
+    /// The epilogue runs once over the chunk, not per tile or on the accumulators: neither was faster at batch 100 and
+    /// 1000 together (docs/performance.md, products and tiles).
     /// </remarks>
     public static void Run<TSimd, TVector, TActivation>(ref ProductArguments p, int firstColumn, int endColumn)
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -282,12 +274,9 @@ internal static unsafe class PackedProductKernel
     /// steps one by one.
     /// </summary>
     /// <remarks>
-    /// This costs 6–10 % of a 100 × 784 → 500 forward product on two threads and 15 % on one (Zen 3, AVX2, against the
-    /// same product with the pack skipped), and hiding the latency of B's rows did not help: prefetching each row
-    /// 64–256 floats ahead made the product 2–3 % slower, prefetching the next panel's rows spread over the current
-    /// panel's tiles 1–5 % slower; an AVX2 transpose built from 128-bit loads and inserts (16 shuffles instead of 24)
-    /// was 1–5 % slower too. On two threads, packing each panel twice cost more the second time, its rows already in
-    /// L2, than the first.
+    /// A noticeable part of a forward product, more on one thread than on two, and hiding the latency of B's rows did
+    /// not help: prefetching them, or an AVX2 transpose from 128-bit loads, was slower (docs/performance.md, products
+    /// and tiles).
     /// </remarks>
     private static void Pack<TSimd, TVector>(float* b, int depth, float* panel)
         where TSimd : struct, ISimd<TSimd, TVector>
