@@ -23,9 +23,9 @@ public abstract partial class Model
 {
     /// <summary>
     /// The batch size <see cref="Evaluate"/> and batched prediction work in. Larger batches repay the
-    /// forward kernel's packing of each weight matrix over more rows; 784-500-500-10 on two cores (under
-    /// load): 246k samples/s with 128, 255k with 256, 258k with 512, 263k with 1024. The activation
-    /// buffers then hold 1024 rows (7 MB for that network).
+    /// forward kernel's packing of each weight matrix over more rows, with little gain past a few hundred
+    /// (docs/performance.md, products and tiles); the activation buffers then hold 1024 rows (7 MB for
+    /// 784-500-500-10).
     /// </summary>
     private const int InferenceBatchSize = 1024;
 
