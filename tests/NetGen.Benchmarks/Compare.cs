@@ -63,7 +63,7 @@ internal static partial class Compare
     /// <paramref name="runs"/> rounds of both sides, workload by workload (<see cref="EndToEnd.Sections"/>): PyTorch's
     /// section of the reference script, then NetGen's same workloads, or the other way round, alternating from one
     /// workload and one round to the next. The two figures of a ratio are then taken seconds apart rather than minutes:
-    /// this VM's speed drifts from minute to minute (its FMA peak read 363–445 GFLOP/s across one three-round run). Then
+    /// a VM's speed drifts from minute to minute (docs/performance.md, benchmarks). Then
     /// the medians, and with more than one round each ratio's range over the rounds (a ratio is only ever taken within
     /// one round).
     /// </summary>
@@ -113,8 +113,8 @@ internal static partial class Compare
     }
 
     /// <summary>
-    /// The best FMA peak of the rounds so far: a peak is a ceiling, and a round whose reading fell in a busy moment (125
-    /// against 180-189 in the others on a Zen 3 VM, 49 against 75 on a Zen 1) would show the GEMM above 100 % of it.
+    /// The best FMA peak of the rounds so far: a peak is a ceiling, and a round whose reading fell in a busy moment
+    /// would show the GEMM above it.
     /// </summary>
     private static double BestPeak(List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)> rounds) =>
         rounds.Max(round => round.NetGen[PeakFigure]);
@@ -125,7 +125,7 @@ internal static partial class Compare
         string PercentOfPeak(double value, double flops) => string.Create(CultureInfo.InvariantCulture, $"{value * flops / 1e9 / peak * 100:0} % of {peak:0}");
         string OfPeak(double value, double flops) => flops > 0 ? $" ({PercentOfPeak(value, flops)})" : "";
         // What meeting a target asks of the machine: the GFLOP/s of a fraction of the peak; for a ratio against PyTorch's
-        // median, the fraction of the peak a throughput would run at (above 100 % no code meets it here), or a latency
+        // median, the fraction of the peak a throughput would run at (above the whole peak no code meets it), or a latency
         // beside the time the same threads take just to read the network's weights once (the best of the rounds).
         string TargetTakes(Target target, double flops, string? floor, double? reference)
         {
@@ -187,8 +187,8 @@ internal static partial class Compare
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        // The set-up ../shared/bench/torch_reference.sh measured fastest; the machine's default
-        // OPENBLAS_CORETYPE makes PyTorch 1.5–50× slower, and beating a crippled baseline proves nothing.
+        // The set-up ../shared/bench/torch_reference.sh found fastest; the machine's default
+        // OPENBLAS_CORETYPE makes PyTorch far slower, and beating a crippled baseline proves nothing.
         start.Environment["LD_LIBRARY_PATH"] = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
         start.Environment.Remove("OPENBLAS_CORETYPE");
         start.Environment.Remove("OPENBLAS_L2_SIZE");

@@ -205,7 +205,7 @@ internal sealed class EndToEnd
         {
             long start = Stopwatch.GetTimestamp();
             model.Predict(test.Sample(i % test.Count), output);
-            // From the raw ticks: GetElapsedTime's TimeSpan counts whole 100 ns, 3 % of a 3 µs prediction.
+            // From the raw ticks: GetElapsedTime's TimeSpan counts whole 100 ns, too coarse for a prediction of a few microseconds.
             latencies[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
         }
         return Median(latencies);
@@ -230,8 +230,8 @@ internal sealed class EndToEnd
 
     /// <summary>
     /// Runs <paramref name="action"/> for a second before anything is timed: the JIT replaces a method with
-    /// its optimised version in the background ~100 ms after its 30th call, so warming up by a count of
-    /// calls (500 predictions take 2 ms) would time the unoptimised code.
+    /// its optimised version in the background some time after its 30th call, so warming up by a count of
+    /// calls, which a fast method gets through in milliseconds, would time the unoptimised code.
     /// </summary>
     internal static void WarmUp(Action action)
     {

@@ -11,8 +11,8 @@ namespace NetGen.Benchmarks;
 /// lane): twelve independent chains of fused multiply-adds, enough to cover an FMA's latency on both pipes of a Zen or
 /// Intel core (4 cycles × 2) and few enough to stay in 16 registers, on one thread and on the kernels' threads at once. The best of a
 /// few rounds, as <c>../shared/bench/peak.sh</c> reports; measured here because that script needs AVX-512 to compile,
-/// and its AVX2 loop, sixteen chains deep, spills three of them on a 16-register machine (53 against 93 GFLOP/s on one
-/// Zen 3 core).
+/// and its AVX2 loop, sixteen chains deep, spills three of them on a 16-register machine and reads far below the peak
+/// there.
 /// </summary>
 internal static class FmaPeak
 {
@@ -20,8 +20,8 @@ internal static class FmaPeak
     private const int Rounds = 10;
 
     /// <summary>
-    /// Steps of the twelve chains per round: 3.8 GFLOP with 8 lanes, ~40 ms on a 93 GFLOP/s AVX2 core; 20 ms with
-    /// AVX-512's 16 lanes at ~200.
+    /// Steps of the twelve chains per round: 3.8 GFLOP with 8 lanes, 7.7 with 16, tens of milliseconds on one core,
+    /// long enough to time.
     /// </summary>
     private const long Steps = 20_000_000;
 

@@ -6,11 +6,8 @@ namespace NetGen.Benchmarks;
 /// <summary>
 /// Waits, before anything is timed, until the machine's cores are idle but for this program's waiting thread: on two
 /// cores, anything else running takes a benchmark's second thread away. The usual culprit is the command that starts
-/// it: <c>dotnet run</c> keeps its own process 60–90 % busy for 5–10 s after it starts the program (2-core Zen 1 VM,
-/// 2026-12-05: the two-thread FMA peak read 45–53 GFLOP/s through <c>dotnet run</c> right after a build, 73–76 from
-/// the built program itself, and both <c>compare</c> runs' first rounds read a low peak there, 48 and 49 against 75–80;
-/// the Zen 5 run in the README read 255 against 416 in its first round, likely the same, not checked there), and
-/// loading the data sets leaves the runtime's own compilation and collection behind for a moment.
+/// it: <c>dotnet run</c> keeps its own process busy for several seconds after it starts the program (docs/performance.md,
+/// benchmarks), and loading the data sets leaves the runtime's own compilation and collection behind for a moment.
 /// </summary>
 /// <remarks>
 /// Reads Linux's <c>/proc/stat</c>: busy time is user, nice, system, irq and softirq; steal (a busy host's other

@@ -17,7 +17,7 @@ internal static class WeightRead
     /// <summary>Rounds, of which the best counts.</summary>
     private const int Rounds = 10;
 
-    /// <summary>Bytes each round reads in all (reads of the whole buffer, back to back): ~10 ms at 200 GB/s.</summary>
+    /// <summary>Bytes each round reads in all (reads of the whole buffer, back to back): milliseconds even at the rate of a core's caches, long enough to time.</summary>
     private const long BytesPerRound = 2_000_000_000;
 
     public static double Microseconds(float[] values, int threads) => KernelSelection.Current switch

@@ -5,10 +5,9 @@ namespace NetGen.Tests;
 /// <summary>
 /// Counts the bytes the calling thread allocates while it runs some code, with no garbage collection in between. A
 /// collection during the count, set off by tests allocating on other threads, shows up as a few hundred or thousand
-/// bytes "allocated" by this thread even around code that allocates nothing: a loop summing an array measured 424 to
-/// 7,336 bytes in about one window in ten while the allocation tests ran beside it, and none in 160 windows inside a
-/// no-GC region. So every count runs inside one (<see cref="GC.TryStartNoGCRegion(long)"/>), one count at a time, and
-/// is taken again if a collection broke in all the same.
+/// bytes "allocated" by this thread even around code that allocates nothing, and never inside a no-GC region. So
+/// every count runs inside one (<see cref="GC.TryStartNoGCRegion(long)"/>), one count at a time, and is taken again
+/// if a collection broke in all the same.
 /// </summary>
 internal static class AllocationCounter
 {

@@ -6,10 +6,10 @@ namespace NetGen.Data;
 /// <summary>
 /// Copies a mini-batch's samples and targets, named by their indices, into contiguous buffers. A shuffled training set
 /// larger than the caches gives rows at random places in memory (Fashion-MNIST's 60,000 × 784 floats are 188 MB), so
-/// the copy waits on memory rather than moves bytes: 100 rows took 57–84 µs on one core of the benchmark machine. Two
-/// things shorten the wait: the rows are shared with the kernels' worker thread, whose core has its own line-fill
-/// buffers, and each thread asks for the lines of the row it will copy two rows later while it copies this one
-/// (33–44 µs with both). A copy is a copy, so the batch is the same whichever thread moved which row.
+/// the copy waits on memory rather than moves bytes. Two things shorten the wait: the rows are shared with the
+/// kernels' worker thread, whose core has its own line-fill buffers, and each thread asks for the lines of the row it
+/// will copy two rows later while it copies this one (docs/performance.md, threads). A copy is a copy, so the batch
+/// is the same whichever thread moved which row.
 /// </summary>
 internal static unsafe class BatchGather
 {

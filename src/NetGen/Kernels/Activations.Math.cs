@@ -37,10 +37,8 @@ internal static class ActivationMath
     /// </summary>
     /// <remarks>
     /// .NET's own <c>Vector512.Exp</c> and <c>Vector256.Exp</c> for floats widen to double and evaluate a double
-    /// polynomial on each half. As the sigmoid epilogue of the reference MLP's layers (Zen 5, AVX-512, two threads,
-    /// interleaved in one process, medians): 100 × 784 → 500 took 292 µs with it, 245 with this one, 248 with the
-    /// identity; 100 × 500 → 500 209, 161 and 161; 1000 × 784 → 500 2,942, 2,341 and 2,245; 1000 × 500 → 500 2,060,
-    /// 1,536 and 1,453.
+    /// polynomial on each half; in a sigmoid epilogue that made the whole product markedly slower, while this float
+    /// form costs about what the identity does (docs/performance.md, exp).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Exp<TSimd, TVector>(TVector x)

@@ -57,14 +57,14 @@ public static unsafe partial class Convolution
     /// <summary>
     /// In place, δa [B, C, P] (at the layer's output, as the layer above formed it under the identity) becomes δz at
     /// the convolution's output: δy = δa ⊙ mask / (1 − p) ⊙ f'(y), then with batch norm
-    /// dβ_c = Σ δy, dγ_c = Σ δy ẑ and δz = γ_c / √(σ²_c + ε) · (δy − (dβ_c + ẑ dγ_c) / (B·P)), sums over channel c.
+    /// dβ_c += Σ δy, dγ_c += Σ δy ẑ (added into the gradients) and δz = γ_c / √(σ²_c + ε) · (δy − (dβ_c + ẑ dγ_c) / (B·P)), sums over channel c.
     /// </summary>
     /// <param name="delta">δa in, δz out [B, C, P].</param>
     /// <param name="preActivation">What <see cref="ForwardEpilogue{TActivation}"/> left: ẑ (batch norm) or y.</param>
     /// <param name="batch">B.</param>
     /// <param name="channels">C.</param>
     /// <param name="pixels">P.</param>
-    /// <param name="batchNorm">γ, β, 1/√(σ² + ε) [C] of the forward pass, and dγ, dβ [C] to write; <c>default</c> for none.</param>
+    /// <param name="batchNorm">γ, β, 1/√(σ² + ε) [C] of the forward pass, and dγ, dβ [C] to add into; <c>default</c> for none.</param>
     /// <param name="dropout">The forward pass's rate and key, or <see cref="DropoutParameters.None"/>.</param>
     public static void BackwardEpilogue<TActivation>(
         Span<float> delta, ReadOnlySpan<float> preActivation, int batch, int channels, int pixels, BatchNormBuffers batchNorm, DropoutParameters dropout)
@@ -287,8 +287,8 @@ internal static unsafe class ChannelPasses
             {
                 continue;
             }
-            c.BetaGradient[channel] = (float)betaSum;
-            c.GammaGradient[channel] = (float)gammaSum;
+            c.BetaGradient[channel] += (float)betaSum;
+            c.GammaGradient[channel] += (float)gammaSum;
             // δz = γ·inverse·(δy − (Σ δy + ẑ Σ δy ẑ) / N).
             float factor = gamma * c.InverseDeviation[channel];
             float meanDelta = (float)(betaSum / count), meanDeltaNormalized = (float)(gammaSum / count);

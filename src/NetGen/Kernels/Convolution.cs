@@ -8,7 +8,7 @@ namespace NetGen.Kernels;
 /// <see cref="ConvolutionShape"/>: K = C_in·kh·kw, P = H_o·W_o), all row-major, samples contiguous:
 /// <code>
 /// forward          a  [B, C_out, H_o, W_o] = f(conv(x [B, C_in, H, W], W [C_out, C_in, kh, kw]) + b [C_out])
-/// parameter grads  dW [C_out, C_in, kh, kw] = Σ_b δ_b [C_out, P] · col(x_b) [K, P]ᵀ      db [C_out] = Σ_b Σ_p δ_b
+/// parameter grads  dW [C_out, C_in, kh, kw] += Σ_b δ_b [C_out, P] · col(x_b) [K, P]ᵀ     db [C_out] += Σ_b Σ_p δ_b
 /// input delta      δx [B, C_in, H, W] = col2im(Wᵀ [K, C_out] · δ_b [C_out, P]) ⊙ f'(x)   f' of the layer that produced x
 /// </code>
 /// δ = dL/dz is the gradient at this layer's pre-activation. Weights are laid out as PyTorch's <c>Conv2d.weight</c>.
@@ -17,7 +17,7 @@ namespace NetGen.Kernels;
 /// <para>
 /// Each sample is lowered to col [K, P] (im2col: <see cref="ConvolutionLowering"/>) and multiplied by the dense
 /// product kernels, so every kernel size and stride shares their register tiling. Lowering costs little beside the
-/// product: 7 µs against 53 µs per sample for the reference CNN's second layer (32×12×12 → 64, 5×5), one core.
+/// product (docs/performance.md, convolution).
 /// Each thread takes half of the batch (<see cref="ConvolutionKernel"/>), so a sample's lowered input, product and
 /// epilogue stay in that core's L2.
 /// </para>
@@ -99,14 +99,15 @@ public static unsafe partial class Convolution
     }
 
     /// <summary>
-    /// dW [C_out, C_in, kh, kw] = Σ over the batch and output positions of δ · x (the input each weight met), and
-    /// db [C_out] = Σ over the batch and positions of δ; both overwritten. An empty <paramref name="biasGradient"/>
+    /// Adds into dW [C_out, C_in, kh, kw] the sum over the batch and output positions of δ · x (the input each weight
+    /// met), and into db [C_out] the sum over the batch and positions of δ, so a filter used more than once gets the sum
+    /// of its uses; the caller clears the gradients once per backward pass. An empty <paramref name="biasGradient"/>
     /// means the layer has no bias.
     /// </summary>
     /// <param name="delta">δ = dL/dz [B, C_out, H_o, W_o].</param>
     /// <param name="input">x [B, C_in, H, W], the layer's input in the forward pass.</param>
-    /// <param name="weightGradient">dW [C_out, C_in, kh, kw].</param>
-    /// <param name="biasGradient">db [C_out], or empty.</param>
+    /// <param name="weightGradient">dW [C_out, C_in, kh, kw], added into.</param>
+    /// <param name="biasGradient">db [C_out], added into, or empty.</param>
     /// <param name="batch">B.</param>
     /// <param name="shape">The layer's geometry.</param>
     /// <param name="scratch">
@@ -128,8 +129,6 @@ public static unsafe partial class Convolution
         RequireLength(scratch.Length, ConvolutionScratch.Weights(shape), nameof(scratch), "(2·(C_out·K + C_out + K·P + C_out·K or P·C_out))");
         if (batch == 0)
         {
-            weightGradient[..shape.WeightSize].Clear();
-            biasGradient.Clear();
             return;
         }
 
@@ -200,8 +199,9 @@ public static unsafe partial class Convolution
     }
 
     /// <summary>
-    /// dW = the first half's sum + the second's (always in that order, so one thread and two agree), from the layout
-    /// the kernel used: dW [C_out, K] for the dot-product form, dWᵀ [K, C_out] for the outer-product form.
+    /// dW += the first half's sum + the second's (the halves added first, always in that order, so one thread and two
+    /// agree), from the layout the kernel used: dW [C_out, K] for the dot-product form, dWᵀ [K, C_out] for the
+    /// outer-product form; db likewise.
     /// </summary>
     private static void AddHalves(Span<float> scratch, Span<float> weightGradient, Span<float> biasGradient, int batch, in ConvolutionShape shape)
     {
@@ -213,7 +213,7 @@ public static unsafe partial class Convolution
         {
             for (int i = 0; i < weights; i++)
             {
-                weightGradient[i] = second ? first[i] + last[i] : first[i];
+                weightGradient[i] += second ? first[i] + last[i] : first[i];
             }
         }
         else
@@ -224,7 +224,7 @@ public static unsafe partial class Convolution
                 for (int o = 0; o < channels; o++)
                 {
                     int at = k * channels + o;
-                    weightGradient[o * patch + k] = second ? first[at] + last[at] : first[at];
+                    weightGradient[o * patch + k] += second ? first[at] + last[at] : first[at];
                 }
             }
         }
@@ -234,7 +234,7 @@ public static unsafe partial class Convolution
             ReadOnlySpan<float> lastBias = scratch.Slice((int)ConvolutionScratch.BiasSum(shape, 1), channels);
             for (int o = 0; o < channels; o++)
             {
-                biasGradient[o] = second ? firstBias[o] + lastBias[o] : firstBias[o];
+                biasGradient[o] += second ? firstBias[o] + lastBias[o] : firstBias[o];
             }
         }
     }

@@ -46,20 +46,10 @@ internal static class ConvolutionScratch
 {
     /// <summary>The weight gradient is formed as Σ_p δ[o, p] · col[k, p], a dot product along P, when P is at least this long.</summary>
     /// <remarks>
-    /// <para>
-    /// Measured per sample, one core, AVX-512, dot-product form against outer-product form with δ transposed, on the
-    /// machine with full-width AVX-512 (238 GFLOP/s a core): C_out 64, K 800: P = 16 (4×4 outputs) 28 µs against 15;
-    /// P = 64 (the reference CNN's second layer) 41 against 55; C_out 16, K 50, P = 36: even; C_out 32, K 25, P = 576
-    /// (its first layer) 5.5 against 13. Short dot products spend their time reducing accumulators across lanes; long
-    /// ones need no transpose.
-    /// </para>
-    /// <para>
-    /// Since the outer-product form adds each sample's term into the sum in place
-    /// (<see cref="ProductArguments.AccumulateIntoC"/>), and on the machine whose AVX-512 runs at AVX2's rate (116 GFLOP/s
-    /// a core), the second layer's P = 64 is faster by outer product: 76–82 µs a sample against 110–123 one core, 2.5–3.1
-    /// ms a batch of 64 against 5.0–5.4 on two (cnn-profile, interleaved runs). So P = 64 goes to the outer product;
-    /// the first layer's 576 stays with the dot product.
-    /// </para>
+    /// Short dot products spend their time reducing accumulators across lanes, while long ones save the outer-product
+    /// form's transpose of δ; the outer-product form also adds each sample's term into the sum in place
+    /// (<see cref="ProductArguments.AccumulateIntoC"/>). So the reference CNN's second layer (P = 64) goes to the outer
+    /// product and its first (P = 576) to the dot product (docs/performance.md, convolution).
     /// </remarks>
     public const int DotProductMinimumPixels = 128;
 
@@ -205,8 +195,8 @@ internal static unsafe class ConvolutionKernel
             float* dx = c.InputDelta + (nint)b * inputSize;                                            // δx_b [C_in, H, W]
             float* a = c.Input + (nint)b * inputSize;                                                  // a_b [C_in, H, W] of the layer below
             float* z = TInputActivation.DerivativeNeedsInput ? c.PreActivation + (nint)b * inputSize : null;
-            // A(k, o) = Wᵀ[k, o] = W[o·K + k]: row stride 1, depth stride K (W read down its columns: as fast, measured,
-            // as a transposed copy read along rows, 55 µs either way for the reference CNN's second layer); B = δ_b [C_out, P].
+            // A(k, o) = Wᵀ[k, o] = W[o·K + k]: row stride 1, depth stride K (W read down its columns, which was as fast
+            // as a transposed copy read along rows); B = δ_b [C_out, P].
             var product = new ProductArguments
             {
                 A = c.Weight, B = c.Delta + (nint)b * s.OutputSize, Rows = patch, Columns = pixels, Depth = s.OutputChannels,
@@ -240,12 +230,9 @@ internal static unsafe class ConvolutionKernel
     /// </summary>
     /// <remarks>
     /// With 16 registers the outer-product tile (2 rows × 4 registers) loads six registers per eight multiply-adds and
-    /// is load-bound; the packed tile loads two and broadcasts six per twelve. One core, AVX2, reference CNN shapes
-    /// (interleaved, L2-resident): the second layer's forward (64 × 800 · 800 × 64) 106–120 → 73–100 µs a sample, its
-    /// input delta (800 × 64 · 64 × 64) 109–112 → 59–79 µs, the first layer's forward (32 × 25 · 25 × 576) 18.4 → 12.7
-    /// µs. The whole training step of the reference CNN, batch 64, two threads (<c>cnn-profile --isa avx2</c>, builds
-    /// alternated, three rounds each): 17.1–24.7 → 12.4–15.5 ms. AVX-512's 4 × 4 outer-product tile stayed faster there
-    /// (the forward 59–65 µs a sample against 66–74 packed; the input delta even), so AVX-512 keeps it.
+    /// is load-bound; the packed tile loads two and broadcasts six per twelve, and made the reference CNN's AVX2 step
+    /// markedly faster. AVX-512's 4 × 4 outer-product tile stayed as fast or faster than the packed one, so AVX-512
+    /// keeps it (docs/performance.md, convolution).
     /// </remarks>
     private static void Product<TSimd, TVector, TActivation>(ref ProductArguments product)
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -304,8 +291,9 @@ internal static unsafe class ConvolutionKernel
     /// Two forms, by P (<see cref="ConvolutionScratch.WeightsByDotProduct"/>): for long P,
     /// dW_b [C_out, K] = δ_b [C_out, P] · col_b [K, P]ᵀ by the dot-product kernel (both operands contiguous along P);
     /// for short P, dWᵀ_b [K, C_out] = col_b [K, P] · δᵀ_b [P, C_out] by the outer-product kernel, with δ_b transposed.
-    /// The product kernels overwrite C, so every sample after a half's first lands in a separate term that is then added
-    /// to the sum: one more pass over C_out·K per sample, ~3 µs against ~45 for the reference CNN's second layer.
+    /// The outer-product kernel adds each sample after a half's first into the sum in place; the dot-product kernel
+    /// overwrites C, so there every later sample lands in a separate term that is then added to the sum, one more
+    /// pass over C_out·K per sample, small beside the product.
     /// </remarks>
     public static void WeightGradients<TSimd, TVector>(ref ProductArguments carrier, int first, int end)
         where TSimd : struct, ISimd<TSimd, TVector>

@@ -224,7 +224,7 @@ internal static unsafe class ConvolutionLowering
     /// <paramref name="count"/> runs of <paramref name="n"/> floats, <paramref name="sourceStride"/> and
     /// <paramref name="targetStride"/> apart, each moved as <see cref="Copy"/> would, with the choice of registers made
     /// once for all of them: lowering is mostly runs of W_o floats (800 × 8 runs of 8 a sample in the reference CNN's
-    /// second layer), and choosing per run cost more than the move (13 µs a sample against 4).
+    /// second layer), and choosing per run cost several times the move itself.
     /// </summary>
     private static void CopyRuns(float* source, nint sourceStride, float* target, nint targetStride, int n, int count)
     {

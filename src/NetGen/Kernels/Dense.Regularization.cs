@@ -39,10 +39,10 @@ public readonly ref struct BatchNormBuffers
     /// <summary>1 / √(σ² + ε) [O], written by the training forward pass.</summary>
     public Span<float> InverseStandardDeviation { get; init; }
 
-    /// <summary>dL/dγ [O], written by the backward pass.</summary>
+    /// <summary>dL/dγ [O], which the backward pass adds into.</summary>
     public Span<float> GammaGradient { get; init; }
 
-    /// <summary>dL/dβ [O], written by the backward pass.</summary>
+    /// <summary>dL/dβ [O], which the backward pass adds into.</summary>
     public Span<float> BetaGradient { get; init; }
 
     /// <summary>How far the running statistics move toward each mini-batch's (PyTorch's default 0.1).</summary>
@@ -123,7 +123,7 @@ public static unsafe partial class Dense
     /// <summary>
     /// δ for the layer below [B, I] = (δ [B, O] · W [O, I]) ⊙ f'(z) ⊙ mask / (1 − p), then back through that
     /// layer's batch normalisation when it has one (<see cref="Epilogue.BatchNormBackward{TSimd, TVector}"/>),
-    /// which also writes its dL/dγ and dL/dβ: the whole backward of activation, dropout and batch norm in
+    /// which also adds into its dL/dγ and dL/dβ: the whole backward of activation, dropout and batch norm in
     /// the pass that forms the product.
     /// </summary>
     /// <param name="delta">δ of this layer [B, O].</param>
@@ -220,7 +220,7 @@ public static unsafe partial class Dense
 {
     /// <summary>
     /// In place: δy [B, O] (at batch norm's output y = γ ẑ + β) becomes δz (at the product's output), and
-    /// dL/dγ, dL/dβ are written — the same pass <see cref="InputDeltaRegularized{TInputActivation}"/> fuses,
+    /// dL/dγ, dL/dβ are added into — the same pass <see cref="InputDeltaRegularized{TInputActivation}"/> fuses,
     /// for layers whose activation runs on its own after the product (<see cref="UnitActivations"/>).
     /// </summary>
     public static void BatchNormBackward(Span<float> delta, BatchNormBuffers batchNorm, int batch, int units)

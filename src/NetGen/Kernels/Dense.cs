@@ -8,7 +8,7 @@ namespace NetGen.Kernels;
 /// Shapes (B = batch, I = inputs, O = outputs), all row-major:
 /// <code>
 /// forward          a  [B, O] = f(x [B, I] · Wᵀ + b)           W [O, I], b [O]
-/// parameter grads  dW [O, I] = δᵀ [O, B] · x [B, I]           db [O] = Σ_b δ [b, :]
+/// parameter grads  dW [O, I] += δᵀ [O, B] · x [B, I]          db [O] += Σ_b δ [b, :]
 /// input delta      δx [B, I] = (δ [B, O] · W [O, I]) ⊙ f'(x)   f' of the layer that produced x
 /// </code>
 /// δ = dL/dz is the gradient with respect to the pre-activation. Each product runs the widest
@@ -60,8 +60,8 @@ public static unsafe partial class Dense
             InstructionSet.Avx2 => &DotProductKernel.Run<Avx2, Vector256<float>, TActivation>,
             _ => &DotProductKernel.Run<PortableSimd, Vector<float>, TActivation>,
         };
-        // One sample is bound by streaming W from L2 (~35 bytes a cycle), about a quarter of the rate a
-        // tiled product multiplies: weigh it so, and 784 → 128 (1.6 µs on two cores against 3.3 on one) is split.
+        // One sample is bound by streaming W from L2, about a quarter of the rate a tiled product multiplies: weigh it
+        // so, and matrix–vector products as small as 784 → 128 are split.
         if (product.Rows == 1)
         {
             work *= MatrixVectorCost;
@@ -82,8 +82,7 @@ public static unsafe partial class Dense
     {
         InstructionSet instructionSet = KernelSelection.Current;
         long work = (long)product.Rows * product.Depth * product.Columns;
-        // One thread keeps the column order, which packs each panel just before its tiles: the row order measured 3–5 %
-        // slower there at batch 64–100 (Zen 3, AVX2).
+        // One thread keeps the column order, which packs each panel just before its tiles; the row order was slower there.
         if (!backward && PackedProductKernel.SplitsByRows(instructionSet, product) && Parallelism.MayShare(work))
         {
             RunPackedByRows<TActivation>(ref product, work);
@@ -133,14 +132,9 @@ public static unsafe partial class Dense
     /// <summary>
     /// Outputs from which a weight gradient runs on the packed tiles (10 × 2 registers with AVX-512, 6 × 2 with 16
     /// registers) rather than the outer-product ones (4 × 4, or 2 × 4 with 16 registers); the same sums in the same
-    /// order either way, so the same bits. Interleaved runs, two threads, batch 100 unless noted: with AVX-512 the
-    /// packed form was 1.14× as fast for 784 → 500, 1.25× for 500 → 500, 1.20× for 1024 → 128 (batch 64), 1.06–1.15×
-    /// for 784 → 128, 1.10–1.18× for 784 → 120, 1.10–1.13× for 784 → 100 (1.01–1.27× at batch 64), 1.12–1.21× for
-    /// 300 → 100 and 1.28–1.34× for 100 → 100, but 0.94–0.95× for 784 → 80, 0.88–0.98× for 784 → 64 and 0.82× for
-    /// 784 → 32, where a panel's copy and the last, overlapping tile are shared by few rows;
-    /// with AVX2 it was 1.5–6× as fast at every width from 16 outputs up, so with 16 registers (AVX2 and, not measured
-    /// apart, the portable path) it takes every layer a tile fits. (The AVX2 figures are against the one-row
-    /// outer-product tiles of the time; the 2 × 4 tiles came after, and this choice was not measured again.)
+    /// order either way, so the same bits. With AVX-512 the packed form wins from about 100 outputs; below, a panel's
+    /// copy and the overlapping last tile are shared by too few rows. With 16 registers it wins wherever a tile fits.
+    /// Figures in docs/performance.md (products and tiles).
     /// </summary>
     private static int PackedWeightGradientMinimumOutputs(InstructionSet instructionSet) => instructionSet switch
     {
@@ -153,17 +147,15 @@ public static unsafe partial class Dense
     private const int MatrixVectorCost = 4;
 
     /// <summary>
-    /// dW [O, I] = δᵀ · x and db [O] = Σ over the batch of δ; both overwritten. An empty
-    /// <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
+    /// Adds δᵀ · x into dW [O, I] and the sum over the batch of δ into db [O], so a weight used more than once (a tied
+    /// decoder, a recurrent step) gets the sum of its uses; the caller clears the gradients once per backward pass. An
+    /// empty <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
     /// </summary>
     /// <remarks>
     /// Split between the threads by columns (inputs), like every product at least two panels wide (narrower ones by
-    /// rows, see <see cref="PackedProductKernel.SplitsByRows"/>). Two alternatives measured slower on the reference
-    /// MLP's whole step (ComputeGradients + SGD, fresh batches, interleaved, Zen 3 with AVX2, 2026-12-02): its wide
-    /// layers split by rows too, so that each thread's share of dW is contiguous as the optimizer's share is (and the
-    /// optimizer split tensor by tensor to match), 2–6 % slower; the SGD update applied to each tile or panel of dW as
-    /// it is formed, instead of the optimizer's pass over the buffer, 8–16 % slower (W is then read a line per row
-    /// between the tiles).
+    /// rows, see <see cref="PackedProductKernel.SplitsByRows"/>). Splitting wide layers by rows too, so that each
+    /// thread's share of dW is contiguous as the optimizer's is, and applying the SGD update to each tile as it is
+    /// formed were both slower over the whole step (docs/performance.md, threads).
     /// </remarks>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,
@@ -183,7 +175,7 @@ public static unsafe partial class Dense
             var product = new ProductArguments
             {
                 A = d, B = x, C = dW, Rows = outputs, Columns = inputs, Depth = batch, ARowStride = 1, ADepthStride = outputs,
-                BDepthMajor = true,
+                BDepthMajor = true, AccumulateIntoC = true,
             };
             InstructionSet instructionSet = KernelSelection.Current;
             if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PackedProductKernel.PanelColumns(instructionSet))
@@ -200,7 +192,6 @@ public static unsafe partial class Dense
         {
             return;
         }
-        biasGradient[..outputs].Clear();
         for (int b = 0; b < batch; b++)
         {
             Add(delta.Slice(b * outputs, outputs), biasGradient);
@@ -246,15 +237,10 @@ public static unsafe partial class Dense
     /// folds f' into its stores.
     /// </summary>
     /// <remarks>
-    /// Interleaved runs, two threads: with AVX2 the packed form was 1.8× as fast for 500 → 500 at batch 100, 8.2× for
-    /// 128 → 1024 at batch 64, 1.4× for 64 → 784, but 0.95× for 32 → 500 and 0.48× for 10 → 500 (the portable path
-    /// 1.6–5.3× from 32 outputs up). With AVX-512 (δ's outputs → inputs): at batch 100, 500 → 500 1.08–1.19×, 500 → 784
-    /// 1.10×, 500 → 64 1.84–1.89×, 256 → 500 1.03–1.10× (one round 0.84), 128 → 784 0.93–1.10×; at batch 1000 500 → 500
-    /// 1.32×; at batch 128 1.00–1.13×; at 200 1.06–1.17×; but at batch 64, whose last tile recomputes 6 rows, 0.88–0.92×,
-    /// and at 32 (8 of 40 rows) 0.89–0.91×, so AVX-512 takes the packed tiles only where its last tile recomputes at most
-    /// a 32nd of the rows (<see cref="OnPackedTilesWithFewRowsRecomputed"/>). Where the worker thread was busy elsewhere
-    /// the two ran even. Same sums in the same order either way. (The 16-register figures are against the one-row
-    /// outer-product tiles of the time, not the 2 × 4 ones that followed.)
+    /// With 16 registers the packed form is faster from <see cref="PackedInputDeltaMinimumDepth"/> outputs deep and
+    /// slower below; with AVX-512 it is faster only where its last tile recomputes few rows, hence
+    /// <see cref="OnPackedTilesWithFewRowsRecomputed"/>. The same sums in the same order either way. Figures in
+    /// docs/performance.md (products and tiles).
     /// </remarks>
     private static void RunInputDelta<TInputActivation>(ref ProductArguments product)
         where TInputActivation : IActivation

@@ -17,8 +17,8 @@ namespace NetGen.Kernels;
 /// Register tile: 4 rows × 4 columns on 32-register machines (16 accumulators), 2 × 4 on 16-register
 /// ones, 1 × 4 for fewer rows than that; each accumulator holds partial sums along K, and a tile's
 /// accumulators are reduced together at the end (<see cref="ISimd{TSelf, TVector}.Sum4"/>). Cache block:
-/// 8 rows of B (25 KB for K = 784) stay in L1 with a tile's 4 rows of A (12.5 KB); 12 rows overflowed
-/// the 48 KB L1 and ran at 138 GFLOP/s against 165 (one core, 100 × 784 × 500).
+/// 8 rows of B (25 KB for K = 784) stay in L1 with a tile's 4 rows of A (12.5 KB); more rows of B overflow a
+/// 48 KB L1 (docs/performance.md, products and tiles).
 /// </para>
 /// <para>
 /// Tails, without narrower code: the last tile of rows, the last tile of a thread's columns and the
@@ -52,16 +52,10 @@ internal static unsafe class DotProductKernel
     /// </summary>
     /// <remarks>
     /// Shared by rows, each thread reads half of x and all of W; by columns, half of W and all of x, and each output row,
-    /// narrower than a panel here, is written by both: 1024 × 256 → 16 took 95 µs on two threads against 49 on one (Zen 5,
-    /// one run). Column chunks are also whole registers (<see cref="ChunkColumns(InstructionSet)"/>), so a layer narrower
-    /// than two registers, such as a 10-class output, is one chunk and one thread by columns. By rows against by columns,
-    /// two threads, sigmoid, Zen 5 with AVX-512, separate builds alternating (2026-12-04): 64 × 500 → 10 5.4–7.8 µs against
-    /// 11.8–13.8, 100 × 500 → 10 8.2–8.3 against 18.3–18.5 (the reference MLP's output layer at its training batch;
-    /// 11.5–11.9 µs with identity when the columns were still cut at 4, on two threads), 100 × 784 → 20 13.1 against
-    /// 33.2–33.4, 127 × 256 → 16 5.0 against 13.7; 64–127 × 128 → 10 the same either way (too small to share). With AVX2 on
-    /// the same machine 500 → 10 1.5–1.7× as fast. Earlier, on a Zen 3 with AVX2 against columns cut at 4: 1000 × 32 → 10
-    /// 46–49 µs by columns, 25–42 by rows; 1000 × 500 → 10 175–279 and 145–191; but at 100 rows even (100 × 500 → 10 16–29
-    /// either way), which is why the minimum was 128 rows until the columns were cut at registers.
+    /// narrower than a panel here, is written by both threads, which made such layers slower on two threads by columns
+    /// than on one. Column chunks are also whole registers (<see cref="ChunkColumns(InstructionSet)"/>), so a layer
+    /// narrower than two registers, such as a 10-class output, is one chunk and one thread by columns. Figures in
+    /// docs/performance.md (threads).
     /// </remarks>
     public static bool SplitsByRows(in ProductArguments p) => p.Rows >= RowSplitMinimumRows && !p.BatchNorm.IsActive;
 
@@ -112,9 +106,8 @@ internal static unsafe class DotProductKernel
 
     /// <summary>C [rows [first, end), columns [first, end)] = A · Bᵀ, before the epilogue.</summary>
     /// <remarks>
-    /// Inlined into each caller, as this code was before it was shared: called, it made 256 × 784 → 10 on one thread
-    /// take 290–375 µs against 67–120 before and 78–111 inlined (Zen 3 AVX2, separate processes; 86 with dynamic PGO
-    /// off, so the call's profile, shared by every caller, is the likely cause).
+    /// Inlined into each caller, as this code was before it was shared: called, its dynamic-PGO profile, shared by
+    /// every caller, made small products several times slower.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Products<TSimd, TVector>(ref ProductArguments p, int firstRow, int endRow, int firstColumn, int endColumn)
@@ -243,39 +236,23 @@ internal static unsafe class DotProductKernel
 
     /// <summary>
     /// Bytes of B from which a one-sample product prefetches each next tile's rows (<see cref="RowTile{TSimd, TVector}"/>):
-    /// about one core's L2 on the Zen 5 measured (1 MB), so B, or each thread's half of it with the rest of a network's
-    /// weights, streams from L3 call after call, faster with the lines asked for a tile ahead. Below it B stays in L2,
-    /// where the extra instructions only cost.
+    /// about one core's L2, above which B, or each thread's half of it with the rest of a network's weights, streams
+    /// from L3 call after call and arrives sooner when asked for a tile ahead. Below it B stays in L2, where the extra
+    /// instructions only cost.
     /// </summary>
     /// <remarks>
-    /// With AVX-512 on a 2-core Zen 5 VM, two threads, predictions interleaved 100 by 100 in one process (2026-12-04):
-    /// the 784-500-500-10 MLP (fc1 1.57 MB, fc2 1.00 MB) 17.5–20.7 µs against 19.0–22.0; but the 784-128-10 MLP, whose
-    /// fc1 (401 KB) stays in L2, 3.56–4.03 µs against 3.32–3.77 had it prefetched too. With this threshold, the same
-    /// way: 18.9–19.9 against 20.0–20.7 µs, and 784-128-10 unchanged (3.43–3.48 against 3.44–3.47). <c>prefetcht1</c>
-    /// instead was slower than none for both (23.0–24.5 against 19.3–20.4, 4.2–4.5 against 3.3–3.6), and two tiles
-    /// ahead instead of one slower than one (18.5–18.9 against 16.7–17.1 µs). Not measured with 16 registers.
+    /// One tile ahead into L1 (<c>prefetcht0</c>); into L2 only, or two tiles ahead, was slower. AVX-512 only: the
+    /// 16-register paths were not timed with it. Figures in docs/performance.md (batch-1 latency).
     /// </remarks>
     private const long StreamedWeightBytes = 1_000_000;
 
     /// <summary>
-    /// One row against four: the batch-1 (GEMV) shape, bound by streaming B from L2 (784 → 128 reads
-    /// 400 KB in 3.3 µs, ~35 bytes a cycle), so a 1 × 8 tile, which reloads A half as often, measured no faster.
+    /// One row against four: the batch-1 (GEMV) shape, bound by streaming B from L2, so a 1 × 8 tile, which reloads A
+    /// half as often, is no faster.
     /// </summary>
     /// <remarks>
-    /// Measured and not kept (2026-12-02, Zen 5): in C, reading B's rows one after another as one ascending stream
-    /// with every load 64-byte aligned (two aligned loads joined by <c>vpermt2ps</c> into the register at any offset, so
-    /// the sums do not depend on where the array lies; A copied to an aligned buffer) streamed 784 → 128 at ~150 GB/s,
-    /// against ~110 for four rows side by side aligned and ~90 at the 8-byte offsets a <c>float[]</c> has. The same
-    /// kernel in C#, interleaved call by call with this tile in one process, was 0.97–1.16× as fast on one thread
-    /// (784 → 128: 1.10–1.12×) but 0.82–1.04× on two, where the benchmarks run (784 → 500: 0.87×).
-    /// Tried again (2026-12-04, Zen 5): one row at a time with four sums along K, B's registers joined from aligned
-    /// blocks by <c>vpermt2ps</c>. Alone, one sample after another, it beat this tile (784 → 128: 3.25 against 3.88 µs
-    /// on one thread, 3.02 against 3.20 on two); inside the reference MLP's prediction, the two interleaved in one
-    /// process, fc1 took 11.0–11.7 µs against 11.7–12.3 but fc2 (500 → 500) 8.3–9.1 against 8.0–8.6, and the
-    /// prediction 19.9–21.6 against 20.2–21.2 µs: no gain. 784-128-10 took 3.20–3.32 against 3.34–3.41 in one run
-    /// and the same in another. Streaming 2.6 MB from L3 alone it was the faster, 87 against 77 GB/s on one thread;
-    /// what costs it fc2 inside the prediction was not found. Reducing four columns at once with <c>Sum4</c>, or
-    /// spreading the last registers over the four sums, changed nothing.
+    /// One row at a time along a single aligned stream of B beat this tile alone but not inside a prediction, where
+    /// the next layer lost what the first gained; docs/performance.md (batch-1 latency) has what was tried.
     /// </remarks>
     private static void RowTile<TSimd, TVector>(float* a, float* b, int depth, float* c, bool prefetchNextRows)
         where TSimd : struct, ISimd<TSimd, TVector>

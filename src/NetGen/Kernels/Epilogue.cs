@@ -336,9 +336,11 @@ internal static unsafe class Epilogue
     /// The backward pass through batch normalisation, for columns [first, end) of C, which holds
     /// δy = dL/dy [B, O] on entry and δz = dL/dz on exit (Ioffe &amp; Szegedy, with the sums folded):
     /// <code>
-    /// dβ = Σ_b δy        dγ = Σ_b δy ẑ
-    /// δz = (γ / (B √(σ² + ε))) (B δy − dβ − ẑ dγ)
+    /// dβ += Σ_b δy      dγ += Σ_b δy ẑ
+    /// δz = (γ / (B √(σ² + ε))) (B δy − Σ_b δy − ẑ Σ_b δy ẑ)
     /// </code>
+    /// The sums are added into the parameter gradients (the caller clears them once per backward pass), while δz uses
+    /// this pass's own sums.
     /// </summary>
     public static void BatchNormBackward<TSimd, TVector>(ref ProductArguments p, int first, int end)
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -357,8 +359,8 @@ internal static unsafe class Epilogue
                 betaGradient = TSimd.Add(betaGradient, delta);
                 gammaGradient = TSimd.MultiplyAdd(delta, TSimd.Load(ref bn.Normalized[at], 0), gammaGradient);
             }
-            TSimd.Store(betaGradient, ref bn.BetaGradient[column], 0);
-            TSimd.Store(gammaGradient, ref bn.GammaGradient[column], 0);
+            TSimd.Store(TSimd.Add(TSimd.Load(ref bn.BetaGradient[column], 0), betaGradient), ref bn.BetaGradient[column], 0);
+            TSimd.Store(TSimd.Add(TSimd.Load(ref bn.GammaGradient[column], 0), gammaGradient), ref bn.GammaGradient[column], 0);
             TVector scale = TSimd.Multiply(
                 TSimd.Multiply(TSimd.Load(ref bn.Gamma[column], 0), TSimd.Load(ref bn.InverseStandardDeviation[column], 0)),
                 TSimd.Broadcast(1f / rows));
@@ -380,8 +382,8 @@ internal static unsafe class Epilogue
                 betaGradient += p.C[at];
                 gammaGradient += p.C[at] * bn.Normalized[at];
             }
-            bn.BetaGradient[column] = betaGradient;
-            bn.GammaGradient[column] = gammaGradient;
+            bn.BetaGradient[column] += betaGradient;
+            bn.GammaGradient[column] += gammaGradient;
             float scale = bn.Gamma[column] * bn.InverseStandardDeviation[column] / rows;
             for (int row = 0; row < rows; row++)
             {

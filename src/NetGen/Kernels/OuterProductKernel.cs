@@ -269,8 +269,8 @@ internal static unsafe class OuterProductKernel
     {
         nint at = (nint)row * p.Columns + column;
         // With dropout the derivative is applied afterwards, by Epilogue.DerivativeThroughDropout: inlined
-        // sixteen times into a tile, the mask's hashing pushed the accumulators out of registers and cost
-        // every backward product ~40 %, dropout or not.
+        // sixteen times into a tile, the mask's hashing pushed the accumulators out of registers and slowed
+        // every backward product, dropout or not.
         if (last && p.Extra != null && !p.Dropout.IsActive)
         {
             TVector a = TSimd.Load(ref p.Extra[at], 0);

@@ -17,24 +17,22 @@ namespace NetGen.Kernels;
 /// <remarks>
 /// <para>
 /// Why not dot products: a 4 × 4 tile of dot products needs 8 full-register loads per 16 multiply-adds
-/// and reaches about 62 % of the FMA peak on Zen 5 even from L1, while a tile of broadcasts needs 2
-/// register loads and R cheap broadcasts per 2R multiply-adds and reaches the peak (measured in C:
-/// 4 × 4 dot tile 150 GFLOP/s, 10 × 2 broadcast tile 249, one core). The transposition costs ~0.4 cycles
-/// per weight, repaid when each weight meets enough rows of A (see <see cref="MinimumRows"/>).
+/// and stays well short of the FMA peak even from L1, while a tile of broadcasts needs 2 register loads and R
+/// cheap broadcasts per 2R multiply-adds and reaches it. The transposition is repaid when each weight meets
+/// enough rows of A (see <see cref="MinimumRows"/>).
 /// </para>
 /// <para>
 /// Tile: 10 rows × 2 registers (20 accumulators, 23 of the 32 zmm registers) with AVX-512, 6 × 2 (15 of 16)
-/// with 16 registers. 6 × 4, 8 × 3 and 10 × 2 ran at the same speed (in C; 6 × 4 and 10 × 2 here too).
-/// Two registers wide keeps the panel small, K × P floats (100 KB for K = 784, which stays in L2 while the
-/// tiles stream it, so depth needs no blocking: packing it in L1-sized slices and keeping partial sums
-/// measured 1–8 % slower), and the split between threads fine (16 panels for N = 500); 10 rows divide
-/// batches of 100 and 1000.
+/// with 16 registers; 6 × 4 and 8 × 3 ran no faster. Two registers wide keeps the panel small, K × P floats
+/// (100 KB for K = 784), so it stays in L2 while the tiles stream it and depth needs no blocking, and keeps the
+/// split between threads fine (16 panels for N = 500); 10 rows divide batches of 100 and 1000.
 /// </para>
 /// <para>
 /// Tails: the last tile of rows and the last panel of columns are moved back to end at the edge, so they
 /// overlap their neighbours and recompute a few outputs instead of needing narrower code; an output
 /// computed twice is computed the same way both times (the whole depth, in order), so it is bit-identical
-/// and both writes agree. This needs M ≥ R and a thread's share of columns ≥ P: <see cref="Parallelism"/>
+/// and both writes agree. With <see cref="ProductArguments.AccumulateIntoC"/> (C += A · B, a weight gradient
+/// added into its slice) a second write would add twice, so there the overlapping rows and columns are not stored. This needs M ≥ R and a thread's share of columns ≥ P: <see cref="Parallelism"/>
 /// never cuts a chunk narrower than the alignment, and the caller sends smaller products to
 /// <see cref="DotProductKernel"/>.
 /// </para>
@@ -42,10 +40,8 @@ namespace NetGen.Kernels;
 internal static unsafe class PackedProductKernel
 {
     /// <summary>
-    /// Rows of A below which <see cref="DotProductKernel"/> is faster: packing costs the same per weight
-    /// whatever the rows, the tiles' gain over dot products grows with them. Measured on one core,
-    /// 784 → 500: 32 rows 165 µs packed against 147 with dot products, 48 rows 197 against 190, 64 rows
-    /// 272 against 296, 100 rows 365 against 450.
+    /// Rows of A below which <see cref="DotProductKernel"/> is faster: packing costs the same per weight whatever the
+    /// rows, the tiles' gain over dot products grows with them (docs/performance.md, products and tiles).
     /// </summary>
     public const int MinimumRows = 64;
 
@@ -85,11 +81,8 @@ internal static unsafe class PackedProductKernel
 
     /// <summary>A forward product over columns [first, end): C = A · Bᵀ, then bias, activation, dropout and batch norm (<see cref="Epilogue.Forward{TSimd, TVector, TActivation}"/>).</summary>
     /// <remarks>
-    /// The epilogue runs once over the chunk, not per tile. Interleaved, two threads, Zen 3 with AVX2 (2026-12-02): the
-    /// same epilogue on each 6 × 16 tile just stored (still in L1) was ~1 % faster for 100 × 784 → 500 but 1–4 % slower
-    /// at batch 1000 (7–8 % on one thread); bias and sigmoid applied to the accumulators before the store made the
-    /// product 2.3–2.4× slower (not examined further), while bias alone there was 3–5 % faster at batch 1000 and no
-    /// faster at batch 100.
+    /// The epilogue runs once over the chunk, not per tile or on the accumulators: neither was faster at batch 100 and
+    /// 1000 together (docs/performance.md, products and tiles).
     /// </remarks>
     public static void Run<TSimd, TVector, TActivation>(ref ProductArguments p, int firstColumn, int endColumn)
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -156,7 +149,8 @@ internal static unsafe class PackedProductKernel
         int width = PanelColumns<TSimd, TVector>(), depth = p.Depth;
         for (int column = 0, panel = 0; column < p.Columns; column += width, panel++)
         {
-            TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, PanelStart(column, p.Columns, width), firstRow, endRow);
+            int start = PanelStart(column, p.Columns, width);
+            TilesOfPanel<TSimd, TVector>(ref p, p.PackedB + (nint)panel * depth * width, start, column - start, firstRow, endRow);
         }
         if (HasForwardEpilogue<TActivation>(p))
         {
@@ -182,7 +176,7 @@ internal static unsafe class PackedProductKernel
         {
             int start = PanelStart(column, endColumn, width);
             PackPanel<TSimd, TVector>(ref p, start, panel);
-            TilesOfPanel<TSimd, TVector>(ref p, panel, start, 0, p.Rows);
+            TilesOfPanel<TSimd, TVector>(ref p, panel, start, column - start, 0, p.Rows);
         }
     }
 
@@ -201,8 +195,12 @@ internal static unsafe class PackedProductKernel
         }
     }
 
-    /// <summary>C [rows [first, end), columns [start, start + P)] from one packed panel; the last tile ends at <paramref name="endRow"/>, overlapping the one before it.</summary>
-    private static void TilesOfPanel<TSimd, TVector>(ref ProductArguments p, float* panel, int start, int firstRow, int endRow)
+    /// <summary>
+    /// C [rows [first, end), columns [start, start + P)] from one packed panel; the last tile ends at <paramref name="endRow"/>,
+    /// overlapping the one before it. The panel's first <paramref name="doneColumns"/> columns belong to the panel before
+    /// it (a last panel moved back), which an accumulating product must not add to again.
+    /// </summary>
+    private static void TilesOfPanel<TSimd, TVector>(ref ProductArguments p, float* panel, int start, int doneColumns, int firstRow, int endRow)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
@@ -210,7 +208,9 @@ internal static unsafe class PackedProductKernel
         for (int row = firstRow; row < endRow; row += tileRows)
         {
             int top = Math.Min(row, endRow - tileRows);
-            Tile<TSimd, TVector>(p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, p.Depth, panel, p.C + (nint)top * p.Columns + start, p.Columns);
+            Tile<TSimd, TVector>(
+                p.A + (nint)top * p.ARowStride, p.ARowStride, p.ADepthStride, p.Depth, panel, p.C + (nint)top * p.Columns + start, p.Columns,
+                p.AccumulateIntoC, doneRows: row - top, doneColumns);
         }
     }
 
@@ -274,12 +274,9 @@ internal static unsafe class PackedProductKernel
     /// steps one by one.
     /// </summary>
     /// <remarks>
-    /// This costs 6–10 % of a 100 × 784 → 500 forward product on two threads and 15 % on one (Zen 3, AVX2, against the
-    /// same product with the pack skipped), and hiding the latency of B's rows did not help: prefetching each row
-    /// 64–256 floats ahead made the product 2–3 % slower, prefetching the next panel's rows spread over the current
-    /// panel's tiles 1–5 % slower; an AVX2 transpose built from 128-bit loads and inserts (16 shuffles instead of 24)
-    /// was 1–5 % slower too. On two threads, packing each panel twice cost more the second time, its rows already in
-    /// L2, than the first.
+    /// A noticeable part of a forward product, more on one thread than on two, and hiding the latency of B's rows did
+    /// not help: prefetching them, or an AVX2 transpose from 128-bit loads, was slower (docs/performance.md, products
+    /// and tiles).
     /// </remarks>
     private static void Pack<TSimd, TVector>(float* b, int depth, float* panel)
         where TSimd : struct, ISimd<TSimd, TVector>
@@ -302,11 +299,14 @@ internal static unsafe class PackedProductKernel
     }
 
     /// <summary>
-    /// C [R rows from <paramref name="c"/>, P columns] = A [R rows from <paramref name="a"/>, K] · panel:
-    /// per step of k, two register loads of the panel and one broadcast per row. The rows past the sixth
+    /// C [R rows from <paramref name="c"/>, P columns] = A [R rows from <paramref name="a"/>, K] · panel, or with
+    /// <paramref name="accumulate"/> C += it, except the first <paramref name="doneRows"/> rows and
+    /// <paramref name="doneColumns"/> columns, which an earlier tile has added to already (see the remarks on tails).
+    /// Per step of k, two register loads of the panel and one broadcast per row. The rows past the sixth
     /// exist only where the machine has 32 registers (a constant, so the JIT drops them elsewhere).
     /// </summary>
-    private static void Tile<TSimd, TVector>(float* a, nint rowStride, nint depthStride, int depth, float* panel, float* c, nint ldc)
+    private static void Tile<TSimd, TVector>(
+        float* a, nint rowStride, nint depthStride, int depth, float* panel, float* c, nint ldc, bool accumulate, int doneRows, int doneColumns)
         where TSimd : struct, ISimd<TSimd, TVector>
         where TVector : struct
     {
@@ -345,6 +345,18 @@ internal static unsafe class PackedProductKernel
                 c90 = TSimd.MultiplyAdd(s, b0, c90); c91 = TSimd.MultiplyAdd(s, b1, c91);
             }
         }
+        if (accumulate)
+        {
+            AddRow<TSimd, TVector>(c00, c01, c, 0, doneRows, doneColumns); AddRow<TSimd, TVector>(c10, c11, c + ldc, 1, doneRows, doneColumns);
+            AddRow<TSimd, TVector>(c20, c21, c + 2 * ldc, 2, doneRows, doneColumns); AddRow<TSimd, TVector>(c30, c31, c + 3 * ldc, 3, doneRows, doneColumns);
+            AddRow<TSimd, TVector>(c40, c41, c + 4 * ldc, 4, doneRows, doneColumns); AddRow<TSimd, TVector>(c50, c51, c + 5 * ldc, 5, doneRows, doneColumns);
+            if (ten)
+            {
+                AddRow<TSimd, TVector>(c60, c61, c + 6 * ldc, 6, doneRows, doneColumns); AddRow<TSimd, TVector>(c70, c71, c + 7 * ldc, 7, doneRows, doneColumns);
+                AddRow<TSimd, TVector>(c80, c81, c + 8 * ldc, 8, doneRows, doneColumns); AddRow<TSimd, TVector>(c90, c91, c + 9 * ldc, 9, doneRows, doneColumns);
+            }
+            return;
+        }
         TSimd.Store(c00, ref *c, 0); TSimd.Store(c01, ref *c, w); c += ldc;
         TSimd.Store(c10, ref *c, 0); TSimd.Store(c11, ref *c, w); c += ldc;
         TSimd.Store(c20, ref *c, 0); TSimd.Store(c21, ref *c, w); c += ldc;
@@ -359,5 +371,30 @@ internal static unsafe class PackedProductKernel
             TSimd.Store(c80, ref *c, 0); TSimd.Store(c81, ref *c, w); c += ldc;
             TSimd.Store(c90, ref *c, 0); TSimd.Store(c91, ref *c, w);
         }
+    }
+
+    /// <summary>
+    /// Adds a tile's row, two registers from <paramref name="c"/>, into C: not at all when it is one of the first
+    /// <paramref name="doneRows"/>, and keeping C's first <paramref name="doneColumns"/> columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow<TSimd, TVector>(TVector low, TVector high, float* c, int row, int doneRows, int doneColumns)
+        where TSimd : struct, ISimd<TSimd, TVector>
+        where TVector : struct
+    {
+        if (row < doneRows)
+        {
+            return;
+        }
+        int w = TSimd.Width;
+        TVector oldLow = TSimd.Load(ref *c, 0), oldHigh = TSimd.Load(ref *c, w);
+        TVector newLow = TSimd.Add(oldLow, low), newHigh = TSimd.Add(oldHigh, high);
+        if (doneColumns > 0)
+        {
+            newLow = doneColumns >= w ? oldLow : Lanes.KeepFirst<TSimd, TVector>(oldLow, newLow, doneColumns);
+            newHigh = doneColumns >= w ? Lanes.KeepFirst<TSimd, TVector>(oldHigh, newHigh, doneColumns - w) : newHigh;
+        }
+        TSimd.Store(newLow, ref *c, 0);
+        TSimd.Store(newHigh, ref *c, w);
     }
 }

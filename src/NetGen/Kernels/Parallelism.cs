@@ -13,12 +13,10 @@ namespace NetGen.Kernels;
 /// thread in the same order whoever takes its chunk, so results are bit-identical with one thread or two.
 /// </summary>
 /// <remarks>
-/// Each half has its own cursor, on cache lines of its own, so a thread claims its own chunks with a
-/// compare-exchange on a line already in its core's cache; only going into the other half, at the end,
-/// moves a line between the cores (~250 ns each way here). With one cursor for both, every claim moved
-/// it: timed around each claim, 2.4–2.5 µs of each thread's time in a batch-1 prediction of the
-/// reference MLP (23 claims over its two products' 25 chunks), whose median went from 21.9–23.0 µs to
-/// 20.7–21.7 with the halves (Zen 5, separate builds alternating).
+/// Each half has its own cursor, on cache lines of its own, so a thread claims its own chunks with a compare-exchange
+/// on a line already in its core's cache; only going into the other half, at the end, moves a line between the cores.
+/// With one cursor for both, every claim moved it, a measurable part of a batch-1 prediction (docs/performance.md,
+/// threads).
 /// The work is an unmanaged <see cref="ProductArguments"/> and a function pointer, so handing it over
 /// allocates nothing. The worker spins for about a millisecond after each product (a training step or a
 /// stream of predictions issues the next one within microseconds), then sleeps on an event.
@@ -34,30 +32,27 @@ namespace NetGen.Kernels;
 internal static unsafe class Parallelism
 {
     /// <summary>
-    /// Below this many multiply-adds a product stays on the calling thread: the hand-over (0.2–0.4 µs for an
-    /// empty job on a 2-core Zen 5 VM whose cores pass a cache line in ~250 ns: the worker sees the job, claims
-    /// chunks, and the caller sees the worker's last one finished) would cost more than it saves.
+    /// Below this many multiply-adds a product stays on the calling thread: the hand-over (the worker sees the job, claims
+    /// chunks, and the caller sees the worker's last one finished, each a cache line passed between the cores) would
+    /// cost more than it saves.
     /// </summary>
     public const long MinimumParallelWork = 200_000;
 
     /// <summary>
-    /// Multiply-adds per chunk, at least: each chunk costs two atomic operations on a cache line the
-    /// other core also writes (~0.1 µs each), so small products are cut into fewer, larger chunks; large
-    /// ones into <see cref="MaximumChunks"/>.
+    /// Multiply-adds per chunk, at least: each chunk costs two atomic operations on a cache line the other core also
+    /// writes, so small products are cut into fewer, larger chunks; large ones into <see cref="MaximumChunks"/>.
     /// </summary>
     private const long ChunkWork = 100_000;
 
     /// <summary>
-    /// Chunks a large product is cut into, about (whole multiples of the alignment, rounded down, so up to
-    /// twice as many): enough to even out two threads that start a little apart, or that a busy host slows
-    /// unevenly while they run. 16 rather than 8 gives 16-column panels (AVX2) one panel a chunk for the reference
-    /// MLP's 500 outputs, as 32-column ones already had: on a 2-core Zen 3 VM whose cores' speed varied by a third
-    /// from moment to moment, interleaved in one process, 100 × 784 → 500 ran 3–4 % faster, 100 × 500 → 500 5 %, the
-    /// MLP's training step 1.4–2.5 %; batch-1000 products and the CNN's step were unchanged (±1 %).
+    /// Chunks a large product is cut into, about (whole multiples of the alignment, rounded down, so up to twice as
+    /// many): enough to even out two threads that start a little apart, or that a busy host slows unevenly while they
+    /// run. 16 rather than 8 gives 16-column panels (AVX2) one panel a chunk for the reference MLP's 500 outputs, as
+    /// 32-column ones already had (docs/performance.md, threads).
     /// </summary>
     private const int MaximumChunks = 16;
 
-    /// <summary>Polls of the idle worker before it sleeps: each waits <c>Thread.SpinWait(1)</c>, ~35 ns (the runtime normalises it), ~1 ms in all.</summary>
+    /// <summary>Polls of the idle worker before it sleeps: each waits <c>Thread.SpinWait(1)</c>, whose length the runtime normalises, about a millisecond in all.</summary>
     private const int PollsBeforeSleep = 30_000;
 
     private static readonly object s_startLock = new();
@@ -73,8 +68,8 @@ internal static unsafe class Parallelism
 
     /// <summary>
     /// The current job, written by the caller and read by the worker: one block in native memory, so the worker's
-    /// first look at its cursor brings the arguments' lines with it (a cache line crosses between these cores in
-    /// ~250 ns, a round trip ~500: on a 2-core VM that is most of a matrix–vector product's hand-over).
+    /// first look at its cursor brings the arguments' lines with it (every line that crosses between the cores is a
+    /// large part of a matrix–vector product's hand-over).
     /// </summary>
     private static readonly Job* s_job = (Job*)AllocateLines(sizeof(Job));
 
@@ -158,8 +153,8 @@ internal static unsafe class Parallelism
         int workerChunks = chunkCount - callerChunks;
 
         // Only chunks the worker has already started remain: wait for them in short polls, never sleeping or
-        // yielding (a millisecond against products of ~100 µs), and without SpinWait's growing back-off, which
-        // noticed the worker's last chunk ~0.5 µs late.
+        // yielding (either takes far longer than a product), and without SpinWait's growing back-off, which noticed
+        // the worker's last chunk late.
         if (workerChunks > 0)
         {
             long finished = Progress(generation, workerChunks);
@@ -287,8 +282,7 @@ internal static unsafe class Parallelism
     private static void WaitForJob(uint finishedGeneration)
     {
         // Each poll is a locked add of 0, which takes its cursor's line for this core: the compare-exchange that
-        // claims the first chunk then finds it here instead of fetching it from the caller's core (measured together
-        // with the caller's generation kept apart: a 1.28 µs job in two chunks 1.5 → 1.4 µs, in eight 1.8 → 1.7).
+        // claims the first chunk then finds it here instead of fetching it from the caller's core.
         // Short polls: a matrix–vector product takes a microsecond or two, so noticing the job late would cost as much as the work.
         for (int i = 0; i < PollsBeforeSleep; i++)
         {

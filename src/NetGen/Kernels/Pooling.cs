@@ -119,8 +119,8 @@ public static unsafe class Pooling
 
     /// <summary>
     /// The forward kernel for this instruction set, except that rows of outputs narrower than an AVX-512 register take
-    /// AVX2 registers: the kernel computes a register of a row's outputs at once, and for the reference CNN's second
-    /// pooling layer (rows of 4) AVX2 took 220 µs against AVX-512's 350 (batch 64, one core).
+    /// AVX2 registers: the kernel computes a register of a row's outputs at once, so a wider register mostly computes
+    /// lanes it throws away (the reference CNN's second pooling layer, rows of 4, was faster on AVX2).
     /// </summary>
     private static delegate*<ref ProductArguments, int, int, void> SelectForward<TWindow>(in PoolingShape shape)
         where TWindow : struct, IWindowReduction => KernelSelection.Current switch
@@ -147,8 +147,8 @@ public static unsafe class Pooling
     /// <summary>Runs <paramref name="body"/> over the planes, split over two threads when they hold enough inputs.</summary>
     private static void Run(delegate*<ref ProductArguments, int, int, void> body, PoolingArguments* arguments)
     {
-        // Parallelism weighs work in multiply-adds of a product tile, ~60 G a second on one core here; pooling handles
-        // 1.3 G (max forward) to 3.6 G (backward) inputs a second, so an input counts as 32. Carried as in ConvolutionKernel.Run.
+        // Parallelism weighs work in multiply-adds of a product tile; a pooled input costs about what 32 of those do
+        // (docs/performance.md, threads). Carried as in ConvolutionKernel.Run.
         long work = 32L * arguments->Planes * arguments->Shape.InputHeight * arguments->Shape.InputWidth;
         var carrier = new ProductArguments { A = (float*)arguments };
         Parallelism.Run(body, ref carrier, arguments->Planes, alignment: 1, work);

@@ -37,9 +37,9 @@ internal unsafe struct PoolingArguments
 /// <remarks>
 /// The forward passes take a register of consecutive outputs of a row at once: each tap (v, u) of their windows is
 /// one strided load (<see cref="ISimd{TSelf, TVector}.LoadStrided"/>: a contiguous load for stride 1, two loads and a
-/// permute for stride 2). A scalar scan of each window was 16 ns an output for 2×2 max pooling (4.8 ms for the
-/// reference CNN's first pooling layer at batch 64, one core): its comparison goes either way on real data, and
-/// mispredicting it dominated. The backward passes scatter δy, then apply f' in one vectorised pass over the plane.
+/// permute for stride 2). A scalar scan of each window was several times slower: its comparison goes either way on
+/// real data, and mispredicting it dominated. The backward passes scatter δy, then apply f' in one vectorised pass
+/// over the plane.
 /// </remarks>
 internal static unsafe class PoolingKernel
 {
@@ -267,8 +267,8 @@ internal readonly unsafe struct MaxWindow : IWindowReduction
 /// <see cref="MaxWindow"/> for 2 × 2 windows with stride 2 (LeNet's, and most networks'), the geometry constant: four
 /// strided loads, the taps in the same row-major order through the same <see cref="ISimd{TSelf, TVector}.KeepLarger"/>,
 /// so ties and NaNs come out exactly as <see cref="MaxWindow"/>'s. <see cref="MaxWindow"/> reads the window and stride
-/// from the shape at every tap; this was 2.8× as fast on the reference CNN's first pooling layer (14 → 5 ns a register
-/// of 8 outputs, L2-resident).
+/// from the shape at every tap, which made the reference CNN's first pooling layer several times slower
+/// (docs/performance.md, convolution).
 /// </summary>
 internal readonly unsafe struct MaxWindow2x2 : IWindowReduction
 {

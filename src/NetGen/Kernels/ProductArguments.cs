@@ -33,7 +33,10 @@ internal unsafe struct ProductArguments
     /// <summary><see cref="PackedProductKernel.RunRows{TSimd, TVector, TActivation}"/> only: every panel of B, packed once by the caller, [panels][K, P].</summary>
     public float* PackedB;
 
-    /// <summary>C += A·B instead of C = A·B (<see cref="OuterProductKernel"/> only): a convolution's weight gradient summed over samples in place.</summary>
+    /// <summary>
+    /// C += A·B instead of C = A·B, for products without an epilogue on <see cref="OuterProductKernel"/> and
+    /// <see cref="PackedProductKernel"/>: a weight gradient added into its slice, or a convolution's summed over samples.
+    /// </summary>
     public bool AccumulateIntoC;
 
     /// <summary>Inverted dropout on the layer whose outputs are C's columns; rate 0 means none.</summary>
@@ -76,7 +79,7 @@ internal unsafe struct BatchNormArguments
     /// <summary>1 / √(σ² + ε) of the mini-batch, kept by the training forward pass.</summary>
     public float* InverseStandardDeviation;
 
-    /// <summary>dL/dγ and dL/dβ, written by the backward pass.</summary>
+    /// <summary>dL/dγ and dL/dβ, which the backward pass adds into.</summary>
     public float* GammaGradient;
     public float* BetaGradient;
 

@@ -34,7 +34,8 @@ public static class UnitActivations
     }
 
     /// <summary>
-    /// dL/dz = dL/da ⊙ (z ≥ 0 ? 1 : αⱼ) (through the mask), and dL/dαⱼ = Σ_b dL/da · min(z, 0), overwritten.
+    /// dL/dz = dL/da ⊙ (z ≥ 0 ? 1 : αⱼ) (through the mask), and Σ_b dL/da · min(z, 0) added into dL/dαⱼ (the caller
+    /// clears the gradients once per backward pass).
     /// </summary>
     public static void PReLUBackward(
         Span<float> delta, ReadOnlySpan<float> preActivation, ReadOnlySpan<float> slopes, Span<float> slopeGradient, int batch, int units, DropoutParameters dropout)
@@ -42,7 +43,6 @@ public static class UnitActivations
         Require(delta, preActivation, slopes, batch, units);
         Dense.RequireLength(slopeGradient, units, nameof(slopeGradient), "[O]");
         var mask = new DropoutArguments { Rate = dropout.Rate, Key = dropout.Key };
-        slopeGradient[..units].Clear();
         for (int i = 0; i < batch * units; i++)
         {
             float z = preActivation[i];

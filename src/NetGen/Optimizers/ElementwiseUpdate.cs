@@ -30,8 +30,8 @@ internal static unsafe class ElementwiseUpdate
 {
     /// <summary>
     /// An element's update weighed in <see cref="Parallelism"/>'s multiply-adds of a product tile: it moves 8–16 bytes
-    /// per parameter through L3, so a pass over the 648,010 parameters of the reference MLP (110 µs on one core) counts
-    /// as 5 M and is split, and a small network's few thousand stay on one thread.
+    /// per parameter through L3, so a pass over the 648,010 parameters of the reference MLP counts as 5 M and is
+    /// split, and a small network's few thousand stay on one thread.
     /// </summary>
     private const int WorkPerElement = 8;
     /// <summary>

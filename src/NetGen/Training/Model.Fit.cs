@@ -266,7 +266,7 @@ public abstract partial class Model
             GatherBatch(plan.Training, order.AsSpan(start, batch), plan.Augmentation, inputSize, outputSize);
             Span<float> inputs = _batchInputs.AsSpan(0, batch * inputSize);
             Span<float> targets = _batchTargets.AsSpan(0, batch * outputSize);
-            float loss = ForwardBackwardCore(inputs, targets, batch);
+            float loss = ForwardBackward(inputs, targets, batch);
             if (!float.IsFinite(loss))
             {
                 throw new TrainingDivergedException(

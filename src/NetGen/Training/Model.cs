@@ -37,9 +37,9 @@ public abstract partial class Model
 {
     /// <summary>
     /// The batch size <see cref="Evaluate"/> and batched prediction work in. Larger batches repay the
-    /// forward kernel's packing of each weight matrix over more rows; 784-500-500-10 on two cores (under
-    /// load): 246k samples/s with 128, 255k with 256, 258k with 512, 263k with 1024. The calling thread's
-    /// inference buffers then hold 1024 rows (7 MB for that network).
+    /// forward kernel's packing of each weight matrix over more rows, with little gain past a few hundred
+    /// (docs/performance.md, products and tiles); the calling thread's inference buffers then hold 1024 rows
+    /// (7 MB for 784-500-500-10).
     /// </summary>
     private const int InferenceBatchSize = 1024;
 
@@ -130,7 +130,11 @@ public abstract partial class Model
     /// <summary>Runs the forward pass of <paramref name="batchSize"/> samples into the buffer behind <see cref="OutputBuffer"/>.</summary>
     protected abstract void ForwardCore(ReadOnlySpan<float> inputs, int batchSize);
 
-    /// <summary>Forward, loss, backward: returns the batch's mean loss and leaves dL/dθ in <see cref="Gradients"/>.</summary>
+    /// <summary>
+    /// Forward, loss, backward: returns the batch's mean loss and adds dL/dθ into <see cref="Gradients"/>, which the
+    /// caller has cleared (<see cref="ForwardBackward"/>): every parameter-gradient kernel adds into its slice, so a
+    /// tensor used more than once gets the sum of its uses.
+    /// </summary>
     protected abstract float ForwardBackwardCore(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
 
     /// <summary>The mean loss of a batch of <paramref name="outputs"/> against <paramref name="targets"/>, both <c>[batchSize, OutputSize]</c>.</summary>
@@ -223,12 +227,19 @@ public abstract partial class Model
         try
         {
             GrowBuffers(batchSize);
-            return ForwardBackwardCore(inputs, targets, batchSize);
+            return ForwardBackward(inputs, targets, batchSize);
         }
         finally
         {
             EndTraining(claimed);
         }
+    }
+
+    /// <summary>One backward step: clears <see cref="Gradients"/>, which the parameter-gradient kernels add into, then runs <see cref="ForwardBackwardCore"/>.</summary>
+    private float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    {
+        Array.Clear(Gradients);
+        return ForwardBackwardCore(inputs, targets, batchSize);
     }
 
     /// <summary>

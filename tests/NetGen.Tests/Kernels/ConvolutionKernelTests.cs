@@ -146,23 +146,60 @@ public sealed class ConvolutionKernelTests
         }
     }
 
+    /// <summary>The gradients are added into buffers that already hold something.</summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Parameter_gradients_match_a_double_loop(InstructionSet instructionSet, int threads, string shapeText)
+    public void Parameter_gradients_add_a_double_loop_s_sums(InstructionSet instructionSet, int threads, string shapeText)
     {
         using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         (int batch, ConvolutionShape shape) = Parse(shapeText);
         var random = new Rng(2);
         float[] delta = TestData.Uniform(random, batch * shape.OutputSize), x = TestData.Uniform(random, batch * shape.InputSize);
-        float[] weightGradient = NaNs(shape.WeightSize), biasGradient = NaNs(shape.OutputChannels), scratch = NaNs(Convolution.ScratchSize(shape));
+        float[] weightsBefore = TestData.Uniform(random, shape.WeightSize), biasBefore = TestData.Uniform(random, shape.OutputChannels);
+        float[] weightGradient = (float[])weightsBefore.Clone(), biasGradient = (float[])biasBefore.Clone(), scratch = NaNs(Convolution.ScratchSize(shape));
 
         Convolution.ParameterGradients(delta, x, weightGradient, biasGradient, batch, shape, scratch);
 
         (double[] expectedWeights, double[] expectedBias) = Reference.ParameterGradients(delta, x, batch, shape);
-        AssertClose(expectedWeights, weightGradient, Tolerance);
-        AssertClose(expectedBias, biasGradient, Tolerance);
+        AssertClose(expectedWeights.Select((sum, i) => weightsBefore[i] + sum).ToArray(), weightGradient, Tolerance);
+        AssertClose(expectedBias.Select((sum, o) => biasBefore[o] + sum).ToArray(), biasGradient, Tolerance);
     }
+
+    /// <summary>
+    /// A filter and bias used twice, as a tied or recurrent one is: L = ½ Σ conv(x₁, W, b)² + Σ sin(conv(x₂, W, b)), in
+    /// double. Two calls into the same slices, with δ₁ = conv(x₁, W, b) and δ₂ = cos(conv(x₂, W, b)), must give dL/dW and
+    /// dL/db against central differences (h = 1e-3), on both weight-gradient forms (P &lt; 128 and P ≥ 128).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TiedGradientShapes))]
+    public void A_filter_used_twice_gets_the_sum_of_both_uses(InstructionSet instructionSet, int threads, string shapeText)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
+        using IDisposable threading = KernelSelection.UseThreads(threads);
+        (int batch, ConvolutionShape shape) = Parse(shapeText);
+        var random = new Rng(9);
+        float[] x1 = TestData.Uniform(random, batch * shape.InputSize), x2 = TestData.Uniform(random, batch * shape.InputSize);
+        double[] w = TestData.Uniform(random, shape.WeightSize).Select(v => 0.3 * v).ToArray();
+        double[] b = TestData.Uniform(random, shape.OutputChannels).Select(v => (double)v).ToArray();
+        double[] x1D = x1.Select(v => (double)v).ToArray(), x2D = x2.Select(v => (double)v).ToArray();
+        double Loss() =>
+            Reference.Forward(x1D, w, b, batch, shape).Sum(z => 0.5 * z * z) + Reference.Forward(x2D, w, b, batch, shape).Sum(Math.Sin);
+        float[] delta1 = Reference.Forward(x1D, w, b, batch, shape).Select(z => (float)z).ToArray();
+        float[] delta2 = Reference.Forward(x2D, w, b, batch, shape).Select(z => (float)Math.Cos(z)).ToArray();
+        float[] weightGradient = new float[shape.WeightSize], biasGradient = new float[shape.OutputChannels];
+        var scratch = new float[Convolution.ScratchSize(shape)];
+
+        Convolution.ParameterGradients(delta1, x1, weightGradient, biasGradient, batch, shape, scratch);
+        Convolution.ParameterGradients(delta2, x2, weightGradient, biasGradient, batch, shape, scratch);
+
+        AssertClose(CentralDifferences(w, Loss), weightGradient, 1e-4);
+        AssertClose(CentralDifferences(b, Loss), biasGradient, 1e-4);
+    }
+
+    /// <summary>The outer-product weight gradient (P = 30) and the dot-product one (P = 144), each on every kernel path.</summary>
+    public static TheoryData<InstructionSet, int, string> TiedGradientShapes() =>
+        KernelPaths.Cross(["3,2,5,6,3,3,2,1,1,same", "3,2,12,12,4,3,3,1,1,same"]);
 
     [Theory]
     [MemberData(nameof(Shapes))]

@@ -128,7 +128,10 @@ public sealed class ConvolutionRegularizationTests
         float[] normalized = TestData.Uniform(random, size), deltaA = TestData.Uniform(random, size);
         float[] gamma = TestData.Uniform(random, channels), beta = TestData.Uniform(random, channels);
         float[] inverse = TestData.Uniform(random, channels).Select(v => v + 1.5f).ToArray();
-        float[] delta = (float[])deltaA.Clone(), gammaGradient = new float[channels], betaGradient = new float[channels];
+        float[] delta = (float[])deltaA.Clone();
+        // dγ and dβ are added into, from whatever the gradients held; δz uses this pass's sums alone.
+        float[] gammaBefore = TestData.Uniform(random, channels), betaBefore = TestData.Uniform(random, channels);
+        float[] gammaGradient = (float[])gammaBefore.Clone(), betaGradient = (float[])betaBefore.Clone();
 
         Convolution.BackwardEpilogue<Sigmoid>(delta, normalized, batch, channels, pixels, new BatchNormBuffers
         {
@@ -146,8 +149,8 @@ public sealed class ConvolutionRegularizationTests
                 return deltaA[i] * s * (1 - s);
             }).ToArray();
             double dBeta = deltaY.Sum(), dGamma = deltaY.Zip(at, (d, i) => d * normalized[i]).Sum();
-            Assert.Equal(dBeta, betaGradient[c], 1e-4);
-            Assert.Equal(dGamma, gammaGradient[c], 1e-4);
+            Assert.Equal(betaBefore[c] + dBeta, betaGradient[c], 1e-4);
+            Assert.Equal(gammaBefore[c] + dGamma, gammaGradient[c], 1e-4);
             for (int j = 0; j < at.Length; j++)
             {
                 double expected = gamma[c] * inverse[c] * (deltaY[j] - (dBeta + normalized[at[j]] * dGamma) / count);

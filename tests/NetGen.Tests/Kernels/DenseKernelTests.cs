@@ -82,25 +82,108 @@ public sealed class DenseKernelTests
         }
     }
 
+    /// <summary>
+    /// dW += δᵀ · x and db += Σ δ, from gradients that already hold something: every output is added to exactly once,
+    /// including those the packed kernel's overlapping last tile of rows and last panel of columns compute twice.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void Parameter_gradients_are_delta_transposed_times_input(InstructionSet instructionSet, int threads, int batch, int inputs, int outputs)
+    public void Parameter_gradients_add_delta_transposed_times_input(InstructionSet instructionSet, int threads, int batch, int inputs, int outputs)
     {
         using IDisposable kernels = KernelSelection.Use(instructionSet);
         using IDisposable threading = KernelSelection.UseThreads(threads);
         var random = new Rng(2);
         float[] delta = TestData.Uniform(random, batch * outputs), x = TestData.Uniform(random, batch * inputs);
-        float[] dW = Enumerable.Repeat(float.NaN, outputs * inputs).ToArray(), db = Enumerable.Repeat(float.NaN, outputs).ToArray();
+        float[] dWBefore = TestData.Uniform(random, outputs * inputs), dbBefore = TestData.Uniform(random, outputs);
+        float[] dW = (float[])dWBefore.Clone(), db = (float[])dbBefore.Clone();
 
         Dense.ParameterGradients(delta, x, dW, db, batch, inputs, outputs);
 
         for (int o = 0; o < outputs; o++)
         {
-            Assert.Equal(Enumerable.Range(0, batch).Sum(row => (double)delta[row * outputs + o]), db[o], Tolerance);
+            Assert.Equal(dbBefore[o] + Enumerable.Range(0, batch).Sum(row => (double)delta[row * outputs + o]), db[o], Tolerance);
             for (int i = 0; i < inputs; i++)
             {
                 double expected = Enumerable.Range(0, batch).Sum(row => (double)delta[row * outputs + o] * x[row * inputs + i]);
-                Assert.Equal(expected, dW[o * inputs + i], Tolerance);
+                Assert.Equal(dWBefore[o * inputs + i] + expected, dW[o * inputs + i], Tolerance);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Batch × inputs × outputs for <see cref="A_weight_used_twice_gets_the_sum_of_both_uses"/>: the outer-product tiles
+    /// ([5, 17, 3]); the packed ones with a last tile of rows and a last panel that overlap their neighbours ([12, 40, 103]
+    /// with AVX-512, [12, 20, 9] with 16 registers); and a product shared between two threads by rows ([60, 24, 300]).
+    /// </summary>
+    public static TheoryData<InstructionSet, int, int, int, int> TiedSizes()
+    {
+        var data = new TheoryData<InstructionSet, int, int, int, int>();
+        foreach (InstructionSet instructionSet in InstructionSets())
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                foreach (int[] shape in new[] { new[] { 5, 17, 3 }, [12, 40, 103], [12, 20, 9], [60, 24, 300] })
+                {
+                    data.Add(instructionSet, threads, shape[0], shape[1], shape[2]);
+                }
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// A weight and bias used twice, as a tied or recurrent one is: L = ½ Σ (x₁ Wᵀ + b)² + Σ sin(x₂ Wᵀ + b), in double.
+    /// Two calls into the same slices, with δ₁ = x₁ Wᵀ + b and δ₂ = cos(x₂ Wᵀ + b), must give dL/dW and dL/db, against
+    /// central differences (h = 1e-4: the first term is quadratic, the second's error is about h², far below float's).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TiedSizes))]
+    public void A_weight_used_twice_gets_the_sum_of_both_uses(InstructionSet instructionSet, int threads, int batch, int inputs, int outputs)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
+        using IDisposable threading = KernelSelection.UseThreads(threads);
+        var random = new Rng(8);
+        float[] x1 = TestData.Uniform(random, batch * inputs), x2 = TestData.Uniform(random, batch * inputs);
+        double[] w = TestData.Uniform(random, outputs * inputs).Select(v => 0.3 * v).ToArray();
+        double[] b = TestData.Uniform(random, outputs).Select(v => (double)v).ToArray();
+        // Only output o's column of either product depends on row o of W and on b[o], so the differences need only it.
+        double Z(float[] x, int row, int o) => b[o] + Enumerable.Range(0, inputs).Sum(i => x[row * inputs + i] * w[o * inputs + i]);
+        double ColumnLoss(int o) => Enumerable.Range(0, batch).Sum(row => 0.5 * Z(x1, row, o) * Z(x1, row, o) + Math.Sin(Z(x2, row, o)));
+        double CentralDifference(double[] tensor, int at, int o)
+        {
+            const double H = 1e-4;
+            double original = tensor[at];
+            tensor[at] = original + H;
+            double plus = ColumnLoss(o);
+            tensor[at] = original - H;
+            double minus = ColumnLoss(o);
+            tensor[at] = original;
+            return (plus - minus) / (2 * H);
+        }
+        float[] delta1 = new float[batch * outputs], delta2 = new float[batch * outputs];
+        for (int row = 0; row < batch; row++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                delta1[row * outputs + o] = (float)Z(x1, row, o);
+                delta2[row * outputs + o] = (float)Math.Cos(Z(x2, row, o));
+            }
+        }
+        float[] dW = new float[outputs * inputs], db = new float[outputs];
+
+        Dense.ParameterGradients(delta1, x1, dW, db, batch, inputs, outputs);
+        Dense.ParameterGradients(delta2, x2, dW, db, batch, inputs, outputs);
+
+        for (int o = 0; o < outputs; o++)
+        {
+            double expectedBias = CentralDifference(b, o, o);
+            Assert.True(Math.Abs(expectedBias - db[o]) <= 1e-4 * Math.Max(1, Math.Abs(expectedBias)), $"db[{o}]: {db[o]}, differences give {expectedBias}");
+            for (int i = 0; i < inputs; i++)
+            {
+                double expected = CentralDifference(w, o * inputs + i, o);
+                Assert.True(
+                    Math.Abs(expected - dW[o * inputs + i]) <= 1e-4 * Math.Max(1, Math.Abs(expected)),
+                    $"dW[{o}, {i}]: {dW[o * inputs + i]}, differences give {expected}");
             }
         }
     }

@@ -147,7 +147,10 @@ public sealed class RegularizationKernelTests
         {
             a[at] = MathF.Tanh(gamma[at % I] * normalized[at] + beta[at % I]) * DropoutMask.Scale(dropout, (uint)at);
         }
-        float[] actual = Enumerable.Repeat(float.NaN, B * I).ToArray(), gammaGradient = new float[I], betaGradient = new float[I];
+        float[] actual = Enumerable.Repeat(float.NaN, B * I).ToArray();
+        // dγ and dβ are added into, from whatever the gradients held; δz uses this pass's sums alone.
+        float[] gammaBefore = TestData.Uniform(random, I), betaBefore = TestData.Uniform(random, I);
+        float[] gammaGradient = (float[])gammaBefore.Clone(), betaGradient = (float[])betaBefore.Clone();
 
         Dense.InputDeltaRegularized<Tanh>(delta, w, a, actual, B, I, O, new DropoutParameters(Rate, Key: 77), new BatchNormBuffers
         {
@@ -180,8 +183,8 @@ public sealed class RegularizationKernelTests
                 dBeta += deltaY[b * I + i];
                 dGamma += deltaY[b * I + i] * normalized[b * I + i];
             }
-            Assert.Equal(dBeta, betaGradient[i], 1e-4);
-            Assert.Equal(dGamma, gammaGradient[i], 1e-4);
+            Assert.Equal(betaBefore[i] + dBeta, betaGradient[i], 1e-4);
+            Assert.Equal(gammaBefore[i] + dGamma, gammaGradient[i], 1e-4);
             for (int b = 0; b < B; b++)
             {
                 int at = b * I + i;

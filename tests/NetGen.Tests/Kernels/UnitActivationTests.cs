@@ -2,7 +2,10 @@ using NetGen.Kernels;
 
 namespace NetGen.Tests.Kernels;
 
-/// <summary>The unit-wise rectifiers' forward passes against their definitions (their gradients are checked through generated networks).</summary>
+/// <summary>
+/// The unit-wise rectifiers' forward passes against their definitions, and PReLU's slope gradient added into its slice
+/// (the gradients are otherwise checked through generated networks).
+/// </summary>
 public sealed class UnitActivationTests
 {
     private const int Batch = 50, Units = 40;
@@ -19,6 +22,26 @@ public sealed class UnitActivationTests
         for (int i = 0; i < z.Length; i++)
         {
             Assert.Equal(z[i] >= 0 ? z[i] : slopes[i % Units] * z[i], values[i]);
+        }
+    }
+
+    [Fact]
+    public void Parametric_ReLU_adds_its_slope_gradient_into_what_the_slice_holds()
+    {
+        float[] z = Values(), upstream = TestData.Uniform(new Randomness.Rng(10), Batch * Units), delta = (float[])upstream.Clone();
+        float[] slopes = Enumerable.Range(0, Units).Select(unit => unit * 0.01f).ToArray();
+        float[] before = TestData.Uniform(new Randomness.Rng(11), Units), slopeGradient = (float[])before.Clone();
+
+        UnitActivations.PReLUBackward(delta, z, slopes, slopeGradient, Batch, Units, DropoutParameters.None);
+
+        for (int unit = 0; unit < Units; unit++)
+        {
+            double sum = Enumerable.Range(0, Batch).Select(row => row * Units + unit).Where(i => z[i] < 0).Sum(i => (double)upstream[i] * z[i]);
+            Assert.Equal(before[unit] + sum, slopeGradient[unit], 1e-5);
+        }
+        for (int i = 0; i < z.Length; i++)
+        {
+            Assert.Equal(z[i] >= 0 ? upstream[i] : upstream[i] * slopes[i % Units], delta[i]);
         }
     }
 
