@@ -85,8 +85,9 @@ internal static class NetworkEmitter
         writer.Line("/// </code>");
         writer.Line("/// <para>");
         writer.Line("/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,");
-        writer.Line("/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's");
-        writer.Line("/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.");
+        writer.Line("/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears");
+        writer.Line("/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass");
+        writer.Line("/// that forms its δ wherever that pass can apply it.");
         writer.Line("/// </para>");
         writer.Line("/// </remarks>");
     }

@@ -19,8 +19,9 @@ namespace Regularized;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -200,7 +201,7 @@ partial class RegularizedMlp : global::NetGen.Model
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc3Output, target, _fc3Delta, batchSize, 10);
 
-        // fc3: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
+        // fc3: dW [10, 128] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
@@ -216,7 +217,7 @@ partial class RegularizedMlp : global::NetGen.Model
             batchSize, inputs: 128, outputs: 10,
             new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
-        // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ; f' was folded into fc3's pass that formed δ
+        // fc2: dW [128, 256] += δᵀ · x, db [128] += Σ_B δ; f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
@@ -240,7 +241,7 @@ partial class RegularizedMlp : global::NetGen.Model
                 BetaGradient = gradients.Slice(Bn1BetaOffset, 256),
             });
 
-        // fc1: dW [256, 784] = δᵀ · x (no bias: bn1's dβ was formed with δ); f' was folded into fc2's pass that formed δ
+        // fc1: dW [256, 784] += δᵀ · x (no bias: bn1's dβ was formed with δ); f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,

@@ -15,8 +15,9 @@ namespace Medical.Screening;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -131,7 +132,7 @@ partial class TumourClassifier : global::NetGen.Model
         // score (sigmoid + binary cross-entropy): δ [B, 1] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_scoreOutput, target, _scoreDelta, batchSize, 1);
 
-        // score: dW [1, 16] = δᵀ · x, db [1] = Σ_B δ; δ came from the loss, f' included
+        // score: dW [1, 16] += δᵀ · x, db [1] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _scoreDelta,
             _hiddenOutput,
@@ -146,7 +147,7 @@ partial class TumourClassifier : global::NetGen.Model
             _hiddenDelta,
             batchSize, inputs: 16, outputs: 1);
 
-        // hidden: dW [16, 30] = δᵀ · x, db [16] = Σ_B δ; f' was folded into score's pass that formed δ
+        // hidden: dW [16, 30] += δᵀ · x, db [16] += Σ_B δ; f' was folded into score's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _hiddenDelta,
             input,

@@ -21,8 +21,9 @@ namespace Vision;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -242,7 +243,7 @@ partial class RegularizedCnn : global::NetGen.Model
         // fc1 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc1Output, target, _fc1Delta, batchSize, 10);
 
-        // fc1: dW [10, 4608] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
+        // fc1: dW [10, 4608] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             _conv2Output,
@@ -265,7 +266,7 @@ partial class RegularizedCnn : global::NetGen.Model
             batchNorm: default,
             new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.25 */, _drop2Key));
 
-        // conv2: dW [32, 16, 3, 3] = Σ_B δ [32, 144] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ; f' was applied above, by its own pass
+        // conv2: dW [32, 16, 3, 3] += Σ_B δ [32, 144] · col(x)ᵀ, db [32] += Σ_B Σ_positions δ; f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv2Delta,
             _pool1Output,
@@ -297,7 +298,7 @@ partial class RegularizedCnn : global::NetGen.Model
             },
             new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(0) /* drop1, declared p = 0.1 */, _drop1Key));
 
-        // conv1: dW [16, 1, 3, 3] = Σ_B δ [16, 784] · col(x)ᵀ (no bias: bn1's dβ was formed with δ); f' was applied above, by its own pass
+        // conv1: dW [16, 1, 3, 3] += Σ_B δ [16, 784] · col(x)ᵀ (no bias: bn1's dβ was formed with δ); f' was applied above, by its own pass
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv1Delta,
             input,

@@ -20,8 +20,9 @@ namespace Vision;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -215,7 +216,7 @@ partial class FashionCnn : global::NetGen.Model
         // f2 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_f2Output, target, _f2Delta, batchSize, 10);
 
-        // f2: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ; δ came from the loss, f' included
+        // f2: dW [10, 128] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f2Delta,
             _f1Output,
@@ -230,7 +231,7 @@ partial class FashionCnn : global::NetGen.Model
             _f1Delta,
             batchSize, inputs: 128, outputs: 10);
 
-        // f1: dW [128, 1024] = δᵀ · x, db [128] = Σ_B δ; f' was folded into f2's pass that formed δ
+        // f1: dW [128, 1024] += δᵀ · x, db [128] += Σ_B δ; f' was folded into f2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f1Delta,
             _pool2Output,
@@ -247,7 +248,7 @@ partial class FashionCnn : global::NetGen.Model
         // c2: δ [B, 64×8×8] = δpool2 sent to each window's maximum ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Pooling.MaxBackward<global::NetGen.Kernels.ReLU>(_pool2Delta, _pool2Indices, _c2Output, _c2Delta, batchSize, Pool2Shape);
 
-        // c2: dW [64, 32, 5, 5] = Σ_B δ [64, 64] · col(x)ᵀ, db [64] = Σ_B Σ_positions δ; f' was folded into pool2's pass that formed δ
+        // c2: dW [64, 32, 5, 5] += Σ_B δ [64, 64] · col(x)ᵀ, db [64] += Σ_B Σ_positions δ; f' was folded into pool2's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _c2Delta,
             _pool1Output,
@@ -264,7 +265,7 @@ partial class FashionCnn : global::NetGen.Model
         // c1: δ [B, 32×24×24] = δpool1 sent to each window's maximum ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Pooling.MaxBackward<global::NetGen.Kernels.ReLU>(_pool1Delta, _pool1Indices, _c1Output, _c1Delta, batchSize, Pool1Shape);
 
-        // c1: dW [32, 1, 5, 5] = Σ_B δ [32, 576] · col(x)ᵀ, db [32] = Σ_B Σ_positions δ; f' was folded into pool1's pass that formed δ
+        // c1: dW [32, 1, 5, 5] += Σ_B δ [32, 576] · col(x)ᵀ, db [32] += Σ_B Σ_positions δ; f' was folded into pool1's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _c1Delta,
             input,

@@ -17,8 +17,9 @@ namespace Tabular;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -178,7 +179,7 @@ partial class DemandForecaster : global::NetGen.Model
         // out (SiLU + mean squared error): δ [B, 3] = 2 (a − y) / (B·3) ⊙ f'(z)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.SiLU>(_outOutput, target, _outDelta, batchSize, 3, preActivation: _outPreActivation);
 
-        // out: dW [3, 8] = δᵀ · x, db [3] = Σ_B δ; δ came from the loss, f' included
+        // out: dW [3, 8] += δᵀ · x, db [3] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _outDelta,
             _fc3Output,
@@ -193,7 +194,7 @@ partial class DemandForecaster : global::NetGen.Model
             _fc3Delta,
             batchSize, inputs: 8, outputs: 3);
 
-        // fc3: dW [8, 12] = δᵀ · x, db [8] = Σ_B δ; f' was folded into out's pass that formed δ
+        // fc3: dW [8, 12] += δᵀ · x, db [8] += Σ_B δ; f' was folded into out's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
@@ -208,7 +209,7 @@ partial class DemandForecaster : global::NetGen.Model
             _fc2Delta,
             batchSize, inputs: 12, outputs: 8, inputPreActivation: _fc2PreActivation);
 
-        // fc2: dW [12, 16] = δᵀ · x, db [12] = Σ_B δ; f' was folded into fc3's pass that formed δ
+        // fc2: dW [12, 16] += δᵀ · x, db [12] += Σ_B δ; f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
@@ -223,7 +224,7 @@ partial class DemandForecaster : global::NetGen.Model
             _fc1Delta,
             batchSize, inputs: 16, outputs: 12);
 
-        // fc1: dW [16, 6] = δᵀ · x, db [16] = Σ_B δ; f' was folded into fc2's pass that formed δ
+        // fc1: dW [16, 6] += δᵀ · x, db [16] += Σ_B δ; f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,

@@ -15,8 +15,9 @@
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors. Shapes are [B, one sample's
-/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
+/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
+/// that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -158,7 +159,7 @@ partial class Denoiser : global::NetGen.Model
         // dense1 (identity + mean squared error): δ [B, 1] = 2 (a − y) / (B·1) ⊙ f'(a)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.Identity>(_dense1Output, target, _dense1Delta, batchSize, 1);
 
-        // dense1: dW [1, 96] = δᵀ · x, db [1] = Σ_B δ; δ came from the loss, f' included
+        // dense1: dW [1, 96] += δᵀ · x, db [1] += Σ_B δ; δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             _avgpool1Output,
@@ -175,7 +176,7 @@ partial class Denoiser : global::NetGen.Model
         // conv1: δ [B, 6×8×8] = δavgpool1 / 4 sent to every input of its window ⊙ (Φ(z) + z φ(z)), fused into one pass
         global::NetGen.Kernels.Pooling.AverageBackward<global::NetGen.Kernels.GELU>(_avgpool1Delta, _conv1Output, _conv1Delta, batchSize, Avgpool1Shape, inputPreActivation: _conv1PreActivation);
 
-        // conv1: dW [6, 3, 3, 2] = Σ_B δ [6, 64] · col(x)ᵀ, db [6] = Σ_B Σ_positions δ; f' was folded into avgpool1's pass that formed δ
+        // conv1: dW [6, 3, 3, 2] += Σ_B δ [6, 64] · col(x)ᵀ, db [6] += Σ_B Σ_positions δ; f' was folded into avgpool1's pass that formed δ
         global::NetGen.Kernels.Convolution.ParameterGradients(
             _conv1Delta,
             input,

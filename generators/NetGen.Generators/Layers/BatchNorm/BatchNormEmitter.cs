@@ -84,8 +84,8 @@ internal sealed class BatchNormEmitter(NetworkContext network, PlannedBatchNormL
         LayerEmitter? below = step.Below is not null && step.BelowLearns ? step.Below : null;
         writer.Line();
         writer.Line(below is null
-            ? $"// {layer.Name}: dγ [{layer.Channels}] = Σ δ ẑ, dβ [{layer.Channels}] = Σ δ; nothing below it learns, so no δ goes further down"
-            : $"// {layer.Name}: dγ [{layer.Channels}] = Σ δ ẑ, dβ [{layer.Channels}] = Σ δ, and {below.DeltaComment($"γ / √(σ² + ε) · (δ − (dβ + ẑ dγ) / (B·{layer.Pixels}))", Shape(below.Layer.OutputShape))}");
+            ? $"// {layer.Name}: dγ [{layer.Channels}] += Σ δ ẑ, dβ [{layer.Channels}] += Σ δ; nothing below it learns, so no δ goes further down"
+            : $"// {layer.Name}: dγ [{layer.Channels}] += Σ δ ẑ, dβ [{layer.Channels}] += Σ δ, and {below.DeltaComment($"γ / √(σ² + ε) · (δ − (dβ + ẑ dγ) / (B·{layer.Pixels}))", Shape(below.Layer.OutputShape))}");
         writer.Line($"{Kernels}.BatchNormPass.Backward<{(below is null ? $"{Kernels}.Identity" : InputActivationType(below))}>(");
         writer.Line($"    {DeltaBuffer(layer)},");
         writer.Line($"    {NormalizedBuffer(Bn)},");

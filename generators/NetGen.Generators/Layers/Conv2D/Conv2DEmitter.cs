@@ -220,8 +220,8 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         }
         writer.Line();
         writer.Line(convolution.HasBias
-            ? $"// {convolution.Name}: dW {WeightShape} = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] = Σ_B Σ_positions δ; {FoldNote(step)}"
-            : $"// {convolution.Name}: dW {WeightShape} = Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ (no bias: {convolution.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
+            ? $"// {convolution.Name}: dW {WeightShape} += Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ, db [{g.Filters}] += Σ_B Σ_positions δ; {FoldNote(step)}"
+            : $"// {convolution.Name}: dW {WeightShape} += Σ_B δ [{g.Filters}, {g.OutputHeight * g.OutputWidth}] · col(x)ᵀ (no bias: {convolution.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
         writer.Call(
             $"{Kernels}.Convolution.ParameterGradients",
             $"{DeltaBuffer(convolution)}",

@@ -274,8 +274,8 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
         writer.Line();
         writer.Line(dense.HasBias
-            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ; {FoldNote(step)}"
-            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
+            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] += δᵀ · x, db [{dense.Units}] += Σ_B δ; {FoldNote(step)}"
+            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] += δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
         writer.Call(
             $"{Kernels}.Dense.ParameterGradients",
             delta,
