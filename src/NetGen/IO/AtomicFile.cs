@@ -13,6 +13,7 @@ internal static class AtomicFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(writeContent);
         string target = Path.GetFullPath(path);
+        RemoveAbandonedTemporaries(target);
         // Same folder, so the rename stays on one file system and is atomic.
         string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
@@ -29,6 +30,41 @@ internal static class AtomicFile
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporaries of <paramref name="target"/> that a killed process left behind: a write holds its
+    /// temporary open with <see cref="FileShare.None"/> (an advisory lock on Unix, which dies with the process), so one
+    /// that opens exclusively is abandoned, while one still being written elsewhere is left alone.
+    /// </summary>
+    private static void RemoveAbandonedTemporaries(string target)
+    {
+        string folder = Path.GetDirectoryName(target)!;
+        string prefix = $".{Path.GetFileName(target)}.";
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+        foreach (string candidate in Directory.EnumerateFiles(folder, prefix + "*.tmp"))
+        {
+            // Only names this class makes: the prefix, 32 hexadecimal digits, ".tmp".
+            string middle = Path.GetFileName(candidate)[prefix.Length..^".tmp".Length];
+            if (middle.Length != 32 || !middle.All(char.IsAsciiHexDigitLower))
+            {
+                continue;
+            }
+            try
+            {
+                using (new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+                File.Delete(candidate);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still being written by another process, or not ours to delete: leave it.
+            }
         }
     }
 
