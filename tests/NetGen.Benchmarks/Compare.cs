@@ -109,6 +109,11 @@ internal static partial class Compare
             Console.WriteLine($"# medians of {runs} rounds; each ratio's range over the rounds in brackets");
         }
         PrintTable(rounds, BestPeak(rounds));
+
+        // Serving from several threads has no PyTorch twin here: NetGen's batch-1 Predict calls per second on one model
+        // from 1, 2 and 4 calling threads, so that several callers can be seen to reach one caller's throughput.
+        Console.WriteLine();
+        ServingThroughput.Run(Math.Max(3, runs));
         return torchRuns ? 0 : 1;
     }
 
