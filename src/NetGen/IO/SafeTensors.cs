@@ -205,6 +205,7 @@ public static class SafeTensors
 
         using (document)
         {
+            CheckStrings(header, path);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -229,6 +230,36 @@ public static class SafeTensors
                 }
             }
             return (entries, metadata);
+        }
+    }
+
+    /// <summary>
+    /// Checks that every escaped string of the (well-formed) JSON decodes to valid UTF-16. JSON lets <c>\uD800</c>
+    /// stand alone, but a lone surrogate is no Unicode text: the Python library refuses it, and System.Text.Json
+    /// parses it only to throw <see cref="InvalidOperationException"/> when the string is read.
+    /// </summary>
+    private static void CheckStrings(byte[] header, string path)
+    {
+        var reader = new Utf8JsonReader(header);
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped)
+            {
+                continue;
+            }
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // The raw text, escapes and all, as it stands in the file; cut short, since a metadata value may be long.
+                const int Shown = 80;
+                ReadOnlySpan<byte> raw = reader.ValueSpan;
+                string text = Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, Shown)]) + (raw.Length > Shown ? "…" : "");
+                throw FileErrors.Invalid(path,
+                    $"the JSON string \"{text}\" at file offset {LengthFieldSize + reader.TokenStartIndex:N0} escapes a lone surrogate (half of a UTF-16 pair without the other half); tensor names and metadata must be Unicode text.");
+            }
         }
     }
 

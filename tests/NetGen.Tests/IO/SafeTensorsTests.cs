@@ -412,6 +412,30 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    // JSON may escape half of a surrogate pair alone; System.Text.Json then fails on reading the string, not on parsing.
+    [InlineData("{'a\\ud800':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "a\\ud800")]
+    [InlineData("{'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]},'\\udc00':{'dtype':'F32','shape':[0],'data_offsets':[4,4]}}", "\\udc00")]
+    [InlineData("{'__metadata__':{'k\\ud800x':'v'},'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "k\\ud800x")]
+    [InlineData("{'__metadata__':{'k':'\\udbff\\udbff'},'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "\\udbff\\udbff")]
+    [InlineData("{'a':{'dtype':'F\\ud83d','shape':[1],'data_offsets':[0,4]}}", "F\\ud83d")]
+    public void A_lone_surrogate_escape_in_the_header_is_reported_as_malformed(string header, string escaped)
+    {
+        File.WriteAllBytes(PathOf("surrogate"), FileBytes(Json(header), F32(1)));
+        int offset = 8 + Json(header).IndexOf($"\"{escaped}\"", StringComparison.Ordinal);
+
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(PathOf("surrogate")));
+
+        Assert.StartsWith(PathOf("surrogate") + ": ", e.Message);
+        Assert.Contains($"the JSON string \"{escaped}\" at file offset {offset} escapes a lone surrogate", e.Message);
+        // Loading weights or a checkpoint goes through the same reader, and changes nothing.
+        var network = new BinaryClassifier(seed: 2);
+        float[] before = (float[])network.Parameters.Clone();
+        Assert.Throws<InvalidDataException>(() => network.LoadWeights(PathOf("surrogate")));
+        Assert.Throws<InvalidDataException>(() => network.LoadCheckpoint(PathOf("surrogate"), new Sgd()));
+        Assert.Equal(before, network.Parameters);
+    }
+
     [Fact]
     public void A_file_that_is_not_safetensors_at_all_is_rejected_before_any_large_allocation()
     {
