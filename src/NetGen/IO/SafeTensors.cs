@@ -276,7 +276,11 @@ public static class SafeTensors
             {
                 throw FileErrors.Invalid(path, $"{MetadataKey} entry '{item.Name}' is the JSON {Describe(item.Value.ValueKind)} {item.Value.GetRawText()}; metadata values must be strings.");
             }
-            metadata[item.Name] = item.Value.GetString()!;
+            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
+            {
+                // The Python library would keep the last; a file it writes never repeats a key, and a NetGen checkpoint must not be ambiguous.
+                throw FileErrors.Invalid(path, $"{MetadataKey} names '{item.Name}' twice.");
+            }
         }
         return metadata;
     }
@@ -287,6 +291,25 @@ public static class SafeTensors
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw FileErrors.Invalid(path, $"tensor '{name}' is a JSON {Describe(value.ValueKind)}; it must be an object with dtype, shape and data_offsets.");
+        }
+        // TryGetProperty would take the last of two; the Python library refuses a repeated field, and so does this reader.
+        // Other fields are ignored, as there.
+        Span<bool> seen = stackalloc bool[EntryFields.Length];
+        foreach (JsonProperty field in value.EnumerateObject())
+        {
+            int known = EntryFields.Length - 1;
+            while (known >= 0 && !field.NameEquals(EntryFields[known]))
+            {
+                known--;
+            }
+            if (known >= 0 && seen[known])
+            {
+                throw FileErrors.Invalid(path, $"tensor '{name}' has \"{EntryFields[known]}\" twice.");
+            }
+            if (known >= 0)
+            {
+                seen[known] = true;
+            }
         }
 
         string dtypeName = Property(value, "dtype", JsonValueKind.String, name, path).GetString()!;
@@ -332,6 +355,9 @@ public static class SafeTensors
         }
         return new Entry(name, dtype, shape, begin, end);
     }
+
+    /// <summary>The fields of a tensor's entry.</summary>
+    private static readonly string[] EntryFields = ["dtype", "shape", "data_offsets"];
 
     private static JsonElement Property(JsonElement tensor, string key, JsonValueKind kind, string name, string path)
     {

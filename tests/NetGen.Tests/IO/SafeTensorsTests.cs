@@ -401,6 +401,18 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData(
         "{'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]},'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]}}", 8,
         "the header names 'a' twice")]
+    [InlineData(
+        "{'a':{'dtype':'F64','shape':[2],'dtype':'F32','data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"dtype\" twice")]
+    [InlineData(
+        "{'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8],'data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"data_offsets\" twice")]
+    [InlineData(
+        "{'a':{'dtype':'F32','shape':[2],'sh\\u0061pe':[2],'data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"shape\" twice")]
+    [InlineData(
+        "{'__metadata__':{'format':'pt','format':'np'},'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]}}", 8,
+        "__metadata__ names 'format' twice")]
     [InlineData("[1, 2]", 0, "the header is a JSON array")]
     public void A_malformed_header_is_reported_with_the_tensor_and_the_numbers(string header, int dataLength, string expected)
     {
