@@ -75,7 +75,10 @@ public sealed record CsvOptions
     /// <summary>Class labels (the default, one target column) or numeric targets.</summary>
     public CsvTargetKind TargetKind { get; init; } = CsvTargetKind.Classification;
 
-    /// <summary>For classification: the number of classes; labels must be below it. Null means the largest label + 1.</summary>
+    /// <summary>
+    /// For classification: the number of classes; labels must be below it. Null means the largest label + 1, which may be
+    /// at most <see cref="Csv.MaxInferredClassCount"/>.
+    /// </summary>
     public int? ClassCount { get; init; }
 }
 
@@ -97,6 +100,13 @@ public sealed record CsvOptions
 /// </remarks>
 public static class Csv
 {
+    /// <summary>
+    /// The most classes <see cref="Load"/> infers from the labels when <see cref="CsvOptions.ClassCount"/> is not given:
+    /// 65,536. A larger label is far more likely a misplaced column or a corrupt value than a class (one-hot targets of
+    /// that width take 256 KB a sample), so it is an error naming its line and column; give the class count to go beyond.
+    /// </summary>
+    public const int MaxInferredClassCount = 65_536;
+
     /// <summary>Reads a CSV file as described in the class remarks.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Separator, header, target columns and kind; the defaults when null.</param>
@@ -299,12 +309,15 @@ public static class Csv
             {
                 throw Error(line, column, $"class label \"{text}\" is not a whole number; {Expected} (use CsvTargetKind.Regression for numeric targets).");
             }
-            int limit = options.ClassCount ?? Array.MaxLength;
-            if (value >= limit)
+            if (options.ClassCount is int classCount && value >= classCount)
             {
-                throw Error(line, column, options.ClassCount is null
-                    ? (FormattableString)$"class label \"{text}\" is too large; {Expected}."
-                    : $"class label \"{text}\" is not below the class count {limit} given in CsvOptions.ClassCount.");
+                throw Error(line, column, $"class label \"{text}\" is not below the class count {classCount} given in CsvOptions.ClassCount.");
+            }
+            if (options.ClassCount is null && value >= MaxInferredClassCount)
+            {
+                string classes = value < long.MaxValue ? ((long)value + 1).ToString("N0", CultureInfo.InvariantCulture) : value.ToString("G3", CultureInfo.InvariantCulture);
+                throw Error(line, column,
+                    $"class label \"{text}\" would make {classes} classes, more than the {MaxInferredClassCount:N0} classes Csv.Load infers from the labels; give CsvOptions.ClassCount if the data really has that many (each sample's one-hot target takes 4 bytes a class).");
             }
             int label = (int)value;
             if (label > _largest.Label)
