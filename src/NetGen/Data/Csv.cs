@@ -110,7 +110,7 @@ public static class Csv
     /// <summary>Reads a CSV file as described in the class remarks.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Separator, header, target columns and kind; the defaults when null.</param>
-    /// <exception cref="InvalidDataException">A row is malformed, a target column does not exist, or there are no data rows.</exception>
+    /// <exception cref="InvalidDataException">A row is malformed, a target column does not exist, two target columns are one column of this file, or there are no data rows.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     public static Dataset Load(string path, CsvOptions? options = null)
     {
@@ -131,6 +131,10 @@ public static class Csv
         if (options.TargetColumns.Count == 0 || options.TargetColumns.Contains(null))
         {
             throw new ArgumentException("TargetColumns needs at least one column, and no null.", nameof(options));
+        }
+        if (options.TargetColumns.Distinct().Count() != options.TargetColumns.Count)
+        {
+            throw new ArgumentException($"TargetColumns names a column twice ({string.Join(", ", options.TargetColumns)}).", nameof(options));
         }
         if (options.TargetKind == CsvTargetKind.Classification && options.TargetColumns.Count != 1)
         {
@@ -204,7 +208,10 @@ public static class Csv
                 int index = Resolve(column);
                 if (_isTarget[index])
                 {
-                    throw new ArgumentException(FormattableString.Invariant($"Column {index + 1} of {path} is a target column twice (as {column})."), nameof(options));
+                    // Two different descriptions (Validate refuses the same one twice) that meet in this file, as "price" and ^1 do when "price" is last.
+                    CsvColumn first = options.TargetColumns[Array.IndexOf(_targetColumns, index, 0, i)];
+                    throw FileErrors.Invalid(path,
+                        $"the target columns {first} and {column} are both column {index + 1} of line {lineNumber}; each target must be a column of its own.");
                 }
                 _isTarget[index] = true;
                 _targetColumns[i] = index;

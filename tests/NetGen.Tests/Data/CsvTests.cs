@@ -216,6 +216,25 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public void Two_target_columns_that_are_one_column_of_this_file_are_a_file_error_naming_both()
+    {
+        // "price" and ^1 are different columns of a file with an "area" column after "price"; here the file ends at "price".
+        string path = Write("short.tsv", "rooms\tprice", "3\t250.5");
+
+        var e = Assert.Throws<InvalidDataException>(() => Csv.Load(path, new CsvOptions
+        {
+            Separator = '\t',
+            TargetKind = CsvTargetKind.Regression,
+            TargetColumns = ["price", ^1],
+        }));
+
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains("target columns \"price\" and ^1 are both column 2 of line 1", e.Message);
+        // The same column given twice contradicts itself in any file.
+        Assert.Throws<ArgumentException>(() => Csv.Load(path, new CsvOptions { TargetKind = CsvTargetKind.Regression, TargetColumns = [^1, ^1] }));
+    }
+
+    [Fact]
     public void Classification_takes_exactly_one_label_column()
     {
         string path = Write("two.csv", "1,2,0");
