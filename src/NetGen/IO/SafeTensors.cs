@@ -328,7 +328,6 @@ public static class SafeTensors
                 throw FileErrors.Invalid(path, $"dimension {i} of tensor '{name}' is {dimension.GetRawText()}; dimensions must be whole numbers from 0 to {int.MaxValue:N0}.");
             }
         }
-        string shapeText = SafeTensor.FormatShape(shape);
 
         JsonElement offsets = Property(value, "data_offsets", JsonValueKind.Array, name, path);
         if (offsets.GetArrayLength() != 2
@@ -346,12 +345,12 @@ public static class SafeTensors
         int size = SafeTensorsDTypes.SizeOf(dtype);
         if (count > Array.MaxLength / size)
         {
-            throw FileErrors.Invalid(path, $"tensor '{name}' is {dtypeName} {shapeText}: more than the {Array.MaxLength:N0} bytes one array can hold.");
+            throw FileErrors.Invalid(path, $"tensor '{name}' is {dtypeName} {SafeTensor.FormatShape(shape)}: more than the {Array.MaxLength:N0} bytes one array can hold.");
         }
         if (end - begin != count * size)
         {
             throw FileErrors.Invalid(path,
-                $"tensor '{name}' is {dtypeName} {shapeText}: {count:N0} elements × {size} bytes = {count * size:N0} bytes, but its data_offsets [{begin:N0}, {end:N0}] span {end - begin:N0}.");
+                $"tensor '{name}' is {dtypeName} {SafeTensor.FormatShape(shape)}: {count:N0} elements × {size} bytes = {count * size:N0} bytes, but its data_offsets [{begin:N0}, {end:N0}] span {end - begin:N0}.");
         }
         return new Entry(name, dtype, shape, begin, end);
     }
