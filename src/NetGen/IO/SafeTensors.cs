@@ -30,6 +30,9 @@ namespace NetGen.IO;
 /// <see cref="Read"/> checks everything before it returns: the header length against the file, the
 /// JSON, each tensor's dtype, shape and offsets (inside the data section, end − begin = elements ×
 /// element size), and that the tensors cover the data section exactly, without gaps or overlaps.
+/// It refuses anything given twice — a tensor name, a metadata key, a field of an entry — rather than take
+/// the last, and a string escaping half a surrogate pair (<c>"\ud800"</c>), which is no text; the Python
+/// library refuses the last two as well.
 /// Every problem is an <see cref="InvalidDataException"/> naming the file, the tensor and the numbers.
 /// </para>
 /// <para>
@@ -278,7 +281,7 @@ public static class SafeTensors
             }
             if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
             {
-                // The Python library would keep the last; a file it writes never repeats a key, and a NetGen checkpoint must not be ambiguous.
+                // The Python library would keep the last; a file it writes never repeats a key, and a checkpoint must not be ambiguous.
                 throw FileErrors.Invalid(path, $"{MetadataKey} names '{item.Name}' twice.");
             }
         }
