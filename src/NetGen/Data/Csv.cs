@@ -75,7 +75,10 @@ public sealed record CsvOptions
     /// <summary>Class labels (the default, one target column) or numeric targets.</summary>
     public CsvTargetKind TargetKind { get; init; } = CsvTargetKind.Classification;
 
-    /// <summary>For classification: the number of classes; labels must be below it. Null means the largest label + 1.</summary>
+    /// <summary>
+    /// For classification: the number of classes; labels must be below it. Null means the largest label + 1, which may be
+    /// at most <see cref="Csv.MaxInferredClassCount"/>.
+    /// </summary>
     public int? ClassCount { get; init; }
 }
 
@@ -97,10 +100,17 @@ public sealed record CsvOptions
 /// </remarks>
 public static class Csv
 {
+    /// <summary>
+    /// The most classes <see cref="Load"/> infers from the labels when <see cref="CsvOptions.ClassCount"/> is not given:
+    /// 65,536. A larger label is far more likely a misplaced column or a corrupt value than a class (one-hot targets of
+    /// that width take 256 KB a sample), so it is an error naming its line and column; give the class count to go beyond.
+    /// </summary>
+    public const int MaxInferredClassCount = 65_536;
+
     /// <summary>Reads a CSV file as described in the class remarks.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Separator, header, target columns and kind; the defaults when null.</param>
-    /// <exception cref="InvalidDataException">A row is malformed, a target column does not exist, or there are no data rows.</exception>
+    /// <exception cref="InvalidDataException">A row is malformed, a target column does not exist, two target columns are one column of this file, or there are no data rows.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     public static Dataset Load(string path, CsvOptions? options = null)
     {
@@ -121,6 +131,10 @@ public static class Csv
         if (options.TargetColumns.Count == 0 || options.TargetColumns.Contains(null))
         {
             throw new ArgumentException("TargetColumns needs at least one column, and no null.", nameof(options));
+        }
+        if (options.TargetColumns.Distinct().Count() != options.TargetColumns.Count)
+        {
+            throw new ArgumentException($"TargetColumns names a column twice ({string.Join(", ", options.TargetColumns)}).", nameof(options));
         }
         if (options.TargetKind == CsvTargetKind.Classification && options.TargetColumns.Count != 1)
         {
@@ -151,6 +165,9 @@ public static class Csv
         private int[] _targetColumns = [];
         // The largest label and its line: the class count, unless given, and where it came from.
         private (int Label, int Line) _largest = (-1, 0);
+        // Reused from line to line: a line of short fields would otherwise cost a list and a builder per field many times its bytes.
+        private readonly List<string> _fields = [];
+        private readonly StringBuilder _quoted = new();
 
         private bool Classification => options.TargetKind == CsvTargetKind.Classification;
 
@@ -194,7 +211,10 @@ public static class Csv
                 int index = Resolve(column);
                 if (_isTarget[index])
                 {
-                    throw new ArgumentException(FormattableString.Invariant($"Column {index + 1} of {path} is a target column twice (as {column})."), nameof(options));
+                    // Two different descriptions (Validate refuses the same one twice) that meet in this file, as "price" and ^1 do when "price" is last.
+                    CsvColumn first = options.TargetColumns[Array.IndexOf(_targetColumns, index, 0, i)];
+                    throw FileErrors.Invalid(path,
+                        $"the target columns {first} and {column} are both column {index + 1} of line {lineNumber}; each target must be a column of its own.");
                 }
                 _isTarget[index] = true;
                 _targetColumns[i] = index;
@@ -299,12 +319,15 @@ public static class Csv
             {
                 throw Error(line, column, $"class label \"{text}\" is not a whole number; {Expected} (use CsvTargetKind.Regression for numeric targets).");
             }
-            int limit = options.ClassCount ?? Array.MaxLength;
-            if (value >= limit)
+            if (options.ClassCount is int classCount && value >= classCount)
             {
-                throw Error(line, column, options.ClassCount is null
-                    ? (FormattableString)$"class label \"{text}\" is too large; {Expected}."
-                    : $"class label \"{text}\" is not below the class count {limit} given in CsvOptions.ClassCount.");
+                throw Error(line, column, $"class label \"{text}\" is not below the class count {classCount} given in CsvOptions.ClassCount.");
+            }
+            if (options.ClassCount is null && value >= MaxInferredClassCount)
+            {
+                string classes = value < long.MaxValue ? ((long)value + 1).ToString("N0", CultureInfo.InvariantCulture) : value.ToString("G3", CultureInfo.InvariantCulture);
+                throw Error(line, column,
+                    $"class label \"{text}\" would make {classes} classes, more than the {MaxInferredClassCount:N0} classes Csv.Load infers from the labels; give CsvOptions.ClassCount if the data really has that many (each sample's one-hot target takes 4 bytes a class).");
             }
             int label = (int)value;
             if (label > _largest.Label)
@@ -331,11 +354,15 @@ public static class Csv
             return Dataset.FromLabels(features, [featureCount], _labels.ToArray(), classCount);
         }
 
-        /// <summary>Splits a line at the separator, honouring quotes; fields come back unquoted and without surrounding blanks.</summary>
+        /// <summary>
+        /// Splits a line at the separator, honouring quotes; fields come back unquoted and without surrounding blanks, in a
+        /// list that the next call reuses.
+        /// </summary>
         private List<string> Split(string line, int lineNumber)
         {
             char separator = options.Separator;
-            var fields = new List<string>();
+            List<string> fields = _fields;
+            fields.Clear();
             int i = 0;
             while (true)
             {
@@ -347,7 +374,7 @@ public static class Csv
                 if (i < line.Length && line[i] == '"')
                 {
                     int opening = i;
-                    var text = new StringBuilder();
+                    StringBuilder text = _quoted.Clear();
                     for (i++; ; i++)
                     {
                         if (i == line.Length)
@@ -381,7 +408,12 @@ public static class Csv
                 {
                     int end = line.IndexOf(separator, i);
                     end = end < 0 ? line.Length : end;
-                    fields.Add(line[i..end].TrimEnd(' ', '\t'));
+                    int stop = end;
+                    while (stop > i && IsBlank(line[stop - 1]))
+                    {
+                        stop--; // trimmed here rather than by TrimEnd, whose char array costs more than a short field
+                    }
+                    fields.Add(line[i..stop]);
                     i = end;
                 }
                 if (i >= line.Length)

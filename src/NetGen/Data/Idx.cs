@@ -220,8 +220,7 @@ public static class Idx
         {
             throw Truncated(path, kind, size, stream.Length - stream.Position, compressed);
         }
-        var body = new byte[size];
-        int bodyRead = ReadUpTo(stream, body, path);
+        byte[] body = ReadBody(stream, (int)size, path, out int bodyRead);
         if (bodyRead < size)
         {
             throw Truncated(path, kind, size, bodyRead, compressed);
@@ -233,6 +232,29 @@ public static class Idx
                 $"{trailing:N0} bytes follow the {size:N0} {kind.ElementName} bytes the header declares; the data should end at offset {kind.HeaderSize + size:N0}.");
         }
         return (dimensions, body);
+    }
+
+    /// <summary>The first buffer for a body whose length the stream cannot tell in advance.</summary>
+    private const int FirstBodyChunk = 64 * 1024;
+
+    /// <summary>
+    /// Reads up to <paramref name="size"/> bytes; <paramref name="read"/> is fewer when the stream ends first. A gzip stream's
+    /// length is known only at its end, so there the buffer starts small and doubles as the bytes arrive: a header promising
+    /// 2 GB in a 34-byte file costs 64 KB, and any body at most twice what the stream really delivers (plus the first chunk).
+    /// </summary>
+    private static byte[] ReadBody(Stream stream, int size, string path, out int read)
+    {
+        var body = new byte[stream.CanSeek ? size : Math.Min(size, FirstBodyChunk)];
+        read = 0;
+        while (true)
+        {
+            read += ReadUpTo(stream, body.AsSpan(read), path);
+            if (read < body.Length || body.Length == size)
+            {
+                return body; // the stream ended, or the body is complete
+            }
+            Array.Resize(ref body, (int)Math.Min(size, 2L * body.Length));
+        }
     }
 
     private static InvalidDataException Truncated(string path, Kind kind, long expected, long found, bool compressed) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
@@ -182,12 +183,36 @@ public sealed class SafeTensor
 
     internal static string FormatShape(ReadOnlySpan<int> shape)
     {
-        var parts = new string[shape.Length];
-        for (int i = 0; i < shape.Length; i++)
+        // Straight into one buffer, one string out: a corrupt header's shape may have thousands of dimensions,
+        // and a string per dimension, joined, cost many times the text.
+        const int OnStack = 256;
+        int most = 2 + 13 * shape.Length; // the brackets and, per dimension, up to 11 characters and ", "
+        char[]? rented = most > OnStack ? ArrayPool<char>.Shared.Rent(most) : null;
+        try
         {
-            parts[i] = shape[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Span<char> text = rented ?? stackalloc char[OnStack];
+            text[0] = '[';
+            int length = 1;
+            for (int i = 0; i < shape.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text[length++] = ',';
+                    text[length++] = ' ';
+                }
+                shape[i].TryFormat(text[length..], out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
+                length += written;
+            }
+            text[length++] = ']';
+            return new string(text[..length]);
         }
-        return "[" + string.Join(", ", parts) + "]";
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>

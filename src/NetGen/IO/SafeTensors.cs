@@ -30,6 +30,9 @@ namespace NetGen.IO;
 /// <see cref="Read"/> checks everything before it returns: the header length against the file, the
 /// JSON, each tensor's dtype, shape and offsets (inside the data section, end − begin = elements ×
 /// element size), and that the tensors cover the data section exactly, without gaps or overlaps.
+/// It refuses anything given twice — a tensor name, a metadata key, a field of an entry — rather than take
+/// the last, and a string escaping half a surrogate pair (<c>"\ud800"</c>), which is no text; the Python
+/// library refuses the last two as well.
 /// Every problem is an <see cref="InvalidDataException"/> naming the file, the tensor and the numbers.
 /// </para>
 /// <para>
@@ -205,6 +208,7 @@ public static class SafeTensors
 
         using (document)
         {
+            CheckStrings(header, path);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -232,6 +236,36 @@ public static class SafeTensors
         }
     }
 
+    /// <summary>
+    /// Checks that every escaped string of the (well-formed) JSON decodes to valid UTF-16. JSON lets <c>\uD800</c>
+    /// stand alone, but a lone surrogate is no Unicode text: the Python library refuses it, and System.Text.Json
+    /// parses it only to throw <see cref="InvalidOperationException"/> when the string is read.
+    /// </summary>
+    private static void CheckStrings(byte[] header, string path)
+    {
+        var reader = new Utf8JsonReader(header);
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped)
+            {
+                continue;
+            }
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // The raw text, escapes and all, as it stands in the file; cut short, since a metadata value may be long.
+                const int Shown = 80;
+                ReadOnlySpan<byte> raw = reader.ValueSpan;
+                string text = Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, Shown)]) + (raw.Length > Shown ? "…" : "");
+                throw FileErrors.Invalid(path,
+                    $"the JSON string \"{text}\" at file offset {LengthFieldSize + reader.TokenStartIndex:N0} escapes a lone surrogate (half of a UTF-16 pair without the other half); tensor names and metadata must be Unicode text.");
+            }
+        }
+    }
+
     private static Dictionary<string, string> ParseMetadata(JsonElement value, string path)
     {
         if (value.ValueKind != JsonValueKind.Object)
@@ -245,7 +279,11 @@ public static class SafeTensors
             {
                 throw FileErrors.Invalid(path, $"{MetadataKey} entry '{item.Name}' is the JSON {Describe(item.Value.ValueKind)} {item.Value.GetRawText()}; metadata values must be strings.");
             }
-            metadata[item.Name] = item.Value.GetString()!;
+            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
+            {
+                // The Python library would keep the last; a file it writes never repeats a key, and a checkpoint must not be ambiguous.
+                throw FileErrors.Invalid(path, $"{MetadataKey} names '{item.Name}' twice.");
+            }
         }
         return metadata;
     }
@@ -256,6 +294,25 @@ public static class SafeTensors
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw FileErrors.Invalid(path, $"tensor '{name}' is a JSON {Describe(value.ValueKind)}; it must be an object with dtype, shape and data_offsets.");
+        }
+        // TryGetProperty would take the last of two; the Python library refuses a repeated field, and so does this reader.
+        // Other fields are ignored, as there.
+        Span<bool> seen = stackalloc bool[EntryFields.Length];
+        foreach (JsonProperty field in value.EnumerateObject())
+        {
+            int known = EntryFields.Length - 1;
+            while (known >= 0 && !field.NameEquals(EntryFields[known]))
+            {
+                known--;
+            }
+            if (known >= 0 && seen[known])
+            {
+                throw FileErrors.Invalid(path, $"tensor '{name}' has \"{EntryFields[known]}\" twice.");
+            }
+            if (known >= 0)
+            {
+                seen[known] = true;
+            }
         }
 
         string dtypeName = Property(value, "dtype", JsonValueKind.String, name, path).GetString()!;
@@ -274,7 +331,6 @@ public static class SafeTensors
                 throw FileErrors.Invalid(path, $"dimension {i} of tensor '{name}' is {dimension.GetRawText()}; dimensions must be whole numbers from 0 to {int.MaxValue:N0}.");
             }
         }
-        string shapeText = SafeTensor.FormatShape(shape);
 
         JsonElement offsets = Property(value, "data_offsets", JsonValueKind.Array, name, path);
         if (offsets.GetArrayLength() != 2
@@ -292,15 +348,18 @@ public static class SafeTensors
         int size = SafeTensorsDTypes.SizeOf(dtype);
         if (count > Array.MaxLength / size)
         {
-            throw FileErrors.Invalid(path, $"tensor '{name}' is {dtypeName} {shapeText}: more than the {Array.MaxLength:N0} bytes one array can hold.");
+            throw FileErrors.Invalid(path, $"tensor '{name}' is {dtypeName} {SafeTensor.FormatShape(shape)}: more than the {Array.MaxLength:N0} bytes one array can hold.");
         }
         if (end - begin != count * size)
         {
             throw FileErrors.Invalid(path,
-                $"tensor '{name}' is {dtypeName} {shapeText}: {count:N0} elements × {size} bytes = {count * size:N0} bytes, but its data_offsets [{begin:N0}, {end:N0}] span {end - begin:N0}.");
+                $"tensor '{name}' is {dtypeName} {SafeTensor.FormatShape(shape)}: {count:N0} elements × {size} bytes = {count * size:N0} bytes, but its data_offsets [{begin:N0}, {end:N0}] span {end - begin:N0}.");
         }
         return new Entry(name, dtype, shape, begin, end);
     }
+
+    /// <summary>The fields of a tensor's entry.</summary>
+    private static readonly string[] EntryFields = ["dtype", "shape", "data_offsets"];
 
     private static JsonElement Property(JsonElement tensor, string key, JsonValueKind kind, string name, string path)
     {

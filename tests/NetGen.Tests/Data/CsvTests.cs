@@ -154,6 +154,36 @@ public sealed class CsvTests : IDisposable
         Assert.Contains("line 3, column 2 (\"y\"): class label \"3\" is not below the class count 3", e.Message);
     }
 
+    [Theory]
+    [InlineData(new[] { "1,2,2000000000" }, "line 1, column 3: class label \"2000000000\" would make 2,000,000,001 classes")]
+    [InlineData(new[] { "x,y,label", "1,2,0", "1,2,65536" }, "line 3, column 3 (\"label\"): class label \"65536\" would make 65,537 classes")]
+    [InlineData(new[] { "x,y,label", "1,2,0", "1,2,1e300" }, "line 3, column 3 (\"label\"): class label \"1e300\" would make")]
+    public void A_label_that_would_make_an_absurd_class_count_names_its_line_and_column_before_any_large_allocation(string[] lines, string expected)
+    {
+        // One-hot targets of 2,000,000,001 classes took 8 GB for this 15-byte file.
+        string path = Write("huge.csv", lines);
+        InvalidDataException? e = null;
+
+        long allocated = AllocationCounter.BytesAllocatedBy(() => e = Assert.Throws<InvalidDataException>(() => Csv.Load(path)));
+
+        Assert.StartsWith(path + ": ", e!.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("more than the 65,536 classes Csv.Load infers from the labels; give CsvOptions.ClassCount", e.Message);
+        Assert.InRange(allocated, 0, 1 << 20);
+    }
+
+    [Fact]
+    public void A_class_count_beyond_the_inferred_limit_can_be_given()
+    {
+        string path = Write("many.csv", "0.5,70000", "1.5,3");
+
+        Dataset data = Csv.Load(path, new CsvOptions { ClassCount = 70_001 });
+
+        Assert.Equal(new[] { 70_000, 3 }, data.Labels);
+        Assert.Equal(70_001, data.TargetSize);
+        Assert.Equal(65_536, Csv.MaxInferredClassCount);
+    }
+
     [Fact]
     public void A_missing_target_name_lists_the_header()
     {
@@ -183,6 +213,25 @@ public sealed class CsvTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => Csv.Load(path, new CsvOptions { TargetColumns = [5] }));
 
         Assert.Contains("target column 5 is outside the 3 columns of line 1", e.Message);
+    }
+
+    [Fact]
+    public void Two_target_columns_that_are_one_column_of_this_file_are_a_file_error_naming_both()
+    {
+        // "price" and ^1 are different columns of a file with an "area" column after "price"; here the file ends at "price".
+        string path = Write("short.tsv", "rooms\tprice", "3\t250.5");
+
+        var e = Assert.Throws<InvalidDataException>(() => Csv.Load(path, new CsvOptions
+        {
+            Separator = '\t',
+            TargetKind = CsvTargetKind.Regression,
+            TargetColumns = ["price", ^1],
+        }));
+
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains("target columns \"price\" and ^1 are both column 2 of line 1", e.Message);
+        // The same column given twice contradicts itself in any file.
+        Assert.Throws<ArgumentException>(() => Csv.Load(path, new CsvOptions { TargetKind = CsvTargetKind.Regression, TargetColumns = [^1, ^1] }));
     }
 
     [Fact]

@@ -255,6 +255,27 @@ public sealed class IdxTests : IDisposable
     }
 
     [Theory]
+    [InlineData("images.gz", true)]
+    [InlineData("labels.gz", false)]
+    public void AGzipFileThatPromisesMoreThanItHoldsIsRejectedWithoutAllocatingWhatItPromises(string name, bool images)
+    {
+        // A gzip stream's length is unknown until it ends, so the header's 2,147,483,591 elements (Array.MaxLength) cannot be checked first.
+        WriteRaw(name, images ? Header(ImageMagic, Array.MaxLength, 1, 1) : Header(LabelMagic, Array.MaxLength), [1, 2, 3]);
+        long fileLength = new FileInfo(PathOf(name)).Length;
+        InvalidDataException? e = null;
+
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
+            e = Assert.Throws<InvalidDataException>(() => { if (images) { Idx.ReadImages(PathOf(name)); } else { Idx.ReadLabels(PathOf(name)); } }));
+
+        Assert.InRange(fileLength, 20, 40);
+        Assert.Contains(PathOf(name), e!.Message);
+        Assert.Contains($"expected 2,147,483,591 {(images ? "pixel" : "label")} bytes", e.Message);
+        Assert.Contains("found 3 in the decompressed data", e.Message);
+        // The gzip decoder's own buffers and the message; nothing in proportion to the promise.
+        Assert.InRange(allocated, 0, 1 << 20);
+    }
+
+    [Theory]
     [InlineData(10, 0x07)] // the first deflate block, after the 10-byte gzip header, claims the reserved block type 3
     [InlineData(-8, 0x00)] // the CRC-32 in the 8-byte gzip trailer no longer matches the data
     public void CorruptGzipStreamNamesTheFile(int offset, byte value)

@@ -401,6 +401,18 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData(
         "{'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]},'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]}}", 8,
         "the header names 'a' twice")]
+    [InlineData(
+        "{'a':{'dtype':'F64','shape':[2],'dtype':'F32','data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"dtype\" twice")]
+    [InlineData(
+        "{'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8],'data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"data_offsets\" twice")]
+    [InlineData(
+        "{'a':{'dtype':'F32','shape':[2],'sh\\u0061pe':[2],'data_offsets':[0,8]}}", 8,
+        "tensor 'a' has \"shape\" twice")]
+    [InlineData(
+        "{'__metadata__':{'format':'pt','format':'np'},'a':{'dtype':'F32','shape':[2],'data_offsets':[0,8]}}", 8,
+        "__metadata__ names 'format' twice")]
     [InlineData("[1, 2]", 0, "the header is a JSON array")]
     public void A_malformed_header_is_reported_with_the_tensor_and_the_numbers(string header, int dataLength, string expected)
     {
@@ -410,6 +422,30 @@ public sealed class SafeTensorsTests : IDisposable
 
         Assert.Contains(PathOf("bad"), e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    // JSON may escape half of a surrogate pair alone; System.Text.Json then fails on reading the string, not on parsing.
+    [InlineData("{'a\\ud800':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "a\\ud800")]
+    [InlineData("{'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]},'\\udc00':{'dtype':'F32','shape':[0],'data_offsets':[4,4]}}", "\\udc00")]
+    [InlineData("{'__metadata__':{'k\\ud800x':'v'},'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "k\\ud800x")]
+    [InlineData("{'__metadata__':{'k':'\\udbff\\udbff'},'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", "\\udbff\\udbff")]
+    [InlineData("{'a':{'dtype':'F\\ud83d','shape':[1],'data_offsets':[0,4]}}", "F\\ud83d")]
+    public void A_lone_surrogate_escape_in_the_header_is_reported_as_malformed(string header, string escaped)
+    {
+        File.WriteAllBytes(PathOf("surrogate"), FileBytes(Json(header), F32(1)));
+        int offset = 8 + Json(header).IndexOf($"\"{escaped}\"", StringComparison.Ordinal);
+
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(PathOf("surrogate")));
+
+        Assert.StartsWith(PathOf("surrogate") + ": ", e.Message);
+        Assert.Contains($"the JSON string \"{escaped}\" at file offset {offset} escapes a lone surrogate", e.Message);
+        // Loading weights or a checkpoint goes through the same reader, and changes nothing.
+        var network = new BinaryClassifier(seed: 2);
+        float[] before = (float[])network.Parameters.Clone();
+        Assert.Throws<InvalidDataException>(() => network.LoadWeights(PathOf("surrogate")));
+        Assert.Throws<InvalidDataException>(() => network.LoadCheckpoint(PathOf("surrogate"), new Sgd()));
+        Assert.Equal(before, network.Parameters);
     }
 
     [Fact]
