@@ -275,7 +275,7 @@ public abstract partial class Model
                     "parameters are those that produced it. A smaller learning rate usually helps.",
                     context.Epoch, batchIndex, loss, context.History);
             }
-            context.EndBatch(loss, batch, CountCorrect(OutputBuffer, targets, batch, outputSize));
+            context.EndBatch(loss, OutputBuffer[..(batch * outputSize)], targets, batch);
             context.Optimizer.Step(Parameters, Gradients);
 
             foreach (Callback hook in plan.Callbacks)
@@ -287,8 +287,7 @@ public abstract partial class Model
         Evaluation? validationResult = plan.Validation is null ? null : Evaluate(plan.Validation);
         return new EpochMetrics(
             context.Epoch,
-            context.EpochLoss,
-            context.EpochAccuracy,
+            context.EpochTraining(),
             validationResult,
             duration,
             context.SamplesSeen / Math.Max(duration.TotalSeconds, 1e-9),

@@ -46,6 +46,7 @@ public abstract partial class Model
     private readonly Rng _random;
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
+    private int _topK = 5;
     private InputNormalization? _inputNormalization;
 
     /// <param name="description">The network's shapes and tensors, from the generated code.</param>
@@ -278,9 +279,13 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// Loss and accuracy on <paramref name="data"/> (raw samples, normalised as in training), in inference mode.
-    /// Safe from any number of threads at once, as <c>Predict</c> is.
+    /// The loss and the metrics that fit the network (see <see cref="Evaluation"/>) on <paramref name="data"/> (raw
+    /// samples, normalised as in training), in inference mode: accuracy, top-k accuracy, per-class precision, recall
+    /// and F1 and the confusion matrix for a classifier; mean absolute error, RMSE and R² for a regressor. Safe from
+    /// any number of threads at once, as <c>Predict</c> is; besides the result it allocates only its sums (the
+    /// confusion matrix, or a few numbers per output).
     /// </summary>
+    /// <exception cref="ArgumentException">The data's samples or targets do not fit the network, or it is empty.</exception>
     public Evaluation Evaluate(Dataset data)
     {
         RequireCompatible(data, nameof(data));
@@ -288,36 +293,40 @@ public abstract partial class Model
         {
             throw new ArgumentException("The data set is empty.", nameof(data));
         }
-        Model replica = InferenceReplica;
-        InputNormalization? normalization = _inputNormalization;
-        double lossSum = 0;
-        int correct = 0;
-        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
-        for (int start = 0; start < data.Count; start += InferenceBatchSize)
-        {
-            int batch = Math.Min(InferenceBatchSize, data.Count - start);
-            ReadOnlySpan<float> targets = data.Targets.AsSpan(start * outputSize, batch * outputSize);
-            ReadOnlySpan<float> outputs = replica.ForwardSamples(data.Features.AsSpan(start * inputSize, batch * inputSize), batch, normalization);
-            lossSum += (double)replica.LossCore(outputs, targets, batch) * batch;
-            correct += CountCorrect(outputs, targets, batch, outputSize);
-        }
-        return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
+        return EvaluateCore(data.Features, data.Count, data.Targets);
     }
 
-    /// <summary>Right answers in a batch: argmax against argmax, or, for one output, the side of 0.5.</summary>
-    internal static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batch, int outputSize)
+    /// <summary>
+    /// The k of the top-k accuracy that <see cref="Evaluate"/> and <see cref="Fit"/>'s history report for a softmax
+    /// classifier of more than k classes (Keras's <c>TopKCategoricalAccuracy</c>, whose k is also 5 unless given).
+    /// Read once at the start of each call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 0 or less.</exception>
+    public int TopK
     {
-        int correct = 0;
-        for (int b = 0; b < batch; b++)
+        get => _topK;
+        set
         {
-            ReadOnlySpan<float> output = outputs.Slice(b * outputSize, outputSize);
-            ReadOnlySpan<float> target = targets.Slice(b * outputSize, outputSize);
-            bool right = outputSize == 1
-                ? (output[0] >= 0.5f) == (target[0] >= 0.5f)
-                : ArgMax(output) == ArgMax(target);
-            correct += right ? 1 : 0;
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(TopK));
+            _topK = value;
         }
-        return correct;
+    }
+
+    /// <summary><see cref="Evaluate"/> on <paramref name="count"/> checked raw samples and their <paramref name="targets"/> <c>[count, OutputSize]</c>.</summary>
+    private Evaluation EvaluateCore(ReadOnlySpan<float> features, int count, ReadOnlySpan<float> targets)
+    {
+        Model replica = InferenceReplica;
+        InputNormalization? normalization = _inputNormalization;
+        var metrics = new MetricAccumulator(Description, _topK);
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+        for (int start = 0; start < count; start += InferenceBatchSize)
+        {
+            int batch = Math.Min(InferenceBatchSize, count - start);
+            ReadOnlySpan<float> batchTargets = targets.Slice(start * outputSize, batch * outputSize);
+            ReadOnlySpan<float> outputs = replica.ForwardSamples(features.Slice(start * inputSize, batch * inputSize), batch, normalization);
+            metrics.Add(outputs, batchTargets, batch, replica.LossCore(outputs, batchTargets, batch));
+        }
+        return metrics.ToEvaluation(last: true);
     }
 
     /// <summary>
