@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetGen.Training;
 
 namespace NetGen;
 
@@ -174,6 +175,20 @@ public sealed class History
     public EpochMetrics? Last => _epochs.Count == 0 ? null : _epochs[^1];
 
     internal void Add(EpochMetrics metrics) => _epochs.Add(metrics);
+
+    /// <summary>
+    /// One metric over the epochs, as Keras's <c>history.history["val_mae"]</c>: its value in each epoch, in order;
+    /// NaN where an epoch does not report it (no validation, or a metric the network does not have).
+    /// </summary>
+    public float[] Values(TrainingMetric metric)
+    {
+        var values = new float[_epochs.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = metric.ValueIn(_epochs[i]) ?? float.NaN;
+        }
+        return values;
+    }
 }
 
 /// <summary>

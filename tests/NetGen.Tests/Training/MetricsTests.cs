@@ -206,6 +206,9 @@ public sealed class MetricsTests
             Assert.Equal(40, epoch.Training.Count);
         });
         Assert.Equal(network.Evaluate(validation), history.Last!.Validation);
+        Assert.Equal(history.Epochs.Select(epoch => epoch.Validation!.MeanAbsoluteError!.Value), history.Values(TrainingMetric.ValidationMeanAbsoluteError));
+        Assert.Equal(history.Epochs.Select(epoch => epoch.Training.RSquared!.Value), history.Values(TrainingMetric.RSquared));
+        Assert.All(history.Values(TrainingMetric.Accuracy), value => Assert.True(float.IsNaN(value)));
     }
 
     [Fact]
