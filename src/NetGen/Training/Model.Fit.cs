@@ -113,6 +113,12 @@ public abstract partial class Model
         CancellationToken cancellationToken)
     {
         Callback[] hooks = CheckFitArguments(training, optimizer, epochs, batchSize, validation, augmentation, callbacks);
+        if (TrainsOnLabels(training))
+        {
+            // A binary classifier learns the labels 0 and 1 themselves (see RequireCompatible): one target column,
+            // made once here, beside the same features.
+            training = training.WithLabelTargets();
+        }
 
         int trainingCount = training.Count;
         if (validationSplit != 0)

@@ -46,6 +46,7 @@ public abstract partial class Model
     private readonly Rng _random;
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
+    private float[] _labelTargets = [];
     private int _topK = 5;
     private InputNormalization? _inputNormalization;
 
@@ -285,6 +286,10 @@ public abstract partial class Model
     /// any number of threads at once, as <c>Predict</c> is; besides the result it allocates only its sums (the
     /// confusion matrix, or a few numbers per output).
     /// </summary>
+    /// <remarks>
+    /// A binary classifier (one sigmoid unit) takes labelled data of classes 0 and 1 — <c>Csv.Load</c>'s default, or
+    /// <see cref="Dataset.FromLabels"/> — and measures against the labels themselves.
+    /// </remarks>
     /// <exception cref="ArgumentException">The data's samples or targets do not fit the network, or it is empty.</exception>
     public Evaluation Evaluate(Dataset data)
     {
@@ -293,7 +298,9 @@ public abstract partial class Model
         {
             throw new ArgumentException("The data set is empty.", nameof(data));
         }
-        return EvaluateCore(data.Features, data.Count, data.Targets);
+        return TrainsOnLabels(data)
+            ? EvaluateCore(data.Features, data.Count, default, data.Labels)
+            : EvaluateCore(data.Features, data.Count, data.Targets, default);
     }
 
     /// <summary>
@@ -312,22 +319,63 @@ public abstract partial class Model
         }
     }
 
-    /// <summary><see cref="Evaluate"/> on <paramref name="count"/> checked raw samples and their <paramref name="targets"/> <c>[count, OutputSize]</c>.</summary>
-    private Evaluation EvaluateCore(ReadOnlySpan<float> features, int count, ReadOnlySpan<float> targets)
+    /// <summary>
+    /// <see cref="Evaluate"/> on <paramref name="count"/> checked raw samples, against flat <paramref name="targets"/>
+    /// <c>[count, OutputSize]</c>, or, when those are empty, against class <paramref name="labels"/> turned into targets
+    /// a batch at a time in the calling thread's replica.
+    /// </summary>
+    private Evaluation EvaluateCore(ReadOnlySpan<float> features, int count, ReadOnlySpan<float> targets, ReadOnlySpan<int> labels)
     {
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
         var metrics = new MetricAccumulator(Description, _topK);
+        bool fromLabels = targets.IsEmpty;
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
         for (int start = 0; start < count; start += InferenceBatchSize)
         {
             int batch = Math.Min(InferenceBatchSize, count - start);
-            ReadOnlySpan<float> batchTargets = targets.Slice(start * outputSize, batch * outputSize);
+            ReadOnlySpan<float> batchTargets = fromLabels
+                ? replica.LabelTargets(labels.Slice(start, batch))
+                : targets.Slice(start * outputSize, batch * outputSize);
             ReadOnlySpan<float> outputs = replica.ForwardSamples(features.Slice(start * inputSize, batch * inputSize), batch, normalization);
             metrics.Add(outputs, batchTargets, batch, replica.LossCore(outputs, batchTargets, batch));
         }
         return metrics.ToEvaluation(last: true);
     }
+
+    /// <summary>This instance's targets for a batch of checked class labels: 0 or 1 for one sigmoid unit, one-hot otherwise.</summary>
+    private ReadOnlySpan<float> LabelTargets(ReadOnlySpan<int> labels)
+    {
+        int outputSize = Description.OutputSize;
+        int length = labels.Length * outputSize;
+        if (_labelTargets.Length < length)
+        {
+            _labelTargets = new float[length];
+        }
+        Span<float> targets = _labelTargets.AsSpan(0, length);
+        if (outputSize == 1)
+        {
+            for (int i = 0; i < labels.Length; i++)
+            {
+                targets[i] = labels[i];
+            }
+        }
+        else
+        {
+            targets.Clear();
+            for (int i = 0; i < labels.Length; i++)
+            {
+                targets[i * outputSize + labels[i]] = 1f;
+            }
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// Whether the network learns <paramref name="data"/>'s labels rather than its targets: a binary classifier (one
+    /// sigmoid unit) given labelled data, whose one-hot targets are two wide (or one, when every label was 0).
+    /// </summary>
+    private bool TrainsOnLabels(Dataset data) => Description.IsBinaryClassifier && data.Labels is not null;
 
     /// <summary>
     /// The forward pass of <paramref name="batchSize"/> network inputs (checked by the caller) in this instance's
@@ -392,19 +440,62 @@ public abstract partial class Model
         }
     }
 
+    /// <summary>Checks that <paramref name="data"/> (the caller's argument <paramref name="name"/>) fits the network, with a hint where a likely mistake explains why not.</summary>
     private void RequireCompatible(Dataset data, string name)
     {
         ArgumentNullException.ThrowIfNull(data, name);
-        if (data.SampleSize != Description.InputSize)
+        ModelDescription network = Description;
+        if (data.SampleSize != network.InputSize)
         {
             throw new ArgumentException(
-                $"{Description.Name} takes samples of {Dataset.FormatShape(Description.InputShape)} ({Description.InputSize} numbers), " +
+                $"{network.Name} takes samples of {Dataset.FormatShape(network.InputShape)} ({network.InputSize} numbers), " +
                 $"but the data's samples are {Dataset.FormatShape(data.SampleShape)} ({data.SampleSize} numbers).", name);
         }
-        if (data.TargetSize != Description.OutputSize)
+        if (TrainsOnLabels(data))
+        {
+            if (data.TargetSize > 2)
+            {
+                throw new ArgumentException(
+                    $"{network.Name} is {network.Kind}: its labels are 0 and 1, but the data's labels are one-hot over {data.TargetSize} classes " +
+                    $"(they go up to {data.TargetSize - 1}). For {data.TargetSize} classes, declare the output [Dense({data.TargetSize}, Activation.Softmax)].",
+                    name);
+            }
+            return;
+        }
+        if (data.TargetSize != network.OutputSize)
         {
             throw new ArgumentException(
-                $"{Description.Name} has {Description.OutputSize} outputs, but the data's targets have {data.TargetSize} numbers each.", name);
+                $"{network.Name} has {network.OutputSize} outputs, but the data's targets have {data.TargetSize} numbers each.{TargetHint(data)}", name);
         }
+    }
+
+    /// <summary>Why a data set's targets may be the wrong size, when the cause is a likely one (" …"), else "".</summary>
+    private string TargetHint(Dataset data)
+    {
+        ModelDescription network = Description;
+        int classes = data.TargetSize, outputs = network.OutputSize;
+        if (data.Labels is not null)
+        {
+            if (!network.IsClassifier)
+            {
+                return $" The data holds class labels (one-hot over {classes} classes), but {network.Name} is {network.Kind}: " +
+                    "give it numeric targets (CsvOptions.TargetKind = CsvTargetKind.Regression, or Dataset.FromTargets).";
+            }
+            return classes < outputs
+                ? $" They are one-hot labels of {classes} classes (Csv.Load counts the classes up to the largest label, here {classes - 1}, " +
+                  $"unless told); give the network's: Dataset.FromLabels(…, classCount: {outputs}) or new CsvOptions {{ ClassCount = {outputs} }}."
+                : $" They are one-hot labels of {classes} classes (the labels go up to {classes - 1}): the network needs {classes} outputs.";
+        }
+        if (network.IsBinaryClassifier)
+        {
+            return $" {network.Name} is {network.Kind}: it takes one target per sample, 0 or 1 (the probability of class 1). " +
+                "Load the labels as class labels (Csv.Load's default, or Dataset.FromLabels) or give one target column.";
+        }
+        if (network.IsClassifier && classes == 1)
+        {
+            return " If that number is a class index, load it as a label (Csv.Load's default CsvTargetKind.Classification, or " +
+                $"Dataset.FromLabels(…, classCount: {outputs})) so that each becomes a one-hot target of {outputs}.";
+        }
+        return "";
     }
 }
