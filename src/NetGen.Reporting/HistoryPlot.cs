@@ -11,7 +11,7 @@ public static class HistoryPlot
     /// validation) a validation curve over the epochs — the picture that shows over-fitting (validation turning up while training goes down)
     /// and the effect of a learning-rate change. The file appears complete or not at all.
     /// </summary>
-    /// <param name="history">What <see cref="Model.Fit"/> returned; at least one epoch.</param>
+    /// <param name="history">What <c>Model.Fit</c> returned; at least one epoch.</param>
     /// <param name="path">The PNG file to create or replace, e.g. <c>training.png</c>.</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>

@@ -3,7 +3,7 @@ using NetGen.Optimizers;
 namespace NetGen.Training;
 
 /// <summary>
-/// Hooks into <see cref="Model.Fit"/>, as Keras callbacks do: learning-rate schedules, early
+/// Hooks into <c>Model.Fit</c>, as Keras callbacks do: learning-rate schedules, early
 /// stopping, checkpoints and progress displays are all callbacks. Override the hooks you need;
 /// the others do nothing.
 /// </summary>
@@ -58,7 +58,7 @@ public abstract class Callback
 }
 
 /// <summary>
-/// What a <see cref="Callback"/> sees of a <see cref="Model.Fit"/> call in progress: the model and
+/// What a <see cref="Callback"/> sees of a <c>Model.Fit</c> call in progress: the model and
 /// optimizer, where training is, and the metrics so far. One instance lives for the whole call and
 /// is updated in place, so the per-batch hooks cost no allocation.
 /// </summary>

@@ -130,7 +130,7 @@ public sealed record Evaluation(float Loss, float? Accuracy = null)
     }
 }
 
-/// <summary>What one epoch of <see cref="Model.Fit"/> measured.</summary>
+/// <summary>What one epoch of <c>Model.Fit</c> measured.</summary>
 /// <param name="Epoch">1 for the first epoch.</param>
 /// <param name="Training">
 /// The training metrics, measured on each mini-batch before its update (as Keras reports them), in training mode
@@ -160,7 +160,7 @@ public sealed record EpochMetrics(
 }
 
 /// <summary>
-/// Every epoch's metrics from one <see cref="Model.Fit"/> call, in order: training and validation
+/// Every epoch's metrics from one <c>Model.Fit</c> call, in order: training and validation
 /// metrics (loss and accuracy, or a regressor's error measures), learning rate, duration and
 /// throughput (Keras's <c>History</c>). <c>NetGen.Reporting</c> draws it with <c>SavePlot</c>.
 /// </summary>

@@ -6,20 +6,20 @@ namespace NetGen;
 
 /// <summary>
 /// What every generated network shares: the parameter and gradient buffers, batching, and the
-/// Keras-like <see cref="Fit"/> / <see cref="Evaluate"/> / <see cref="Predict(ReadOnlySpan{float})"/> loop.
+/// Keras-like <c>Fit</c> / <see cref="Evaluate(Dataset)"/> / <see cref="Predict(ReadOnlySpan{float})"/> loop.
 /// The generator writes the rest — <see cref="ForwardCore"/>, <see cref="ForwardBackwardCore"/> and the
 /// activation buffers — for the exact network declared, with every size a constant.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Threads: inference — <c>Predict</c>, <see cref="PredictClass"/>, <see cref="Evaluate"/>, <see cref="Forward"/> and
+/// Threads: inference — <c>Predict</c>, <see cref="PredictClass"/>, <see cref="Evaluate(Dataset)"/>, <see cref="Forward"/> and
 /// <see cref="ComputeLoss"/> — may be called on one model from any number of threads at once (a model registered as a
 /// singleton in a web server): each thread computes in activation buffers of its own, an inference replica of the
 /// model that shares its <see cref="Parameters"/>, made on the thread's first inference call and reused, without
 /// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone. A
 /// thread's buffers last as long as the model or the thread, sized for the largest batch it has computed (at most
 /// 1024 samples: batches are computed 1024 at a time).
-/// Training — <see cref="Fit"/>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
+/// Training — <c>Fit</c>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
 /// <see cref="EnsureBatchCapacity"/>, <c>LoadWeights</c> and <see cref="LoadCheckpoint"/> — is single-owner: one
 /// such call at a time, and one begun while another runs on a different thread throws
 /// <see cref="InvalidOperationException"/>. Inference meanwhile is safe and reads the parameters as they are at that
@@ -27,7 +27,7 @@ namespace NetGen;
 /// load them into a new model and swap the reference.
 /// </para>
 /// <para>
-/// Two levels of API. <see cref="Fit"/>, <see cref="Evaluate"/>, <c>Predict</c> and <see cref="PredictClass"/>
+/// Two levels of API. <c>Fit</c>, <see cref="Evaluate(Dataset)"/>, <c>Predict</c> and <see cref="PredictClass"/>
 /// take the user's raw samples and apply <see cref="InputNormalization"/> themselves.
 /// <see cref="Forward"/>, <see cref="ComputeLoss"/>, <see cref="ComputeGradients"/> and
 /// <see cref="CheckGradients"/> are the network's own mathematics: their inputs go in as given.
@@ -36,7 +36,7 @@ namespace NetGen;
 public abstract partial class Model
 {
     /// <summary>
-    /// The batch size <see cref="Evaluate"/> and batched prediction work in. Larger batches repay the
+    /// The batch size <see cref="Evaluate(Dataset)"/> and batched prediction work in. Larger batches repay the
     /// forward kernel's packing of each weight matrix over more rows; 784-500-500-10 on two cores (under
     /// load): 246k samples/s with 128, 255k with 256, 258k with 512, 263k with 1024. The calling thread's
     /// inference buffers then hold 1024 rows (7 MB for that network).
@@ -93,8 +93,8 @@ public abstract partial class Model
     public float[] Gradients { get; }
 
     /// <summary>
-    /// Per-feature standardisation applied to every raw input — in <see cref="Fit"/> (training and
-    /// validation), <see cref="Evaluate"/> and <c>Predict</c> — or null for none. Set it yourself
+    /// Per-feature standardisation applied to every raw input — in <c>Fit</c> (training and
+    /// validation), <see cref="Evaluate(Dataset)"/> and <c>Predict</c> — or null for none. Set it yourself
     /// (<c>InputNormalization.Compute(train)</c>) or let <c>Fit(…, normalizeInputs: true)</c> compute it
     /// from the training data. It is part of the model: weights files and checkpoints save it.
     /// </summary>
@@ -124,7 +124,7 @@ public abstract partial class Model
     public override string ToString() => Summary();
 
     /// <summary>
-    /// The largest batch the training buffers (those <see cref="Fit"/> and <see cref="ComputeGradients"/> use) currently
+    /// The largest batch the training buffers (those <c>Fit</c> and <see cref="ComputeGradients"/> use) currently
     /// hold; they grow on demand and never shrink. Each thread's inference buffers grow the same way, on their own.
     /// </summary>
     public int BatchCapacity { get; private set; }
@@ -235,7 +235,7 @@ public abstract partial class Model
 
     /// <summary>
     /// One raw sample's outputs (probabilities, after a softmax), as a new array. Safe from any number of threads at
-    /// once, each call giving the bits it gives on one thread alone; during <see cref="Fit"/> it reads the weights as
+    /// once, each call giving the bits it gives on one thread alone; during <c>Fit</c> it reads the weights as
     /// they are at that moment.
     /// </summary>
     public float[] Predict(ReadOnlySpan<float> sample)
@@ -304,7 +304,7 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// The k of the top-k accuracy that <see cref="Evaluate"/> and <see cref="Fit"/>'s history report for a softmax
+    /// The k of the top-k accuracy that <see cref="Evaluate(Dataset)"/> and <c>Fit</c>'s history report for a softmax
     /// classifier of more than k classes (Keras's <c>TopKCategoricalAccuracy</c>, whose k is also 5 unless given).
     /// Read once at the start of each call.
     /// </summary>
@@ -320,7 +320,7 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// <see cref="Evaluate"/> on <paramref name="count"/> checked raw samples, against flat <paramref name="targets"/>
+    /// <see cref="Evaluate(Dataset)"/> on <paramref name="count"/> checked raw samples, against flat <paramref name="targets"/>
     /// <c>[count, OutputSize]</c>, or, when those are empty, against class <paramref name="labels"/> turned into targets
     /// a batch at a time in the calling thread's replica.
     /// </summary>
