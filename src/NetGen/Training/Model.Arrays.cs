@@ -278,7 +278,7 @@ public abstract partial class Model
         }
         if (labels.Length != count)
         {
-            throw new ArgumentException($"{name} has {labels.Length} labels, but features has {count} samples; each sample needs one.", name);
+            throw new ArgumentException($"{name} has {Count(labels.Length, "label")}, but features has {Count(count, "sample")}; each sample needs one.", name);
         }
         for (int i = 0; i < labels.Length; i++)
         {
@@ -302,7 +302,7 @@ public abstract partial class Model
         }
         if (targets.Length != count)
         {
-            throw new ArgumentException($"{name} has {targets.Length} numbers, but features has {count} samples; each sample needs one.", name);
+            throw new ArgumentException($"{name} has {Count(targets.Length, "number")}, but features has {Count(count, "sample")}; each sample needs one.", name);
         }
         return targets;
     }
@@ -319,7 +319,7 @@ public abstract partial class Model
         }
         if (targets.GetLength(0) != count)
         {
-            throw new ArgumentException($"{name} has {targets.GetLength(0)} rows, but features has {count} samples; each sample needs one.", name);
+            throw new ArgumentException($"{name} has {Count(targets.GetLength(0), "row")}, but features has {Count(count, "sample")}; each sample needs one.", name);
         }
         return View(targets);
     }

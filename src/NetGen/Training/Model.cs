@@ -199,15 +199,15 @@ public abstract partial class Model
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
         return InferenceReplica.RunForward(inputs, batchSize);
     }
 
     /// <summary>The mean loss of a batch in inference mode, without touching <see cref="Gradients"/>; safe from any number of threads at once, as <see cref="Forward"/> is.</summary>
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
-        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
+        RequireBatch(targets, batchSize, outputs: true, nameof(targets));
         Model replica = InferenceReplica;
         return replica.LossCore(replica.RunForward(inputs, batchSize), targets, batchSize);
     }
@@ -219,8 +219,8 @@ public abstract partial class Model
     /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
-        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
+        RequireBatch(targets, batchSize, outputs: true, nameof(targets));
         bool claimed = BeginTraining(nameof(ComputeGradients));
         try
         {
@@ -240,7 +240,7 @@ public abstract partial class Model
     /// </summary>
     public float[] Predict(ReadOnlySpan<float> sample)
     {
-        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireSample(sample, nameof(sample));
         return InferenceReplica.ForwardSamples(sample, 1, _inputNormalization).ToArray();
     }
 
@@ -255,12 +255,15 @@ public abstract partial class Model
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
         if (samples.Length % inputSize != 0)
         {
-            throw new ArgumentException($"{samples.Length} numbers are not a whole number of samples of {inputSize}.", nameof(samples));
+            throw new ArgumentException(
+                $"{nameof(samples)} has {samples.Length} numbers, not a whole number of samples of {Description.Name}'s {InputsPerSample()}.", nameof(samples));
         }
         int count = samples.Length / inputSize;
         if (outputs.Length < count * outputSize)
         {
-            throw new ArgumentException($"{count} samples need {count * outputSize} outputs; the span holds {outputs.Length}.", nameof(outputs));
+            throw new ArgumentException(
+                $"{nameof(outputs)} holds {Count(outputs.Length, "number")}, but {Count(count, "sample")} of {Description.Name}'s {Count(outputSize, "output")} need {count * outputSize}.",
+                nameof(outputs));
         }
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
@@ -274,7 +277,7 @@ public abstract partial class Model
     /// <summary>The index of the largest output for one raw sample: the predicted class. Safe from any number of threads at once.</summary>
     public int PredictClass(ReadOnlySpan<float> sample)
     {
-        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireSample(sample, nameof(sample));
         ReadOnlySpan<float> outputs = InferenceReplica.ForwardSamples(sample, 1, _inputNormalization);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
@@ -296,7 +299,7 @@ public abstract partial class Model
         RequireCompatible(data, nameof(data));
         if (data.Count == 0)
         {
-            throw new ArgumentException("The data set is empty.", nameof(data));
+            throw new ArgumentException($"{nameof(data)} holds no samples.", nameof(data));
         }
         return TrainsOnLabels(data)
             ? EvaluateCore(data.Features, data.Count, default, data.Labels)
@@ -314,7 +317,7 @@ public abstract partial class Model
         get => _topK;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(TopK));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _topK = value;
         }
     }
@@ -430,15 +433,33 @@ public abstract partial class Model
             $"{Description.Name} has no tensor '{tensorName}'; it has {string.Join(", ", Description.Tensors.Select(t => t.Name))}.");
     }
 
-    private void RequireBatch(ReadOnlySpan<float> values, int batchSize, int perSample, string name)
+    /// <summary>Checks that one raw sample, the caller's argument <paramref name="name"/>, holds the network's inputs.</summary>
+    private void RequireSample(ReadOnlySpan<float> sample, string name)
+    {
+        if (sample.Length != Description.InputSize)
+        {
+            throw new ArgumentException($"{name} has {sample.Length} numbers, but {Description.Name} takes {InputsPerSample()} per sample.", name);
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="values"/>, the caller's argument <paramref name="name"/>, holds a batch of
+    /// <paramref name="batchSize"/> (the caller's <c>batchSize</c>) samples of the network's inputs, or of its outputs.
+    /// </summary>
+    private void RequireBatch(ReadOnlySpan<float> values, int batchSize, bool outputs, string name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int perSample = outputs ? Description.OutputSize : Description.InputSize;
         if (values.Length != batchSize * perSample)
         {
             throw new ArgumentException(
-                $"{Description.Name}: {batchSize} samples of {perSample} numbers need {batchSize * perSample} numbers; {name} has {values.Length}.", name);
+                $"{name} has {Count(values.Length, "number")}, but a batch of {Count(batchSize, "sample")} of " +
+                $"{Description.Name}'s {Count(perSample, outputs ? "output" : "input")} needs {batchSize * perSample}.", name);
         }
     }
+
+    /// <summary>"1 sample", "2 samples": a count and its noun, for messages.</summary>
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Checks that <paramref name="data"/> (the caller's argument <paramref name="name"/>) fits the network, with a hint where a likely mistake explains why not.</summary>
     private void RequireCompatible(Dataset data, string name)

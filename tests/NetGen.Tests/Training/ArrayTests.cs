@@ -123,7 +123,7 @@ public sealed class ArrayTests
             () => regressor.Evaluate(new float[2, 4], new float[2]));
         AssertArgument("targets", "targets has 3 columns, but LinearRegressor has 2 outputs.",
             () => regressor.Fit(new float[2][] { new float[4], new float[4] }, new float[2, 3], new Sgd(), epochs: 1));
-        AssertArgument("targets", "targets has 1 rows, but features has 2 samples; each sample needs one.",
+        AssertArgument("targets", "targets has 1 row, but features has 2 samples; each sample needs one.",
             () => regressor.Evaluate(new float[2, 4], new float[1, 2]));
         Assert.Equal("features", Assert.Throws<ArgumentNullException>(() => binary.Predict((float[,])null!)).ParamName);
         Assert.Equal("labels", Assert.Throws<ArgumentNullException>(() => binary.Evaluate(new float[1, 6], (int[])null!)).ParamName);
