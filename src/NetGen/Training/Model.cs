@@ -44,6 +44,7 @@ public abstract partial class Model
     private const int InferenceBatchSize = 1024;
 
     private readonly Rng _random;
+    private readonly int _seed;
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
     private float[] _labelTargets = [];
@@ -58,6 +59,7 @@ public abstract partial class Model
         Description = description;
         Parameters = new float[description.ParameterCount];
         Gradients = new float[description.ParameterCount];
+        _seed = seed;
         _random = new Rng(unchecked((ulong)seed));
         Initializers.Initialize(description, Parameters, _random);
     }
