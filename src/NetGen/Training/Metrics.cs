@@ -157,6 +157,16 @@ public sealed record EpochMetrics(
 
     /// <summary>Training accuracy, measured the same way; null for a regressor.</summary>
     public float? Accuracy => Training.Accuracy;
+
+    /// <summary>
+    /// The epoch as Keras prints it: <c>epoch 3 - loss: 0.0123 - mae: 0.0812 - … - val_loss: … - lr: 0.01</c>, with the
+    /// metrics that fit the network; invariant culture.
+    /// </summary>
+    public override string ToString()
+    {
+        string validation = Validation is null ? "" : " - " + Validation.FormatLine("val_");
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {Epoch} - {Training.FormatLine()}{validation} - lr: {LearningRate:G6}");
+    }
 }
 
 /// <summary>

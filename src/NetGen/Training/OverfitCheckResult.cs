@@ -7,7 +7,7 @@ namespace NetGen;
 /// What <see cref="Model.CheckCanOverfit"/> saw: whether the network memorised a handful of samples, its loss (and
 /// accuracy) after every epoch, and, when it did not, the likely reasons. <see cref="ToString"/> gives the verdict.
 /// </summary>
-public sealed class OverfitCheckResult
+public sealed record OverfitCheckResult
 {
     /// <summary>A regressor has memorised its samples when R² reaches this: the loss is 0.1 % of the targets' variance.</summary>
     public const float RSquaredToPass = 0.999f;

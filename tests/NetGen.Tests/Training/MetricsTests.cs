@@ -277,4 +277,19 @@ public sealed class MetricsTests
 
         Assert.Equal("test accuracy: 0.8125", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test accuracy: {evaluation.Accuracy:F4}"));
     }
+
+    [Fact]
+    public void An_epoch_prints_as_keras_does_with_the_metrics_of_the_networks_kind()
+    {
+        Dataset data = TestData.Regression(20, inputs: 4, outputs: 2, seed: 2);
+        EpochMetrics epoch = new LinearRegressor(seed: 1).Fit(data, new Sgd(0.05f), epochs: 1, batchSize: 5, validationSplit: 0.25).Last!;
+
+        string line = epoch.ToString();
+
+        Assert.Equal(FormattableString.Invariant(
+            $"epoch 1 - {epoch.Training.FormatLine()} - {epoch.Validation!.FormatLine("val_")} - lr: 0.05"), line);
+        Assert.StartsWith("epoch 1 - loss: ", line);
+        Assert.Contains(" - val_r2: ", line);
+        Assert.DoesNotContain("ccuracy", line);
+    }
 }
