@@ -7,11 +7,11 @@ public static class HistoryPlot
 {
     /// <summary>
     /// Draws the learning curves of <paramref name="history"/> as a PNG: loss on the left, accuracy on
-    /// the right, each with a training and (when there was validation) a validation curve over the
-    /// epochs — the picture that shows over-fitting (validation turning up while training goes down)
+    /// the right (a regressor's mean absolute error instead), each with a training and (when there was
+    /// validation) a validation curve over the epochs — the picture that shows over-fitting (validation turning up while training goes down)
     /// and the effect of a learning-rate change. The file appears complete or not at all.
     /// </summary>
-    /// <param name="history">What <see cref="Model.Fit"/> returned; at least one epoch.</param>
+    /// <param name="history">What <c>Model.Fit</c> returned; at least one epoch.</param>
     /// <param name="path">The PNG file to create or replace, e.g. <c>training.png</c>.</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
@@ -36,7 +36,15 @@ public static class HistoryPlot
         figure.Layout = new ScottPlot.MultiplotLayouts.Columns();
         // Legends where the curves usually are not: loss falls, accuracy rises.
         DrawPanel(figure.GetPlot(0), history, "Loss", "loss", Alignment.UpperRight, epoch => epoch.Loss, evaluation => evaluation.Loss);
-        DrawPanel(figure.GetPlot(1), history, "Accuracy", "accuracy", Alignment.LowerRight, epoch => epoch.Accuracy, evaluation => evaluation.Accuracy);
+        if (history.Epochs[0].Accuracy is not null)
+        {
+            DrawPanel(figure.GetPlot(1), history, "Accuracy", "accuracy", Alignment.LowerRight, epoch => epoch.Accuracy ?? float.NaN, evaluation => evaluation.Accuracy ?? float.NaN);
+        }
+        else
+        {
+            DrawPanel(figure.GetPlot(1), history, "Mean absolute error", "mean absolute error", Alignment.UpperRight,
+                epoch => epoch.Training.MeanAbsoluteError ?? float.NaN, evaluation => evaluation.MeanAbsoluteError ?? float.NaN);
+        }
 
         // ScottPlot writes straight to the path it is given, so it is given a temporary one.
         ReplacingFile.Write(path, temporary => figure.SavePng(temporary, width, height));
@@ -55,7 +63,7 @@ public static class HistoryPlot
         {
             var validationCurve = plot.Add.Scatter(
                 validated.Select(epoch => (double)epoch.Epoch).ToArray(),
-                validated.Select(epoch => (double)validation(epoch.Validation!.Value)).ToArray());
+                validated.Select(epoch => (double)validation(epoch.Validation!)).ToArray());
             validationCurve.LegendText = $"validation {quantity}";
         }
         plot.Title(title);

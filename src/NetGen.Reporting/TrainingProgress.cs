@@ -13,8 +13,9 @@ namespace NetGen.Reporting;
 /// </summary>
 /// <remarks>
 /// An epoch's line reads
-/// <c>epoch 3/10 - 1.2s - loss: 0.4321 - accuracy: 0.8765 - val_loss: 0.4567 - val_accuracy: 0.8500 - lr: 0.1 - 25,000 samples/s</c>
-/// (the validation figures only when there is validation), the same on every machine whatever its culture.
+/// <c>epoch 3/10 - 1.2s - loss: 0.4321 - accuracy: 0.8765 - f1: 0.8712 - val_loss: 0.4567 - val_accuracy: 0.8500 - val_f1: 0.8433 - lr: 0.1 - 25,000 samples/s</c>
+/// for a classifier (with <c>top_k</c> when measured), <c>… - loss: 0.0123 - mae: 0.0812 - rmse: 0.1109 - r2: 0.9876 - val_loss: …</c>
+/// for a regressor (the validation figures only when there is validation), the same on every machine whatever its culture.
 /// The bar is drawn by Spectre.Console on its own refresh thread; the training thread only stores
 /// numbers into it, and rewrites its text at most four times a second.
 /// </remarks>
@@ -39,19 +40,17 @@ public sealed class TrainingProgress : Callback
     }
 
     /// <summary>
-    /// One epoch as a line: epoch, duration, training loss and accuracy, validation loss and accuracy when
-    /// present, learning rate and throughput. Invariant culture.
+    /// One epoch as a line: epoch, duration, the training metrics that fit the network (<see cref="Evaluation.FormatLine"/>),
+    /// the validation ones when present, learning rate and throughput. Invariant culture.
     /// </summary>
     /// <param name="metrics">The epoch.</param>
     /// <param name="epochs">The last epoch of the run, shown as "epoch 3/10".</param>
     public static string FormatEpoch(EpochMetrics metrics, int epochs)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        string validation = metrics.Validation is Evaluation result
-            ? string.Create(CultureInfo.InvariantCulture, $" - val_loss: {result.Loss:F4} - val_accuracy: {result.Accuracy:F4}")
-            : "";
+        string validation = metrics.Validation is Evaluation result ? " - " + result.FormatLine("val_") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {metrics.Epoch}/{epochs} - {metrics.Duration.TotalSeconds:F1}s - loss: {metrics.Loss:F4} - accuracy: {metrics.Accuracy:F4}" +
+            $"epoch {metrics.Epoch}/{epochs} - {metrics.Duration.TotalSeconds:F1}s - {metrics.Training.FormatLine()}" +
             $"{validation} - lr: {metrics.LearningRate:G6} - {metrics.SamplesPerSecond:N0} samples/s");
     }
 
@@ -76,8 +75,10 @@ public sealed class TrainingProgress : Callback
         _bar.Advance(context.SamplesSeen);
         if (_bar.TextIsStale(TextInterval))
         {
-            _bar.SetText(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {context.Epoch}/{context.Epochs} · loss {context.EpochLoss:F4} · acc {context.EpochAccuracy:F4}"));
+            string metric = context.EpochAccuracy is float accuracy
+                ? string.Create(CultureInfo.InvariantCulture, $"acc {accuracy:F4}")
+                : string.Create(CultureInfo.InvariantCulture, $"mae {context.EpochMeanAbsoluteError:F4}");
+            _bar.SetText(string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch}/{context.Epochs} · loss {context.EpochLoss:F4} · {metric}"));
         }
     }
 

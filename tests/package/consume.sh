@@ -42,7 +42,7 @@ Dataset data = Dataset.FromLabels(features, [2], labels, classCount: 2);
 var network = new Xor(seed: 1);
 Console.WriteLine(network.Summary());
 network.Fit(data, new Adam(0.05f), epochs: 60, batchSize: 20);
-float accuracy = network.Evaluate(data).Accuracy;
+float accuracy = network.Evaluate(data).Accuracy ?? 0f;
 Console.WriteLine($"class of (0, 1): {network.PredictClass([0f, 1f])}, of (1, 1): {network.PredictClass([1f, 1f])}");
 Console.WriteLine($"training accuracy: {accuracy:F3}");
 return accuracy > 0.95f ? 0 : 1;

@@ -11,7 +11,7 @@ namespace NetGen.Data;
 /// <remarks>
 /// <para>
 /// Pass one to <c>Fit(…, augmentation: new ImageAugmentation(maxShift: 2, maxRotationDegrees: 10))</c>.
-/// It applies to the training mini-batches only, never to validation, <see cref="Model.Evaluate"/> or
+/// It applies to the training mini-batches only, never to validation, <see cref="Model.Evaluate(Dataset)"/> or
 /// <c>Predict</c>, and it works on the raw samples before <see cref="InputNormalization"/>, so the zero
 /// fill is the data's own zero (a black pixel), not the normalised mean.
 /// </para>

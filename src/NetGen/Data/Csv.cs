@@ -7,7 +7,10 @@ namespace NetGen.Data;
 /// <summary>What the target columns of a CSV file hold.</summary>
 public enum CsvTargetKind
 {
-    /// <summary>One column of class indices 0, 1, 2, …; each becomes a one-hot target (<see cref="Dataset.FromLabels"/>).</summary>
+    /// <summary>
+    /// One column of class indices 0, 1, 2, …; each becomes a one-hot target (<see cref="Dataset.FromLabels"/>). A
+    /// binary classifier (one sigmoid unit) learns labels 0 and 1 as they are.
+    /// </summary>
     Classification,
 
     /// <summary>One or more columns of numbers, used as they are (<see cref="Dataset.FromTargets"/>).</summary>

@@ -39,7 +39,10 @@ public sealed class Dataset
     /// <summary>Class indices, for data made by <see cref="FromLabels"/>; otherwise null.</summary>
     public int[]? Labels { get; }
 
-    /// <summary>Classification data: each label becomes a one-hot target of <paramref name="classCount"/> numbers.</summary>
+    /// <summary>
+    /// Classification data: each label becomes a one-hot target of <paramref name="classCount"/> numbers. A binary
+    /// classifier (one sigmoid unit) given labels 0 and 1 learns the labels themselves instead.
+    /// </summary>
     public static Dataset FromLabels(float[] features, int[] sampleShape, int[] labels, int classCount)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -95,6 +98,24 @@ public sealed class Dataset
             Targets.AsSpan(start * TargetSize, count * TargetSize).ToArray(),
             TargetSize,
             Labels?.AsSpan(start, count).ToArray());
+    }
+
+    /// <summary>
+    /// The same samples (shared, not copied) with each label as its one target, 0 or 1: what a binary classifier (one
+    /// sigmoid unit) learns from data labelled 0 and 1. Only for labelled data of at most two classes.
+    /// </summary>
+    internal Dataset WithLabelTargets()
+    {
+        if (Labels is null || TargetSize > 2)
+        {
+            throw new InvalidOperationException("Only labelled data of at most two classes has 0/1 targets.");
+        }
+        var targets = new float[Count];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            targets[i] = Labels[i];
+        }
+        return new Dataset(Features, SampleShape, targets, 1, Labels);
     }
 
     /// <summary>The first <paramref name="count"/> samples (all of them if there are fewer).</summary>

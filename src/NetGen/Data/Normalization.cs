@@ -12,7 +12,7 @@ namespace NetGen.Data;
 /// <remarks>
 /// <para>
 /// Give a model one through <see cref="Model.InputNormalization"/> (or <c>Fit(…, normalizeInputs: true)</c>)
-/// and <see cref="Model.Fit"/>, <see cref="Model.Evaluate"/> and <c>Predict</c> apply it, so it cannot be
+/// and <c>Model.Fit</c>, <see cref="Model.Evaluate(Dataset)"/> and <c>Predict</c> apply it, so it cannot be
 /// forgotten on one path. The statistics are part of the model: they are saved with its weights as the
 /// tensors <see cref="MeanTensorName"/> and <see cref="StandardDeviationTensorName"/>.
 /// </para>

@@ -3,7 +3,7 @@ using NetGen.Optimizers;
 namespace NetGen.Training;
 
 /// <summary>
-/// Hooks into <see cref="Model.Fit"/>, as Keras callbacks do: learning-rate schedules, early
+/// Hooks into <c>Model.Fit</c>, as Keras callbacks do: learning-rate schedules, early
 /// stopping, checkpoints and progress displays are all callbacks. Override the hooks you need;
 /// the others do nothing.
 /// </summary>
@@ -58,18 +58,19 @@ public abstract class Callback
 }
 
 /// <summary>
-/// What a <see cref="Callback"/> sees of a <see cref="Model.Fit"/> call in progress: the model and
+/// What a <see cref="Callback"/> sees of a <c>Model.Fit</c> call in progress: the model and
 /// optimizer, where training is, and the metrics so far. One instance lives for the whole call and
 /// is updated in place, so the per-batch hooks cost no allocation.
 /// </summary>
 public sealed class TrainingContext
 {
-    private double _lossSum;
-    private int _correct;
+    private readonly MetricAccumulator _metrics;
 
     internal TrainingContext(
         Model model, Optimizer optimizer, int firstEpoch, int epochs, int trainingSamples, int batchSize, bool hasValidation, History history)
     {
+        _metrics = new MetricAccumulator(model.Description, model.TopK);
+        TopK = model.TopK;
         Model = model;
         Optimizer = optimizer;
         FirstEpoch = firstEpoch;
@@ -115,10 +116,16 @@ public sealed class TrainingContext
     public float BatchLoss { get; private set; } = float.NaN;
 
     /// <summary>The current epoch's mean training loss so far (NaN before its first mini-batch ends).</summary>
-    public float EpochLoss => SamplesSeen == 0 ? float.NaN : (float)(_lossSum / SamplesSeen);
+    public float EpochLoss => _metrics.Loss;
 
-    /// <summary>The current epoch's training accuracy so far (NaN before its first mini-batch ends).</summary>
-    public float EpochAccuracy => SamplesSeen == 0 ? float.NaN : (float)_correct / SamplesSeen;
+    /// <summary>A classifier's training accuracy in the current epoch so far (NaN before its first mini-batch ends); null for a regressor.</summary>
+    public float? EpochAccuracy => _metrics.Accuracy;
+
+    /// <summary>A regressor's training mean absolute error in the current epoch so far (NaN before its first mini-batch ends); null for a classifier.</summary>
+    public float? EpochMeanAbsoluteError => _metrics.MeanAbsoluteError;
+
+    /// <summary>The k of the top-k accuracy this call measures (<see cref="Model.TopK"/> when it began).</summary>
+    public int TopK { get; }
 
     /// <summary>Whether each epoch ends with a validation evaluation (validation data or a validation split).</summary>
     public bool HasValidation { get; }
@@ -141,18 +148,19 @@ public sealed class TrainingContext
         Batch = 0;
         SamplesSeen = 0;
         BatchLoss = float.NaN;
-        _lossSum = 0;
-        _correct = 0;
+        _metrics.Reset();
     }
 
     internal void BeginBatch(int batch) => Batch = batch;
 
-    /// <summary>Adds a finished mini-batch of <paramref name="samples"/> to the epoch's running metrics.</summary>
-    internal void EndBatch(float loss, int samples, int correct)
+    /// <summary>Adds a finished mini-batch of <paramref name="samples"/>, its <paramref name="outputs"/> and <paramref name="targets"/>, to the epoch's running metrics.</summary>
+    internal void EndBatch(float loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int samples)
     {
         BatchLoss = loss;
-        _lossSum += (double)loss * samples;
-        _correct += correct;
+        _metrics.Add(outputs, targets, samples, loss);
         SamplesSeen += samples;
     }
+
+    /// <summary>The training metrics of the current epoch's finished mini-batches.</summary>
+    internal Evaluation EpochTraining() => _metrics.ToEvaluation();
 }

@@ -360,7 +360,7 @@ public sealed record SearchResult(SearchGoal Goal, IReadOnlyList<TrialResult> Tr
 ///     {
 ///         var net = new MnistMlp(seed: 1);
 ///         net.Fit(train, new Sgd(trial.Get&lt;float&gt;("lr")), epochs: 3, batchSize: trial.Get&lt;int&gt;("batch"));
-///         return net.Evaluate(validation).Accuracy;
+///         return net.Evaluate(validation).Accuracy!.Value;
 ///     });
 /// Console.WriteLine($"best: {result.Best}");
 /// </code>

@@ -23,7 +23,7 @@ public abstract partial class Model
     /// <para>
     /// Each mini-batch is gathered into one buffer: samples copied (through
     /// <paramref name="augmentation"/> when given), then normalised by <see cref="InputNormalization"/>.
-    /// Validation uses <see cref="Evaluate"/>: normalised, never augmented.
+    /// Validation uses <see cref="Evaluate(Dataset)"/>: normalised, never augmented.
     /// </para>
     /// <para>
     /// One <c>Fit</c> at a time: another on a different thread, or any other training call there (see
@@ -78,27 +78,14 @@ public abstract partial class Model
         bool normalizeInputs = false,
         ImageAugmentation? augmentation = null,
         string? resumeFrom = null,
-        CancellationToken cancellationToken = default)
-    {
-        if (!BeginTraining(nameof(Fit)))
-        {
-            throw new InvalidOperationException(
-                $"{Description.Name}.Fit was called while this thread is already training the model (a callback calling Fit?); one Fit must end before the next begins.");
-        }
-        try
-        {
-            return FitClaimed(training, optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
-                normalizeInputs, augmentation, resumeFrom, cancellationToken);
-        }
-        finally
-        {
-            EndTraining(claimed: true);
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        FitOwned(training, nameof(training), optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
+            normalizeInputs, augmentation, resumeFrom, cancellationToken);
 
-    /// <summary><see cref="Fit"/>, once it holds the model.</summary>
-    private History FitClaimed(
+    /// <summary><c>Fit</c> of <paramref name="training"/>, which the caller passed as its argument <paramref name="trainingName"/>: claims the model, then trains.</summary>
+    private History FitOwned(
         Dataset training,
+        string trainingName,
         Optimizer optimizer,
         int epochs,
         int batchSize,
@@ -112,7 +99,46 @@ public abstract partial class Model
         string? resumeFrom,
         CancellationToken cancellationToken)
     {
-        Callback[] hooks = CheckFitArguments(training, optimizer, epochs, batchSize, validation, augmentation, callbacks);
+        if (!BeginTraining(nameof(Fit)))
+        {
+            throw new InvalidOperationException(
+                $"{Description.Name}.Fit was called while this thread is already training the model (a callback calling Fit?); one Fit must end before the next begins.");
+        }
+        try
+        {
+            return FitClaimed(training, trainingName, optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
+                normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        }
+        finally
+        {
+            EndTraining(claimed: true);
+        }
+    }
+
+    /// <summary><c>Fit</c>, once it holds the model.</summary>
+    private History FitClaimed(
+        Dataset training,
+        string trainingName,
+        Optimizer optimizer,
+        int epochs,
+        int batchSize,
+        Dataset? validation,
+        bool shuffle,
+        Action<EpochMetrics>? onEpochEnd,
+        IReadOnlyList<Callback>? callbacks,
+        double validationSplit,
+        bool normalizeInputs,
+        ImageAugmentation? augmentation,
+        string? resumeFrom,
+        CancellationToken cancellationToken)
+    {
+        Callback[] hooks = CheckFitArguments(training, trainingName, optimizer, epochs, batchSize, validation, augmentation, callbacks);
+        if (TrainsOnLabels(training))
+        {
+            // A binary classifier learns the labels 0 and 1 themselves (see RequireCompatible): one target column,
+            // made once here, beside the same features.
+            training = training.WithLabelTargets();
+        }
 
         int trainingCount = training.Count;
         if (validationSplit != 0)
@@ -146,11 +172,12 @@ public abstract partial class Model
         return history;
     }
 
-    /// <summary>Checks what <see cref="Fit"/> was given, before anything changes; returns the callbacks as an array (iterated without allocation).</summary>
+    /// <summary>Checks what <c>Fit</c> was given, before anything changes; returns the callbacks as an array (iterated without allocation).</summary>
     private Callback[] CheckFitArguments(
-        Dataset training, Optimizer optimizer, int epochs, int batchSize, Dataset? validation, ImageAugmentation? augmentation, IReadOnlyList<Callback>? callbacks)
+        Dataset training, string trainingName, Optimizer optimizer, int epochs, int batchSize, Dataset? validation, ImageAugmentation? augmentation,
+        IReadOnlyList<Callback>? callbacks)
     {
-        RequireCompatible(training, nameof(training));
+        RequireCompatible(training, trainingName);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -160,11 +187,11 @@ public abstract partial class Model
         }
         if (training.Count == 0)
         {
-            throw new ArgumentException("The training data set is empty.", nameof(training));
+            throw new ArgumentException("The training data set is empty.", trainingName);
         }
         if (training.FindNonFinite() is (int sample, int offset))
         {
-            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", nameof(training));
+            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", trainingName);
         }
         if (augmentation is not null && Description.InputShape.Length is not (2 or 3))
         {
@@ -228,7 +255,7 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// What one <see cref="Fit"/> call trains on, the same for all its epochs. <c>Order</c> is the
+    /// What one <c>Fit</c> call trains on, the same for all its epochs. <c>Order</c> is the
     /// buffer for an epoch's sample order, <c>[training samples]</c>, refilled every epoch.
     /// </summary>
     private sealed record EpochPlan(
@@ -275,7 +302,7 @@ public abstract partial class Model
                     "parameters are those that produced it. A smaller learning rate usually helps.",
                     context.Epoch, batchIndex, loss, context.History);
             }
-            context.EndBatch(loss, batch, CountCorrect(OutputBuffer, targets, batch, outputSize));
+            context.EndBatch(loss, OutputBuffer[..(batch * outputSize)], targets, batch);
             context.Optimizer.Step(Parameters, Gradients);
 
             foreach (Callback hook in plan.Callbacks)
@@ -287,8 +314,7 @@ public abstract partial class Model
         Evaluation? validationResult = plan.Validation is null ? null : Evaluate(plan.Validation);
         return new EpochMetrics(
             context.Epoch,
-            context.EpochLoss,
-            context.EpochAccuracy,
+            context.EpochTraining(),
             validationResult,
             duration,
             context.SamplesSeen / Math.Max(duration.TotalSeconds, 1e-9),

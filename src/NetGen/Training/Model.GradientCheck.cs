@@ -32,6 +32,8 @@ public abstract partial class Model
     public IReadOnlyList<GradientCheckResult> CheckGradients(
         ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, float epsilon = 1e-2f, int maxElementsPerTensor = int.MaxValue)
     {
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
+        RequireBatch(targets, batchSize, outputs: true, nameof(targets));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxElementsPerTensor);
         float[] saved = (float[])Parameters.Clone();

@@ -59,7 +59,7 @@ public abstract partial class Model
     /// <summary>
     /// Claims the model for a training call — one that changes it or its training buffers — made by the calling
     /// thread. Returns whether this call claimed it, false when the calling thread holds it already (a callback of
-    /// its own <see cref="Fit"/>, or <see cref="CheckGradients"/> calling <see cref="ComputeGradients"/>), in which
+    /// its own <c>Fit</c>, or <see cref="CheckGradients"/> calling <see cref="ComputeGradients"/>), in which
     /// case the outer call releases it.
     /// </summary>
     /// <exception cref="InvalidOperationException">Another thread holds it.</exception>

@@ -6,20 +6,20 @@ namespace NetGen;
 
 /// <summary>
 /// What every generated network shares: the parameter and gradient buffers, batching, and the
-/// Keras-like <see cref="Fit"/> / <see cref="Evaluate"/> / <see cref="Predict(ReadOnlySpan{float})"/> loop.
+/// Keras-like <c>Fit</c> / <see cref="Evaluate(Dataset)"/> / <see cref="Predict(ReadOnlySpan{float})"/> loop.
 /// The generator writes the rest — <see cref="ForwardCore"/>, <see cref="ForwardBackwardCore"/> and the
 /// activation buffers — for the exact network declared, with every size a constant.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Threads: inference — <c>Predict</c>, <see cref="PredictClass"/>, <see cref="Evaluate"/>, <see cref="Forward"/> and
+/// Threads: inference — <c>Predict</c>, <see cref="PredictClass"/>, <see cref="Evaluate(Dataset)"/>, <see cref="Forward"/> and
 /// <see cref="ComputeLoss"/> — may be called on one model from any number of threads at once (a model registered as a
 /// singleton in a web server): each thread computes in activation buffers of its own, an inference replica of the
 /// model that shares its <see cref="Parameters"/>, made on the thread's first inference call and reused, without
 /// locking or allocating, by every later one. Each call gives exactly the bits it gives on one thread alone. A
 /// thread's buffers last as long as the model or the thread, sized for the largest batch it has computed (at most
 /// 1024 samples: batches are computed 1024 at a time).
-/// Training — <see cref="Fit"/>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
+/// Training — <c>Fit</c>, <see cref="ComputeGradients"/>, <see cref="CheckGradients"/>,
 /// <see cref="EnsureBatchCapacity"/>, <c>LoadWeights</c> and <see cref="LoadCheckpoint"/> — is single-owner: one
 /// such call at a time, and one begun while another runs on a different thread throws
 /// <see cref="InvalidOperationException"/>. Inference meanwhile is safe and reads the parameters as they are at that
@@ -27,7 +27,7 @@ namespace NetGen;
 /// load them into a new model and swap the reference.
 /// </para>
 /// <para>
-/// Two levels of API. <see cref="Fit"/>, <see cref="Evaluate"/>, <c>Predict</c> and <see cref="PredictClass"/>
+/// Two levels of API. <c>Fit</c>, <see cref="Evaluate(Dataset)"/>, <c>Predict</c> and <see cref="PredictClass"/>
 /// take the user's raw samples and apply <see cref="InputNormalization"/> themselves.
 /// <see cref="Forward"/>, <see cref="ComputeLoss"/>, <see cref="ComputeGradients"/> and
 /// <see cref="CheckGradients"/> are the network's own mathematics: their inputs go in as given.
@@ -36,7 +36,7 @@ namespace NetGen;
 public abstract partial class Model
 {
     /// <summary>
-    /// The batch size <see cref="Evaluate"/> and batched prediction work in. Larger batches repay the
+    /// The batch size <see cref="Evaluate(Dataset)"/> and batched prediction work in. Larger batches repay the
     /// forward kernel's packing of each weight matrix over more rows, with little gain past a few hundred
     /// (docs/performance.md, products and tiles); the calling thread's inference buffers then hold 1024 rows
     /// (7 MB for 784-500-500-10).
@@ -44,8 +44,11 @@ public abstract partial class Model
     private const int InferenceBatchSize = 1024;
 
     private readonly Rng _random;
+    private readonly int _seed;
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
+    private float[] _labelTargets = [];
+    private int _topK = 5;
     private InputNormalization? _inputNormalization;
 
     /// <param name="description">The network's shapes and tensors, from the generated code.</param>
@@ -56,6 +59,7 @@ public abstract partial class Model
         Description = description;
         Parameters = new float[description.ParameterCount];
         Gradients = new float[description.ParameterCount];
+        _seed = seed;
         _random = new Rng(unchecked((ulong)seed));
         Initializers.Initialize(description, Parameters, _random);
     }
@@ -91,8 +95,8 @@ public abstract partial class Model
     public float[] Gradients { get; }
 
     /// <summary>
-    /// Per-feature standardisation applied to every raw input — in <see cref="Fit"/> (training and
-    /// validation), <see cref="Evaluate"/> and <c>Predict</c> — or null for none. Set it yourself
+    /// Per-feature standardisation applied to every raw input — in <c>Fit</c> (training and
+    /// validation), <see cref="Evaluate(Dataset)"/> and <c>Predict</c> — or null for none. Set it yourself
     /// (<c>InputNormalization.Compute(train)</c>) or let <c>Fit(…, normalizeInputs: true)</c> compute it
     /// from the training data. It is part of the model: weights files and checkpoints save it.
     /// </summary>
@@ -122,7 +126,7 @@ public abstract partial class Model
     public override string ToString() => Summary();
 
     /// <summary>
-    /// The largest batch the training buffers (those <see cref="Fit"/> and <see cref="ComputeGradients"/> use) currently
+    /// The largest batch the training buffers (those <c>Fit</c> and <see cref="ComputeGradients"/> use) currently
     /// hold; they grow on demand and never shrink. Each thread's inference buffers grow the same way, on their own.
     /// </summary>
     public int BatchCapacity { get; private set; }
@@ -201,15 +205,15 @@ public abstract partial class Model
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
         return InferenceReplica.RunForward(inputs, batchSize);
     }
 
     /// <summary>The mean loss of a batch in inference mode, without touching <see cref="Gradients"/>; safe from any number of threads at once, as <see cref="Forward"/> is.</summary>
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
-        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
+        RequireBatch(targets, batchSize, outputs: true, nameof(targets));
         Model replica = InferenceReplica;
         return replica.LossCore(replica.RunForward(inputs, batchSize), targets, batchSize);
     }
@@ -221,8 +225,8 @@ public abstract partial class Model
     /// <exception cref="InvalidOperationException">Another thread is training the model.</exception>
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        RequireBatch(inputs, batchSize, Description.InputSize, nameof(inputs));
-        RequireBatch(targets, batchSize, Description.OutputSize, nameof(targets));
+        RequireBatch(inputs, batchSize, outputs: false, nameof(inputs));
+        RequireBatch(targets, batchSize, outputs: true, nameof(targets));
         bool claimed = BeginTraining(nameof(ComputeGradients));
         try
         {
@@ -244,12 +248,12 @@ public abstract partial class Model
 
     /// <summary>
     /// One raw sample's outputs (probabilities, after a softmax), as a new array. Safe from any number of threads at
-    /// once, each call giving the bits it gives on one thread alone; during <see cref="Fit"/> it reads the weights as
+    /// once, each call giving the bits it gives on one thread alone; during <c>Fit</c> it reads the weights as
     /// they are at that moment.
     /// </summary>
     public float[] Predict(ReadOnlySpan<float> sample)
     {
-        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireSample(sample, nameof(sample));
         return InferenceReplica.ForwardSamples(sample, 1, _inputNormalization).ToArray();
     }
 
@@ -264,12 +268,15 @@ public abstract partial class Model
         int inputSize = Description.InputSize, outputSize = Description.OutputSize;
         if (samples.Length % inputSize != 0)
         {
-            throw new ArgumentException($"{samples.Length} numbers are not a whole number of samples of {inputSize}.", nameof(samples));
+            throw new ArgumentException(
+                $"{nameof(samples)} has {samples.Length} numbers, not a whole number of samples of {Description.Name}'s {InputsPerSample()}.", nameof(samples));
         }
         int count = samples.Length / inputSize;
         if (outputs.Length < count * outputSize)
         {
-            throw new ArgumentException($"{count} samples need {count * outputSize} outputs; the span holds {outputs.Length}.", nameof(outputs));
+            throw new ArgumentException(
+                $"{nameof(outputs)} holds {Count(outputs.Length, "number")}, but {Count(count, "sample")} of {Description.Name}'s {Count(outputSize, "output")} need {count * outputSize}.",
+                nameof(outputs));
         }
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
@@ -283,53 +290,108 @@ public abstract partial class Model
     /// <summary>The index of the largest output for one raw sample: the predicted class. Safe from any number of threads at once.</summary>
     public int PredictClass(ReadOnlySpan<float> sample)
     {
-        RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireSample(sample, nameof(sample));
         ReadOnlySpan<float> outputs = InferenceReplica.ForwardSamples(sample, 1, _inputNormalization);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
 
     /// <summary>
-    /// Loss and accuracy on <paramref name="data"/> (raw samples, normalised as in training), in inference mode.
-    /// Safe from any number of threads at once, as <c>Predict</c> is.
+    /// The loss and the metrics that fit the network (see <see cref="Evaluation"/>) on <paramref name="data"/> (raw
+    /// samples, normalised as in training), in inference mode: accuracy, top-k accuracy, per-class precision, recall
+    /// and F1 and the confusion matrix for a classifier; mean absolute error, RMSE and R² for a regressor. Safe from
+    /// any number of threads at once, as <c>Predict</c> is; besides the result it allocates only its sums (the
+    /// confusion matrix, or a few numbers per output).
     /// </summary>
+    /// <remarks>
+    /// A binary classifier (one sigmoid unit) takes labelled data of classes 0 and 1 — <c>Csv.Load</c>'s default, or
+    /// <see cref="Dataset.FromLabels"/> — and measures against the labels themselves.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The data's samples or targets do not fit the network, or it is empty.</exception>
     public Evaluation Evaluate(Dataset data)
     {
         RequireCompatible(data, nameof(data));
         if (data.Count == 0)
         {
-            throw new ArgumentException("The data set is empty.", nameof(data));
+            throw new ArgumentException($"{nameof(data)} holds no samples.", nameof(data));
         }
-        Model replica = InferenceReplica;
-        InputNormalization? normalization = _inputNormalization;
-        double lossSum = 0;
-        int correct = 0;
-        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
-        for (int start = 0; start < data.Count; start += InferenceBatchSize)
-        {
-            int batch = Math.Min(InferenceBatchSize, data.Count - start);
-            ReadOnlySpan<float> targets = data.Targets.AsSpan(start * outputSize, batch * outputSize);
-            ReadOnlySpan<float> outputs = replica.ForwardSamples(data.Features.AsSpan(start * inputSize, batch * inputSize), batch, normalization);
-            lossSum += (double)replica.LossCore(outputs, targets, batch) * batch;
-            correct += CountCorrect(outputs, targets, batch, outputSize);
-        }
-        return new Evaluation((float)(lossSum / data.Count), (float)correct / data.Count);
+        return TrainsOnLabels(data)
+            ? EvaluateCore(data.Features, data.Count, default, data.Labels)
+            : EvaluateCore(data.Features, data.Count, data.Targets, default);
     }
 
-    /// <summary>Right answers in a batch: argmax against argmax, or, for one output, the side of 0.5.</summary>
-    internal static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batch, int outputSize)
+    /// <summary>
+    /// The k of the top-k accuracy that <see cref="Evaluate(Dataset)"/> and <c>Fit</c>'s history report for a softmax
+    /// classifier of more than k classes (Keras's <c>TopKCategoricalAccuracy</c>, whose k is also 5 unless given).
+    /// Read once at the start of each call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 0 or less.</exception>
+    public int TopK
     {
-        int correct = 0;
-        for (int b = 0; b < batch; b++)
+        get => _topK;
+        set
         {
-            ReadOnlySpan<float> output = outputs.Slice(b * outputSize, outputSize);
-            ReadOnlySpan<float> target = targets.Slice(b * outputSize, outputSize);
-            bool right = outputSize == 1
-                ? (output[0] >= 0.5f) == (target[0] >= 0.5f)
-                : ArgMax(output) == ArgMax(target);
-            correct += right ? 1 : 0;
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _topK = value;
         }
-        return correct;
     }
+
+    /// <summary>
+    /// <see cref="Evaluate(Dataset)"/> on <paramref name="count"/> checked raw samples, against flat <paramref name="targets"/>
+    /// <c>[count, OutputSize]</c>, or, when those are empty, against class <paramref name="labels"/> turned into targets
+    /// a batch at a time in the calling thread's replica.
+    /// </summary>
+    private Evaluation EvaluateCore(ReadOnlySpan<float> features, int count, ReadOnlySpan<float> targets, ReadOnlySpan<int> labels)
+    {
+        Model replica = InferenceReplica;
+        InputNormalization? normalization = _inputNormalization;
+        var metrics = new MetricAccumulator(Description, _topK);
+        bool fromLabels = targets.IsEmpty;
+        int inputSize = Description.InputSize, outputSize = Description.OutputSize;
+        for (int start = 0; start < count; start += InferenceBatchSize)
+        {
+            int batch = Math.Min(InferenceBatchSize, count - start);
+            ReadOnlySpan<float> batchTargets = fromLabels
+                ? replica.LabelTargets(labels.Slice(start, batch))
+                : targets.Slice(start * outputSize, batch * outputSize);
+            ReadOnlySpan<float> outputs = replica.ForwardSamples(features.Slice(start * inputSize, batch * inputSize), batch, normalization);
+            metrics.Add(outputs, batchTargets, batch, replica.LossCore(outputs, batchTargets, batch));
+        }
+        return metrics.ToEvaluation(last: true);
+    }
+
+    /// <summary>This instance's targets for a batch of checked class labels: 0 or 1 for one sigmoid unit, one-hot otherwise.</summary>
+    private ReadOnlySpan<float> LabelTargets(ReadOnlySpan<int> labels)
+    {
+        int outputSize = Description.OutputSize;
+        int length = labels.Length * outputSize;
+        if (_labelTargets.Length < length)
+        {
+            _labelTargets = new float[length];
+        }
+        Span<float> targets = _labelTargets.AsSpan(0, length);
+        if (outputSize == 1)
+        {
+            for (int i = 0; i < labels.Length; i++)
+            {
+                targets[i] = labels[i];
+            }
+        }
+        else
+        {
+            targets.Clear();
+            for (int i = 0; i < labels.Length; i++)
+            {
+                targets[i * outputSize + labels[i]] = 1f;
+            }
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// Whether the network learns <paramref name="data"/>'s labels rather than its targets: a binary classifier (one
+    /// sigmoid unit) given labelled data, whose one-hot targets are two wide (or one, when every label was 0).
+    /// </summary>
+    private bool TrainsOnLabels(Dataset data) => Description.IsBinaryClassifier && data.Labels is not null;
 
     /// <summary>
     /// The forward pass of <paramref name="batchSize"/> network inputs (checked by the caller) in this instance's
@@ -384,29 +446,90 @@ public abstract partial class Model
             $"{Description.Name} has no tensor '{tensorName}'; it has {string.Join(", ", Description.Tensors.Select(t => t.Name))}.");
     }
 
-    private void RequireBatch(ReadOnlySpan<float> values, int batchSize, int perSample, string name)
+    /// <summary>Checks that one raw sample, the caller's argument <paramref name="name"/>, holds the network's inputs.</summary>
+    private void RequireSample(ReadOnlySpan<float> sample, string name)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (values.Length != batchSize * perSample)
+        if (sample.Length != Description.InputSize)
         {
-            throw new ArgumentException(
-                $"{Description.Name}: {batchSize} samples of {perSample} numbers need {batchSize * perSample} numbers; {name} has {values.Length}.", name);
+            throw new ArgumentException($"{name} has {sample.Length} numbers, but {Description.Name} takes {InputsPerSample()} per sample.", name);
         }
     }
 
+    /// <summary>
+    /// Checks that <paramref name="values"/>, the caller's argument <paramref name="name"/>, holds a batch of
+    /// <paramref name="batchSize"/> (the caller's <c>batchSize</c>) samples of the network's inputs, or of its outputs.
+    /// </summary>
+    private void RequireBatch(ReadOnlySpan<float> values, int batchSize, bool outputs, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int perSample = outputs ? Description.OutputSize : Description.InputSize;
+        if (values.Length != batchSize * perSample)
+        {
+            throw new ArgumentException(
+                $"{name} has {Count(values.Length, "number")}, but a batch of {Count(batchSize, "sample")} of " +
+                $"{Description.Name}'s {Count(perSample, outputs ? "output" : "input")} needs {batchSize * perSample}.", name);
+        }
+    }
+
+    /// <summary>"1 sample", "2 samples": a count and its noun, for messages.</summary>
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>Checks that <paramref name="data"/> (the caller's argument <paramref name="name"/>) fits the network, with a hint where a likely mistake explains why not.</summary>
     private void RequireCompatible(Dataset data, string name)
     {
         ArgumentNullException.ThrowIfNull(data, name);
-        if (data.SampleSize != Description.InputSize)
+        ModelDescription network = Description;
+        if (data.SampleSize != network.InputSize)
         {
             throw new ArgumentException(
-                $"{Description.Name} takes samples of {Dataset.FormatShape(Description.InputShape)} ({Description.InputSize} numbers), " +
+                $"{network.Name} takes samples of {Dataset.FormatShape(network.InputShape)} ({network.InputSize} numbers), " +
                 $"but the data's samples are {Dataset.FormatShape(data.SampleShape)} ({data.SampleSize} numbers).", name);
         }
-        if (data.TargetSize != Description.OutputSize)
+        if (TrainsOnLabels(data))
+        {
+            if (data.TargetSize > 2)
+            {
+                throw new ArgumentException(
+                    $"{network.Name} is {network.Kind}: its labels are 0 and 1, but the data's labels are one-hot over {data.TargetSize} classes " +
+                    $"(they go up to {data.TargetSize - 1}). For {data.TargetSize} classes, declare the output [Dense({data.TargetSize}, Activation.Softmax)].",
+                    name);
+            }
+            return;
+        }
+        if (data.TargetSize != network.OutputSize)
         {
             throw new ArgumentException(
-                $"{Description.Name} has {Description.OutputSize} outputs, but the data's targets have {data.TargetSize} numbers each.", name);
+                $"{network.Name} has {network.OutputSize} outputs, but the data's targets have {data.TargetSize} numbers each.{TargetHint(data)}", name);
         }
+    }
+
+    /// <summary>Why a data set's targets may be the wrong size, when the cause is a likely one (" …"), else "".</summary>
+    private string TargetHint(Dataset data)
+    {
+        ModelDescription network = Description;
+        int classes = data.TargetSize, outputs = network.OutputSize;
+        if (data.Labels is not null)
+        {
+            if (!network.IsClassifier)
+            {
+                return $" The data holds class labels (one-hot over {classes} classes), but {network.Name} is {network.Kind}: " +
+                    "give it numeric targets (CsvOptions.TargetKind = CsvTargetKind.Regression, or Dataset.FromTargets).";
+            }
+            return classes < outputs
+                ? $" They are one-hot labels of {classes} classes (Csv.Load counts the classes up to the largest label, here {classes - 1}, " +
+                  $"unless told); give the network's: Dataset.FromLabels(…, classCount: {outputs}) or new CsvOptions {{ ClassCount = {outputs} }}."
+                : $" They are one-hot labels of {classes} classes (the labels go up to {classes - 1}): the network needs {classes} outputs.";
+        }
+        if (network.IsBinaryClassifier)
+        {
+            return $" {network.Name} is {network.Kind}: it takes one target per sample, 0 or 1 (the probability of class 1). " +
+                "Load the labels as class labels (Csv.Load's default, or Dataset.FromLabels) or give one target column.";
+        }
+        if (network.IsClassifier && classes == 1)
+        {
+            return " If that number is a class index, load it as a label (Csv.Load's default CsvTargetKind.Classification, or " +
+                $"Dataset.FromLabels(…, classCount: {outputs})) so that each becomes a one-hot target of {outputs}.";
+        }
+        return "";
     }
 }

@@ -77,6 +77,28 @@ public sealed record ModelDescription(
     /// <summary>Numbers per sample: the product of <see cref="InputShape"/>.</summary>
     public int InputSize => Product(InputShape);
 
+    /// <summary>
+    /// Whether the outputs are class probabilities: a softmax output (whatever the loss), or one sigmoid unit under
+    /// cross-entropy (a yes/no answer). A classifier is measured by accuracy, precision, recall and a confusion
+    /// matrix; every other network is a regressor, measured by mean absolute error, RMSE and R².
+    /// </summary>
+    public bool IsClassifier => Loss == Loss.CrossEntropy || OutputActivation == Activation.Softmax;
+
+    /// <summary>Whether this is a classifier with one sigmoid output: the probability of class 1 against class 0.</summary>
+    public bool IsBinaryClassifier => IsClassifier && OutputSize == 1;
+
+    /// <summary>The classes a classifier tells apart: its outputs, or 2 for one sigmoid unit; 0 for a regressor.</summary>
+    public int ClassCount => !IsClassifier ? 0 : OutputSize == 1 ? 2 : OutputSize;
+
+    /// <summary>What the network is, in words, for messages: "a classifier of 10 classes (softmax, cross-entropy)".</summary>
+    internal string Kind => IsBinaryClassifier
+        ? "a binary classifier (one sigmoid unit, cross-entropy)"
+        : IsClassifier
+            ? $"a classifier of {OutputSize} classes (softmax, {LossName})"
+            : $"a regressor ({OutputActivation} output, {LossName})";
+
+    private string LossName => Loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error";
+
     /// <summary>Total parameters: the sum of the tensors' lengths.</summary>
     public int ParameterCount
     {

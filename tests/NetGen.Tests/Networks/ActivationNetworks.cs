@@ -51,6 +51,13 @@ public partial class SmoothRegressor;
 [Dense(4, Activation.LeakyReLU, Alpha = 0.2)]
 [Dense(2, Activation.ELU)]
 public partial class BinaryStepRegressor;
+
+/// <summary>A binary step as the output: no gradient reaches any layer, so nothing learns (the overfit check's failing case).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(4)]
+[Dense(6, Activation.Tanh)]
+[Dense(2, Activation.BinaryStep)]
+public partial class StepOutputRegressor;
 #pragma warning restore NG0026
 
 /// <summary>

@@ -25,8 +25,8 @@ public sealed class TrainingProgressTests
             Assert.StartsWith($"epoch {i + 1}/3 - ", lines[i]);
             Assert.Contains(Invariant($"loss: {epoch.Loss:F4}"), lines[i]);
             Assert.Contains(Invariant($"accuracy: {epoch.Accuracy:F4}"), lines[i]);
-            Assert.Contains(Invariant($"val_loss: {epoch.Validation!.Value.Loss:F4}"), lines[i]);
-            Assert.Contains(Invariant($"val_accuracy: {epoch.Validation!.Value.Accuracy:F4}"), lines[i]);
+            Assert.Contains(Invariant($"val_loss: {epoch.Validation!.Loss:F4}"), lines[i]);
+            Assert.Contains(Invariant($"val_accuracy: {epoch.Validation!.Accuracy:F4}"), lines[i]);
             Assert.Contains("lr: 0.1", lines[i]);
             Assert.Contains("samples/s", lines[i]);
         }

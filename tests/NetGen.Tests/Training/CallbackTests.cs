@@ -125,7 +125,7 @@ public sealed class CallbackTests
         public List<string> Events { get; } = [];
         public List<float> BatchLosses { get; } = [];
         public List<float> EpochLossAtLastBatch { get; } = [];
-        public List<float> EpochAccuracyAtLastBatch { get; } = [];
+        public List<float?> EpochAccuracyAtLastBatch { get; } = [];
         public List<EpochMetrics> EpochMetrics { get; } = [];
         public int BatchesPerEpoch { get; private set; }
         public int TrainingSamples { get; private set; }

@@ -48,7 +48,7 @@ public sealed class EarlyStoppingTests
         History history = network.Fit(train, new Sgd(0.3f), epochs: 200, batchSize: 5, validation: validation,
             onEpochEnd: _ => snapshots.Add((float[])network.Parameters.Clone()), callbacks: [stopping]);
 
-        float[] validationLosses = history.Epochs.Select(epoch => epoch.Validation!.Value.Loss).ToArray();
+        float[] validationLosses = history.Epochs.Select(epoch => epoch.Validation!.Loss).ToArray();
         int best = Array.IndexOf(validationLosses, validationLosses.Min()) + 1;
         Assert.True(history.Epochs.Count < 200, $"ran all {history.Epochs.Count} epochs");
         Assert.Equal(history.Epochs.Count, stopping.StoppedEpoch);

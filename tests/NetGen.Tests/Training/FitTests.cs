@@ -18,7 +18,7 @@ public sealed class FitTests
         History history = network.Fit(data, new Sgd(0.5f), epochs: 300, batchSize: 10);
 
         Evaluation after = network.Evaluate(data);
-        Assert.InRange(before.Accuracy, 0f, 0.4f);
+        Assert.InRange(before.Accuracy!.Value, 0f, 0.4f);
         Assert.Equal(1f, after.Accuracy);
         Assert.True(after.Loss < before.Loss / 10, $"loss {before.Loss} -> {after.Loss}");
         Assert.Equal(300, history.Epochs.Count);

@@ -139,7 +139,7 @@ public sealed class HyperparameterSearchTests
         {
             var network = new ReluIdentityClassifier(seed: 4);
             network.Fit(train, new Sgd(trial.Get<float>("lr")), epochs: 10, batchSize: 10);
-            return network.Evaluate(validation).Accuracy; // validation, never test data
+            return network.Evaluate(validation).Accuracy!.Value; // validation, never test data
         }
 
         SearchResult grid = HyperparameterSearch.Grid(new SearchSpace().Choice("lr", 1e-5, 1e-3, 0.1, 0.5), Objective);

@@ -84,11 +84,11 @@ public sealed class PlacementTests(ITestOutputHelper output)
         }).ToArray();
         Dataset data = Dataset.FromLabels(features, [1, 6, 6], labels, 4);
         var network = new DropoutAfterFlattenClassifier(seed: 6);
-        float before = network.Evaluate(data).Accuracy;
+        float before = network.Evaluate(data).Accuracy!.Value;
 
         network.Fit(data, new Adam(0.02f), epochs: 40, batchSize: 16);
 
-        float after = network.Evaluate(data).Accuracy;
+        float after = network.Evaluate(data).Accuracy!.Value;
         Assert.True(after > 0.7f && after > before + 0.3f, $"accuracy {before} → {after}");
     }
 }
