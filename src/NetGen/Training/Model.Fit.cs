@@ -162,9 +162,10 @@ public abstract partial class Model
         {
             throw new ArgumentException("The training data set is empty.", nameof(training));
         }
-        if (training.FindNonFinite() is (int sample, int offset))
+        RequireFiniteInputs(training, "training", nameof(training));
+        if (validation is not null)
         {
-            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", nameof(training));
+            RequireFiniteInputs(validation, "validation", nameof(validation));
         }
         if (augmentation is not null && Description.InputShape.Length is not (2 or 3))
         {

@@ -250,6 +250,7 @@ public abstract partial class Model
     public float[] Predict(ReadOnlySpan<float> sample)
     {
         RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireFiniteSamples(sample, Description.InputSize, single: true, nameof(sample));
         return InferenceReplica.ForwardSamples(sample, 1, _inputNormalization).ToArray();
     }
 
@@ -271,6 +272,7 @@ public abstract partial class Model
         {
             throw new ArgumentException($"{count} samples need {count * outputSize} outputs; the span holds {outputs.Length}.", nameof(outputs));
         }
+        RequireFiniteSamples(samples, inputSize, single: false, nameof(samples));
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
         for (int start = 0; start < count; start += InferenceBatchSize)
@@ -284,6 +286,7 @@ public abstract partial class Model
     public int PredictClass(ReadOnlySpan<float> sample)
     {
         RequireBatch(sample, 1, Description.InputSize, nameof(sample));
+        RequireFiniteSamples(sample, Description.InputSize, single: true, nameof(sample));
         ReadOnlySpan<float> outputs = InferenceReplica.ForwardSamples(sample, 1, _inputNormalization);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
@@ -299,6 +302,7 @@ public abstract partial class Model
         {
             throw new ArgumentException("The data set is empty.", nameof(data));
         }
+        RequireFiniteInputs(data, role: null, nameof(data));
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
         double lossSum = 0;
