@@ -162,10 +162,10 @@ public abstract partial class Model
         {
             throw new ArgumentException("The training data set is empty.", nameof(training));
         }
-        RequireFiniteInputs(training, "training", nameof(training));
+        RequireValidData(training, "training", nameof(training));
         if (validation is not null)
         {
-            RequireFiniteInputs(validation, "validation", nameof(validation));
+            RequireValidData(validation, "validation", nameof(validation));
         }
         if (augmentation is not null && Description.InputShape.Length is not (2 or 3))
         {

@@ -302,7 +302,7 @@ public abstract partial class Model
         {
             throw new ArgumentException("The data set is empty.", nameof(data));
         }
-        RequireFiniteInputs(data, role: null, nameof(data));
+        RequireValidData(data, role: null, nameof(data));
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
         double lossSum = 0;
