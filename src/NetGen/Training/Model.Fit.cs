@@ -267,13 +267,15 @@ public abstract partial class Model
             GatherBatch(plan.Training, order.AsSpan(start, batch), plan.Augmentation, inputSize, outputSize);
             Span<float> inputs = _batchInputs.AsSpan(0, batch * inputSize);
             Span<float> targets = _batchTargets.AsSpan(0, batch * outputSize);
+            SaveRunningStatistics();
             float loss = ForwardBackward(inputs, targets, batch);
             if (!float.IsFinite(loss))
             {
+                RestoreRunningStatistics();
                 throw new TrainingDivergedException(
                     $"{Description.Name}: the training loss is {loss} at epoch {context.Epoch}, mini-batch {batchIndex} " +
-                    $"(samples {start}–{start + batch - 1} of the shuffled order). The update was not applied, so the " +
-                    "parameters are those that produced it. A smaller learning rate usually helps.",
+                    $"(samples {start}–{start + batch - 1} of the shuffled order). {UnchangedAfterDivergence()}: the values " +
+                    "that produced it. A smaller learning rate usually helps.",
                     context.Epoch, batchIndex, loss, context.History);
             }
             context.EndBatch(loss, batch, CountCorrect(OutputBuffer, targets, batch, outputSize));
