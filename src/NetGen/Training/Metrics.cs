@@ -203,8 +203,9 @@ public sealed class History
 
 /// <summary>
 /// Training produced a loss that is NaN or infinite. The step that would have used it was not
-/// applied, so <see cref="Model.Parameters"/> hold the values that produced this loss, and
-/// <see cref="History"/> the epochs completed before it.
+/// applied, and batch norm's running statistics, which its forward pass moved, were put back, so
+/// <see cref="Model.Parameters"/> hold every value as it was before that mini-batch (those that
+/// produced this loss), and <see cref="History"/> the epochs completed before it.
 /// </summary>
 public sealed class TrainingDivergedException(string message, int epoch, int batch, float loss, History history)
     : Exception(message)

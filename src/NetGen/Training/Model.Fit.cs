@@ -189,9 +189,10 @@ public abstract partial class Model
         {
             throw new ArgumentException("The training data set is empty.", trainingName);
         }
-        if (training.FindNonFinite() is (int sample, int offset))
+        RequireValidData(training, "training", trainingName);
+        if (validation is not null)
         {
-            throw new ArgumentException($"Training sample {sample} holds {training.Features[sample * training.SampleSize + offset]} at position {offset}; inputs must be finite numbers.", trainingName);
+            RequireValidData(validation, "validation", nameof(validation));
         }
         if (augmentation is not null && Description.InputShape.Length is not (2 or 3))
         {
@@ -293,13 +294,15 @@ public abstract partial class Model
             GatherBatch(plan.Training, order.AsSpan(start, batch), plan.Augmentation, inputSize, outputSize);
             Span<float> inputs = _batchInputs.AsSpan(0, batch * inputSize);
             Span<float> targets = _batchTargets.AsSpan(0, batch * outputSize);
+            SaveRunningStatistics();
             float loss = ForwardBackward(inputs, targets, batch);
             if (!float.IsFinite(loss))
             {
+                RestoreRunningStatistics();
                 throw new TrainingDivergedException(
                     $"{Description.Name}: the training loss is {loss} at epoch {context.Epoch}, mini-batch {batchIndex} " +
-                    $"(samples {start}–{start + batch - 1} of the shuffled order). The update was not applied, so the " +
-                    "parameters are those that produced it. A smaller learning rate usually helps.",
+                    $"(samples {start}–{start + batch - 1} of the shuffled order). {UnchangedAfterDivergence()}: the values " +
+                    "that produced it. A smaller learning rate usually helps.",
                     context.Epoch, batchIndex, loss, context.History);
             }
             context.EndBatch(loss, OutputBuffer[..(batch * outputSize)], targets, batch);

@@ -254,6 +254,7 @@ public abstract partial class Model
     public float[] Predict(ReadOnlySpan<float> sample)
     {
         RequireSample(sample, nameof(sample));
+        RequireFiniteSamples(sample, Description.InputSize, single: true, nameof(sample));
         return InferenceReplica.ForwardSamples(sample, 1, _inputNormalization).ToArray();
     }
 
@@ -278,6 +279,7 @@ public abstract partial class Model
                 $"{nameof(outputs)} holds {Count(outputs.Length, "number")}, but {Count(count, "sample")} of {Description.Name}'s {Count(outputSize, "output")} need {count * outputSize}.",
                 nameof(outputs));
         }
+        RequireFiniteSamples(samples, inputSize, single: false, nameof(samples));
         Model replica = InferenceReplica;
         InputNormalization? normalization = _inputNormalization;
         for (int start = 0; start < count; start += InferenceBatchSize)
@@ -291,6 +293,7 @@ public abstract partial class Model
     public int PredictClass(ReadOnlySpan<float> sample)
     {
         RequireSample(sample, nameof(sample));
+        RequireFiniteSamples(sample, Description.InputSize, single: true, nameof(sample));
         ReadOnlySpan<float> outputs = InferenceReplica.ForwardSamples(sample, 1, _inputNormalization);
         return outputs.Length == 1 ? (outputs[0] >= 0.5f ? 1 : 0) : ArgMax(outputs);
     }
@@ -314,6 +317,7 @@ public abstract partial class Model
         {
             throw new ArgumentException($"{nameof(data)} holds no samples.", nameof(data));
         }
+        RequireValidData(data, role: null, nameof(data));
         return TrainsOnLabels(data)
             ? EvaluateCore(data.Features, data.Count, default, data.Labels)
             : EvaluateCore(data.Features, data.Count, data.Targets, default);
