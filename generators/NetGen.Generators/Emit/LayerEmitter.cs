@@ -93,6 +93,14 @@ internal abstract class LayerEmitter
     {
     }
 
+    /// <summary>
+    /// Clears, at the start of the backward pass, the gradient slices its kernels add into. A slice its first use
+    /// overwrites (a Dense layer's dW and db) needs none, which spares the step a pass over most of the gradients.
+    /// </summary>
+    public virtual void WriteGradientClears(CodeWriter writer)
+    {
+    }
+
     /// <summary>The fields of its buffers, each with its shape.</summary>
     public virtual void WriteBuffers(CodeWriter writer)
     {

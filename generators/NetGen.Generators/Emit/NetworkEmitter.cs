@@ -85,9 +85,9 @@ internal static class NetworkEmitter
         writer.Line("/// </code>");
         writer.Line("/// <para>");
         writer.Line("/// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,");
-        writer.Line("/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears");
-        writer.Line("/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass");
-        writer.Line("/// that forms its δ wherever that pass can apply it.");
+        writer.Line("/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a");
+        writer.Line("/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's");
+        writer.Line("/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.");
         writer.Line("/// </para>");
         writer.Line("/// </remarks>");
     }
@@ -317,6 +317,20 @@ internal static class NetworkEmitter
             writer.Line(network.HasModes ? "Forward(input, batchSize, training: true);" : "ForwardCore(input, batchSize);");
             writer.Line($"{ReadOnlySpan} parameters = base.Parameters;");
             writer.Line($"{Span} gradients = base.Gradients;");
+            var clears = new CodeWriter();
+            foreach (LayerEmitter layer in network.Layers)
+            {
+                layer.WriteGradientClears(clears);
+            }
+            if (clears.ToString().Length > 0)
+            {
+                writer.Line("// The slices below are added into by their kernels, so they start at zero; every other slice is");
+                writer.Line("// overwritten by its tensor's first use.");
+                foreach (LayerEmitter layer in network.Layers)
+                {
+                    layer.WriteGradientClears(writer);
+                }
+            }
             writer.Line();
 
             // δ at the output layer.

@@ -239,10 +239,13 @@ public abstract partial class Model
         }
     }
 
-    /// <summary>One backward step: clears <see cref="Gradients"/>, which the parameter-gradient kernels add into, then runs <see cref="ForwardBackwardCore"/>.</summary>
+    /// <summary>
+    /// One backward step. The generated <see cref="ForwardBackwardCore"/> leaves every slice of <see cref="Gradients"/>
+    /// holding this step's gradient: it clears the slices whose kernels add into them, and each tensor's first use
+    /// overwrites its own slice where its kernel can, so a tensor used several times still gets the sum of its uses.
+    /// </summary>
     private float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
-        Array.Clear(Gradients);
         return ForwardBackwardCore(inputs, targets, batchSize);
     }
 

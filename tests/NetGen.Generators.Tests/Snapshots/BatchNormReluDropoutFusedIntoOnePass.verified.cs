@@ -19,9 +19,9 @@ namespace Regularized;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -196,18 +196,21 @@ partial class RegularizedMlp : global::NetGen.Model
         Forward(input, batchSize, training: true);
         global::System.ReadOnlySpan<float> parameters = base.Parameters;
         global::System.Span<float> gradients = base.Gradients;
+        // The slices below are added into by their kernels, so they start at zero; every other slice is
+        // overwritten by its tensor's first use.
+        gradients.Slice(Bn1GammaOffset, 4 * 256).Clear(); // bn1: dγ, dβ (and the running statistics', always 0)
 
         float loss = LossCore(_fc3Output, target, batchSize);
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc3Output, target, _fc3Delta, batchSize, 10);
 
-        // fc3: dW [10, 128] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
+        // fc3: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
             gradients.Slice(Fc3WeightOffset, 10 * 128),
             gradients.Slice(Fc3BiasOffset, 10),
-            batchSize, inputs: 128, outputs: 10);
+            batchSize, inputs: 128, outputs: 10, accumulate: false);
         // fc2: δ [B, 128] = (δfc3 · Wfc3) ⊙ [a > 0] ⊙ mask / (1 − p), in one pass
         global::NetGen.Kernels.Dense.InputDeltaRegularized<global::NetGen.Kernels.ReLU>(
             _fc3Delta,
@@ -217,13 +220,13 @@ partial class RegularizedMlp : global::NetGen.Model
             batchSize, inputs: 128, outputs: 10,
             new global::NetGen.Kernels.DropoutParameters(base.DropoutRate(1) /* drop2, declared p = 0.1 */, _drop2Key));
 
-        // fc2: dW [128, 256] += δᵀ · x, db [128] += Σ_B δ; f' was folded into fc3's pass that formed δ
+        // fc2: dW [128, 256] = δᵀ · x, db [128] = Σ_B δ (its one use: overwritten); f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
             gradients.Slice(Fc2WeightOffset, 128 * 256),
             gradients.Slice(Fc2BiasOffset, 128),
-            batchSize, inputs: 256, outputs: 128);
+            batchSize, inputs: 256, outputs: 128, accumulate: false);
         // fc1: δ [B, 256] = (δfc2 · Wfc2) ⊙ [a > 0] ⊙ mask / (1 − p), then back through bn1, which also forms dγ and dβ, in one pass
         global::NetGen.Kernels.Dense.InputDeltaRegularized<global::NetGen.Kernels.ReLU>(
             _fc2Delta,
@@ -241,13 +244,13 @@ partial class RegularizedMlp : global::NetGen.Model
                 BetaGradient = gradients.Slice(Bn1BetaOffset, 256),
             });
 
-        // fc1: dW [256, 784] += δᵀ · x (no bias: bn1's dβ was formed with δ); f' was folded into fc2's pass that formed δ
+        // fc1: dW [256, 784] = δᵀ · x, overwritten (no bias: bn1's dβ was formed with δ); f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,
             gradients.Slice(Fc1WeightOffset, 256 * 784),
             biasGradient: default,
-            batchSize, inputs: 784, outputs: 256);
+            batchSize, inputs: 784, outputs: 256, accumulate: false);
         // fc1 reads the network's input: no δ goes further down.
 
         return loss;

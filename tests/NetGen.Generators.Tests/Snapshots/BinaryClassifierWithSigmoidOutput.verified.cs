@@ -15,9 +15,9 @@ namespace Medical.Screening;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -132,13 +132,13 @@ partial class TumourClassifier : global::NetGen.Model
         // score (sigmoid + binary cross-entropy): δ [B, 1] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_scoreOutput, target, _scoreDelta, batchSize, 1);
 
-        // score: dW [1, 16] += δᵀ · x, db [1] += Σ_B δ; δ came from the loss, f' included
+        // score: dW [1, 16] = δᵀ · x, db [1] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _scoreDelta,
             _hiddenOutput,
             gradients.Slice(ScoreWeightOffset, 1 * 16),
             gradients.Slice(ScoreBiasOffset, 1),
-            batchSize, inputs: 16, outputs: 1);
+            batchSize, inputs: 16, outputs: 1, accumulate: false);
         // hidden: δ [B, 16] = (δscore · Wscore) ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.ReLU>(
             _scoreDelta,
@@ -147,13 +147,13 @@ partial class TumourClassifier : global::NetGen.Model
             _hiddenDelta,
             batchSize, inputs: 16, outputs: 1);
 
-        // hidden: dW [16, 30] += δᵀ · x, db [16] += Σ_B δ; f' was folded into score's pass that formed δ
+        // hidden: dW [16, 30] = δᵀ · x, db [16] = Σ_B δ (its one use: overwritten); f' was folded into score's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _hiddenDelta,
             input,
             gradients.Slice(HiddenWeightOffset, 16 * 30),
             gradients.Slice(HiddenBiasOffset, 16),
-            batchSize, inputs: 30, outputs: 16);
+            batchSize, inputs: 30, outputs: 16, accumulate: false);
         // hidden reads the network's input: no δ goes further down.
 
         return loss;

@@ -21,9 +21,9 @@ namespace Vision;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -238,18 +238,23 @@ partial class RegularizedCnn : global::NetGen.Model
         Forward(input, batchSize, training: true);
         global::System.ReadOnlySpan<float> parameters = base.Parameters;
         global::System.Span<float> gradients = base.Gradients;
+        // The slices below are added into by their kernels, so they start at zero; every other slice is
+        // overwritten by its tensor's first use.
+        gradients.Slice(Conv1WeightOffset, 144).Clear(); // conv1: dW
+        gradients.Slice(Bn1GammaOffset, 4 * 16).Clear(); // bn1: dγ, dβ (and the running statistics', always 0)
+        gradients.Slice(Conv2WeightOffset, 4640).Clear(); // conv2: dW, db
 
         float loss = LossCore(_fc1Output, target, batchSize);
         // fc1 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc1Output, target, _fc1Delta, batchSize, 10);
 
-        // fc1: dW [10, 4608] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
+        // fc1: dW [10, 4608] = δᵀ · x, db [10] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             _conv2Output,
             gradients.Slice(Fc1WeightOffset, 10 * 4608),
             gradients.Slice(Fc1BiasOffset, 10),
-            batchSize, inputs: 4608, outputs: 10);
+            batchSize, inputs: 4608, outputs: 10, accumulate: false);
         // conv2: δ [B, 32×12×12] = δfc1 · Wfc1, at its output: its own epilogue takes it back through drop2 and ReLU
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _fc1Delta,

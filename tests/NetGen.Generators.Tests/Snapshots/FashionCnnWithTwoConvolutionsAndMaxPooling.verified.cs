@@ -20,9 +20,9 @@ namespace Vision;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -211,18 +211,22 @@ partial class FashionCnn : global::NetGen.Model
         ForwardCore(input, batchSize);
         global::System.ReadOnlySpan<float> parameters = base.Parameters;
         global::System.Span<float> gradients = base.Gradients;
+        // The slices below are added into by their kernels, so they start at zero; every other slice is
+        // overwritten by its tensor's first use.
+        gradients.Slice(C1WeightOffset, 832).Clear(); // c1: dW, db
+        gradients.Slice(C2WeightOffset, 51264).Clear(); // c2: dW, db
 
         float loss = LossCore(_f2Output, target, batchSize);
         // f2 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_f2Output, target, _f2Delta, batchSize, 10);
 
-        // f2: dW [10, 128] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
+        // f2: dW [10, 128] = δᵀ · x, db [10] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f2Delta,
             _f1Output,
             gradients.Slice(F2WeightOffset, 10 * 128),
             gradients.Slice(F2BiasOffset, 10),
-            batchSize, inputs: 128, outputs: 10);
+            batchSize, inputs: 128, outputs: 10, accumulate: false);
         // f1: δ [B, 128] = (δf2 · Wf2) ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.ReLU>(
             _f2Delta,
@@ -231,13 +235,13 @@ partial class FashionCnn : global::NetGen.Model
             _f1Delta,
             batchSize, inputs: 128, outputs: 10);
 
-        // f1: dW [128, 1024] += δᵀ · x, db [128] += Σ_B δ; f' was folded into f2's pass that formed δ
+        // f1: dW [128, 1024] = δᵀ · x, db [128] = Σ_B δ (its one use: overwritten); f' was folded into f2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _f1Delta,
             _pool2Output,
             gradients.Slice(F1WeightOffset, 128 * 1024),
             gradients.Slice(F1BiasOffset, 128),
-            batchSize, inputs: 1024, outputs: 128);
+            batchSize, inputs: 1024, outputs: 128, accumulate: false);
         // pool2: δ [B, 64×4×4] = δf1 · Wf1 (pooling has no activation: no derivative factor)
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _f1Delta,

@@ -15,9 +15,9 @@ namespace Iris;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -133,13 +133,13 @@ partial class IrisSoftmaxMse : global::NetGen.Model
         // species (softmax + mean squared error): δ [B, 3] = J_softmaxᵀ · 2 (p − y) / (B·3)
         global::NetGen.Kernels.Losses.MeanSquaredErrorSoftmaxDelta(_speciesOutput, target, _speciesDelta, batchSize, 3);
 
-        // species: dW [3, 8] += δᵀ · x, db [3] += Σ_B δ; δ came from the loss, f' included
+        // species: dW [3, 8] = δᵀ · x, db [3] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _speciesDelta,
             _dense1Output,
             gradients.Slice(SpeciesWeightOffset, 3 * 8),
             gradients.Slice(SpeciesBiasOffset, 3),
-            batchSize, inputs: 8, outputs: 3);
+            batchSize, inputs: 8, outputs: 3, accumulate: false);
         // dense1: δ [B, 8] = (δspecies · Wspecies) ⊙ a (1 − a), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Sigmoid>(
             _speciesDelta,
@@ -148,13 +148,13 @@ partial class IrisSoftmaxMse : global::NetGen.Model
             _dense1Delta,
             batchSize, inputs: 8, outputs: 3);
 
-        // dense1: dW [8, 4] += δᵀ · x, db [8] += Σ_B δ; f' was folded into species's pass that formed δ
+        // dense1: dW [8, 4] = δᵀ · x, db [8] = Σ_B δ (its one use: overwritten); f' was folded into species's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             input,
             gradients.Slice(Dense1WeightOffset, 8 * 4),
             gradients.Slice(Dense1BiasOffset, 8),
-            batchSize, inputs: 4, outputs: 8);
+            batchSize, inputs: 4, outputs: 8, accumulate: false);
         // dense1 reads the network's input: no δ goes further down.
 
         return loss;

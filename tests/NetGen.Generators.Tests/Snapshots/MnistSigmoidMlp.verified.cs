@@ -17,9 +17,9 @@ namespace Mnist;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -155,13 +155,13 @@ partial class MnistMlp : global::NetGen.Model
         // fc3 (softmax + cross-entropy): δ [B, 10] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_fc3Output, target, _fc3Delta, batchSize, 10);
 
-        // fc3: dW [10, 500] += δᵀ · x, db [10] += Σ_B δ; δ came from the loss, f' included
+        // fc3: dW [10, 500] = δᵀ · x, db [10] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
             gradients.Slice(Fc3WeightOffset, 10 * 500),
             gradients.Slice(Fc3BiasOffset, 10),
-            batchSize, inputs: 500, outputs: 10);
+            batchSize, inputs: 500, outputs: 10, accumulate: false);
         // fc2: δ [B, 500] = (δfc3 · Wfc3) ⊙ a (1 − a), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Sigmoid>(
             _fc3Delta,
@@ -170,13 +170,13 @@ partial class MnistMlp : global::NetGen.Model
             _fc2Delta,
             batchSize, inputs: 500, outputs: 10);
 
-        // fc2: dW [500, 500] += δᵀ · x, db [500] += Σ_B δ; f' was folded into fc3's pass that formed δ
+        // fc2: dW [500, 500] = δᵀ · x, db [500] = Σ_B δ (its one use: overwritten); f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
             gradients.Slice(Fc2WeightOffset, 500 * 500),
             gradients.Slice(Fc2BiasOffset, 500),
-            batchSize, inputs: 500, outputs: 500);
+            batchSize, inputs: 500, outputs: 500, accumulate: false);
         // fc1: δ [B, 500] = (δfc2 · Wfc2) ⊙ a (1 − a), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Sigmoid>(
             _fc2Delta,
@@ -185,13 +185,13 @@ partial class MnistMlp : global::NetGen.Model
             _fc1Delta,
             batchSize, inputs: 500, outputs: 500);
 
-        // fc1: dW [500, 784] += δᵀ · x, db [500] += Σ_B δ; f' was folded into fc2's pass that formed δ
+        // fc1: dW [500, 784] = δᵀ · x, db [500] = Σ_B δ (its one use: overwritten); f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,
             gradients.Slice(Fc1WeightOffset, 500 * 784),
             gradients.Slice(Fc1BiasOffset, 500),
-            batchSize, inputs: 784, outputs: 500);
+            batchSize, inputs: 784, outputs: 500, accumulate: false);
         // fc1 reads the network's input: no δ goes further down.
 
         return loss;

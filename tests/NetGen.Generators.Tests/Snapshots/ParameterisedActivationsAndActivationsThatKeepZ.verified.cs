@@ -17,9 +17,9 @@ namespace Tabular;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -179,13 +179,13 @@ partial class DemandForecaster : global::NetGen.Model
         // out (SiLU + mean squared error): δ [B, 3] = 2 (a − y) / (B·3) ⊙ f'(z)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.SiLU>(_outOutput, target, _outDelta, batchSize, 3, preActivation: _outPreActivation);
 
-        // out: dW [3, 8] += δᵀ · x, db [3] += Σ_B δ; δ came from the loss, f' included
+        // out: dW [3, 8] = δᵀ · x, db [3] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _outDelta,
             _fc3Output,
             gradients.Slice(OutWeightOffset, 3 * 8),
             gradients.Slice(OutBiasOffset, 3),
-            batchSize, inputs: 8, outputs: 3);
+            batchSize, inputs: 8, outputs: 3, accumulate: false);
         // fc3: δ [B, 8] = (δout · Wout) ⊙ (a > 0 ? 1 : a + α), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.ELU<global::NetGen.Kernels.DefaultELUAlpha>>(
             _outDelta,
@@ -194,13 +194,13 @@ partial class DemandForecaster : global::NetGen.Model
             _fc3Delta,
             batchSize, inputs: 8, outputs: 3);
 
-        // fc3: dW [8, 12] += δᵀ · x, db [8] += Σ_B δ; f' was folded into out's pass that formed δ
+        // fc3: dW [8, 12] = δᵀ · x, db [8] = Σ_B δ (its one use: overwritten); f' was folded into out's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc3Delta,
             _fc2Output,
             gradients.Slice(Fc3WeightOffset, 8 * 12),
             gradients.Slice(Fc3BiasOffset, 8),
-            batchSize, inputs: 12, outputs: 8);
+            batchSize, inputs: 12, outputs: 8, accumulate: false);
         // fc2: δ [B, 12] = (δfc3 · Wfc3) ⊙ (Φ(z) + z φ(z)), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.GELU>(
             _fc3Delta,
@@ -209,13 +209,13 @@ partial class DemandForecaster : global::NetGen.Model
             _fc2Delta,
             batchSize, inputs: 12, outputs: 8, inputPreActivation: _fc2PreActivation);
 
-        // fc2: dW [12, 16] += δᵀ · x, db [12] += Σ_B δ; f' was folded into fc3's pass that formed δ
+        // fc2: dW [12, 16] = δᵀ · x, db [12] = Σ_B δ (its one use: overwritten); f' was folded into fc3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc2Delta,
             _fc1Output,
             gradients.Slice(Fc2WeightOffset, 12 * 16),
             gradients.Slice(Fc2BiasOffset, 12),
-            batchSize, inputs: 16, outputs: 12);
+            batchSize, inputs: 16, outputs: 12, accumulate: false);
         // fc1: δ [B, 16] = (δfc2 · Wfc2) ⊙ (a > 0 ? 1 : α), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.LeakyReLU<Fc1Alpha>>(
             _fc2Delta,
@@ -224,13 +224,13 @@ partial class DemandForecaster : global::NetGen.Model
             _fc1Delta,
             batchSize, inputs: 16, outputs: 12);
 
-        // fc1: dW [16, 6] += δᵀ · x, db [16] += Σ_B δ; f' was folded into fc2's pass that formed δ
+        // fc1: dW [16, 6] = δᵀ · x, db [16] = Σ_B δ (its one use: overwritten); f' was folded into fc2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _fc1Delta,
             input,
             gradients.Slice(Fc1WeightOffset, 16 * 6),
             gradients.Slice(Fc1BiasOffset, 16),
-            batchSize, inputs: 6, outputs: 16);
+            batchSize, inputs: 6, outputs: 16, accumulate: false);
         // fc1 reads the network's input: no δ goes further down.
 
         return loss;

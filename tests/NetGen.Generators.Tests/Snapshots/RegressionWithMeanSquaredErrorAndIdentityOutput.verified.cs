@@ -16,9 +16,9 @@ namespace Housing;
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -150,13 +150,13 @@ partial class PriceRegressor : global::NetGen.Model
         // dense3 (identity + mean squared error): δ [B, 2] = 2 (a − y) / (B·2) ⊙ f'(a)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.Identity>(_dense3Output, target, _dense3Delta, batchSize, 2);
 
-        // dense3: dW [2, 8] += δᵀ · x, db [2] += Σ_B δ; δ came from the loss, f' included
+        // dense3: dW [2, 8] = δᵀ · x, db [2] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense3Delta,
             _dense2Output,
             gradients.Slice(Dense3WeightOffset, 2 * 8),
             gradients.Slice(Dense3BiasOffset, 2),
-            batchSize, inputs: 8, outputs: 2);
+            batchSize, inputs: 8, outputs: 2, accumulate: false);
         // dense2: δ [B, 8] = δdense3 · Wdense3 (identity: no derivative factor)
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _dense3Delta,
@@ -165,13 +165,13 @@ partial class PriceRegressor : global::NetGen.Model
             _dense2Delta,
             batchSize, inputs: 8, outputs: 2);
 
-        // dense2: dW [8, 32] += δᵀ · x, db [8] += Σ_B δ; identity: no f'
+        // dense2: dW [8, 32] = δᵀ · x, db [8] = Σ_B δ (its one use: overwritten); identity: no f'
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense2Delta,
             _dense1Output,
             gradients.Slice(Dense2WeightOffset, 8 * 32),
             gradients.Slice(Dense2BiasOffset, 8),
-            batchSize, inputs: 32, outputs: 8);
+            batchSize, inputs: 32, outputs: 8, accumulate: false);
         // dense1: δ [B, 32] = (δdense2 · Wdense2) ⊙ (1 − a²), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Tanh>(
             _dense2Delta,
@@ -180,13 +180,13 @@ partial class PriceRegressor : global::NetGen.Model
             _dense1Delta,
             batchSize, inputs: 32, outputs: 8);
 
-        // dense1: dW [32, 13] += δᵀ · x, db [32] += Σ_B δ; f' was folded into dense2's pass that formed δ
+        // dense1: dW [32, 13] = δᵀ · x, db [32] = Σ_B δ (its one use: overwritten); f' was folded into dense2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             input,
             gradients.Slice(Dense1WeightOffset, 32 * 13),
             gradients.Slice(Dense1BiasOffset, 32),
-            batchSize, inputs: 13, outputs: 32);
+            batchSize, inputs: 13, outputs: 32, accumulate: false);
         // dense1 reads the network's input: no δ goes further down.
 
         return loss;

@@ -15,9 +15,9 @@
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -153,13 +153,13 @@ partial class TinyImageClassifier : global::NetGen.Model
         // dense3 (softmax + cross-entropy): δ [B, 5] = (p − y) / B
         global::NetGen.Kernels.Losses.ProbabilityMinusTargetDelta(_dense3Output, target, _dense3Delta, batchSize, 5);
 
-        // dense3: dW [5, 32] += δᵀ · x, db [5] += Σ_B δ; δ came from the loss, f' included
+        // dense3: dW [5, 32] = δᵀ · x, db [5] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense3Delta,
             _dense2Output,
             gradients.Slice(Dense3WeightOffset, 5 * 32),
             gradients.Slice(Dense3BiasOffset, 5),
-            batchSize, inputs: 32, outputs: 5);
+            batchSize, inputs: 32, outputs: 5, accumulate: false);
         // dense2: δ [B, 32] = (δdense3 · Wdense3) ⊙ (1 − a²), fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Tanh>(
             _dense3Delta,
@@ -168,13 +168,13 @@ partial class TinyImageClassifier : global::NetGen.Model
             _dense2Delta,
             batchSize, inputs: 32, outputs: 5);
 
-        // dense2: dW [32, 64] += δᵀ · x, db [32] += Σ_B δ; f' was folded into dense3's pass that formed δ
+        // dense2: dW [32, 64] = δᵀ · x, db [32] = Σ_B δ (its one use: overwritten); f' was folded into dense3's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense2Delta,
             _dense1Output,
             gradients.Slice(Dense2WeightOffset, 32 * 64),
             gradients.Slice(Dense2BiasOffset, 32),
-            batchSize, inputs: 64, outputs: 32);
+            batchSize, inputs: 64, outputs: 32, accumulate: false);
         // dense1: δ [B, 64] = (δdense2 · Wdense2) ⊙ [a > 0], fused into one pass
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.ReLU>(
             _dense2Delta,
@@ -183,13 +183,13 @@ partial class TinyImageClassifier : global::NetGen.Model
             _dense1Delta,
             batchSize, inputs: 64, outputs: 32);
 
-        // dense1: dW [64, 192] += δᵀ · x, db [64] += Σ_B δ; f' was folded into dense2's pass that formed δ
+        // dense1: dW [64, 192] = δᵀ · x, db [64] = Σ_B δ (its one use: overwritten); f' was folded into dense2's pass that formed δ
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             input,
             gradients.Slice(Dense1WeightOffset, 64 * 192),
             gradients.Slice(Dense1BiasOffset, 64),
-            batchSize, inputs: 192, outputs: 64);
+            batchSize, inputs: 192, outputs: 64, accumulate: false);
         // dense1 reads the network's input: no δ goes further down.
 
         return loss;

@@ -15,9 +15,9 @@
 /// </code>
 /// <para>
 /// Legend of the comments below: B is the batch size; x is a layer's input, z = x · Wᵀ + b its pre-activation,
-/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors, which each step clears
-/// once and every use adds into (+=). Shapes are [B, one sample's shape], and a layer's f' is folded into the pass
-/// that forms its δ wherever that pass can apply it.
+/// a = f(z) its output; δ = dL/dz is the gradient at z, and dW, db those of its tensors: a tensor's first use in a
+/// step overwrites its slice (=) or adds into a cleared one (+=), and later uses add. Shapes are [B, one sample's
+/// shape], and a layer's f' is folded into the pass that forms its δ wherever that pass can apply it.
 /// </para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generators", "0.1.0")]
@@ -154,18 +154,21 @@ partial class Denoiser : global::NetGen.Model
         ForwardCore(input, batchSize);
         global::System.ReadOnlySpan<float> parameters = base.Parameters;
         global::System.Span<float> gradients = base.Gradients;
+        // The slices below are added into by their kernels, so they start at zero; every other slice is
+        // overwritten by its tensor's first use.
+        gradients.Slice(Conv1WeightOffset, 114).Clear(); // conv1: dW, db
 
         float loss = LossCore(_dense1Output, target, batchSize);
         // dense1 (identity + mean squared error): δ [B, 1] = 2 (a − y) / (B·1) ⊙ f'(a)
         global::NetGen.Kernels.Losses.MeanSquaredErrorDelta<global::NetGen.Kernels.Identity>(_dense1Output, target, _dense1Delta, batchSize, 1);
 
-        // dense1: dW [1, 96] += δᵀ · x, db [1] += Σ_B δ; δ came from the loss, f' included
+        // dense1: dW [1, 96] = δᵀ · x, db [1] = Σ_B δ (its one use: overwritten); δ came from the loss, f' included
         global::NetGen.Kernels.Dense.ParameterGradients(
             _dense1Delta,
             _avgpool1Output,
             gradients.Slice(Dense1WeightOffset, 1 * 96),
             gradients.Slice(Dense1BiasOffset, 1),
-            batchSize, inputs: 96, outputs: 1);
+            batchSize, inputs: 96, outputs: 1, accumulate: false);
         // avgpool1: δ [B, 6×4×4] = δdense1 · Wdense1 (pooling has no activation: no derivative factor)
         global::NetGen.Kernels.Dense.InputDelta<global::NetGen.Kernels.Identity>(
             _dense1Delta,

@@ -40,6 +40,14 @@ internal sealed class BatchNormEmitter(NetworkContext network, PlannedBatchNormL
         }
     }
 
+    public override void WriteGradientClears(CodeWriter writer)
+    {
+        if (IsOwnPass)
+        {
+            writer.Line($"gradients.Slice({Bn.MemberName}GammaOffset, 4 * {Bn.Units}).Clear(); // {layer.Name}: dγ, dβ (and the running statistics', always 0)");
+        }
+    }
+
     public override void WriteTensors(CodeWriter writer)
     {
         if (IsOwnPass)

@@ -77,6 +77,16 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
 
     public override void WriteTypes(CodeWriter writer) => WriteParameterType(writer, convolution);
 
+    /// <summary>Every tensor of a convolution is added into: its filters and bias, and its batch norm's.</summary>
+    public override void WriteGradientClears(CodeWriter writer)
+    {
+        writer.Line($"gradients.Slice({convolution.MemberName}WeightOffset, {convolution.ParameterCount}).Clear(); // {convolution.Name}: dW{(convolution.HasBias ? ", db" : "")}");
+        if (convolution.BatchNorm is { } bn)
+        {
+            writer.Line($"gradients.Slice({bn.MemberName}GammaOffset, 4 * {bn.Units}).Clear(); // {bn.Name}: dγ, dβ (and the running statistics', always 0)");
+        }
+    }
+
     public override void WriteTensors(CodeWriter writer)
     {
         // Glorot's and He's fans for a convolution, as PyTorch and Keras count them: C_in·kh·kw in, filters·kh·kw out.

@@ -75,6 +75,19 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteTypes(CodeWriter writer) => WriteParameterType(writer, dense);
 
+    /// <summary>dW and db are overwritten by their one use (<c>accumulate: false</c>); batch norm's four tensors and PReLU's slopes are added into.</summary>
+    public override void WriteGradientClears(CodeWriter writer)
+    {
+        if (dense.BatchNorm is { } bn)
+        {
+            writer.Line($"gradients.Slice({bn.MemberName}GammaOffset, 4 * {bn.Units}).Clear(); // {bn.Name}: dγ, dβ (and the running statistics', always 0)");
+        }
+        if (dense.HasSlopes)
+        {
+            writer.Line($"gradients.Slice({dense.MemberName}SlopeOffset, {dense.Units}).Clear(); // {SlopeTensor}: dα");
+        }
+    }
+
     public override void WriteTensors(CodeWriter writer)
     {
         string initializer = dense.Initializer == Initializer.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
@@ -274,15 +287,15 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
         writer.Line();
         writer.Line(dense.HasBias
-            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] += δᵀ · x, db [{dense.Units}] += Σ_B δ; {FoldNote(step)}"
-            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] += δᵀ · x (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
+            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ (its one use: overwritten); {FoldNote(step)}"
+            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, overwritten (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
         writer.Call(
             $"{Kernels}.Dense.ParameterGradients",
             delta,
             step.Input,
             $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
             dense.HasBias ? $"gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})" : "biasGradient: default",
-            $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}");
+            $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: false");
         if (SendsDeltaDown(writer, step) is { } below)
         {
             WriteInputDelta(writer, below, step.Input);

@@ -148,8 +148,10 @@ public static unsafe partial class Dense
 
     /// <summary>
     /// Adds δᵀ · x into dW [O, I] and the sum over the batch of δ into db [O], so a weight used more than once (a tied
-    /// decoder, a recurrent step) gets the sum of its uses; the caller clears the gradients once per backward pass. An
-    /// empty <paramref name="biasGradient"/> means the layer has no bias (batch norm's β takes its place).
+    /// decoder, a recurrent step) gets the sum of its uses. With <paramref name="accumulate"/> false they are
+    /// overwritten instead: the generated code passes that for a tensor's first use in a backward pass, which spares
+    /// the step a clearing pass over the slice. An empty <paramref name="biasGradient"/> means the layer has no bias
+    /// (batch norm's β takes its place).
     /// </summary>
     /// <remarks>
     /// Split between the threads by columns (inputs), like every product at least two panels wide (narrower ones by
@@ -159,7 +161,7 @@ public static unsafe partial class Dense
     /// </remarks>
     public static void ParameterGradients(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> input, Span<float> weightGradient, Span<float> biasGradient,
-        int batch, int inputs, int outputs)
+        int batch, int inputs, int outputs, bool accumulate = true)
     {
         RequireLength(delta, batch * outputs, nameof(delta), "[B, O]");
         RequireLength(input, batch * inputs, nameof(input), "[B, I]");
@@ -175,7 +177,7 @@ public static unsafe partial class Dense
             var product = new ProductArguments
             {
                 A = d, B = x, C = dW, Rows = outputs, Columns = inputs, Depth = batch, ARowStride = 1, ADepthStride = outputs,
-                BDepthMajor = true, AccumulateIntoC = true,
+                BDepthMajor = true, AccumulateIntoC = accumulate,
             };
             InstructionSet instructionSet = KernelSelection.Current;
             if (outputs >= PackedWeightGradientMinimumOutputs(instructionSet) && inputs >= PackedProductKernel.PanelColumns(instructionSet))
@@ -191,6 +193,10 @@ public static unsafe partial class Dense
         if (biasGradient.IsEmpty)
         {
             return;
+        }
+        if (!accumulate)
+        {
+            biasGradient[..outputs].Clear();
         }
         for (int b = 0; b < batch; b++)
         {
