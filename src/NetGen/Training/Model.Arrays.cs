@@ -29,8 +29,8 @@ public abstract partial class Model
         float[,] features, int[] labels, Optimizer optimizer, int epochs, int batchSize = 32, Dataset? validation = null, bool shuffle = true,
         Action<EpochMetrics>? onEpochEnd = null, IReadOnlyList<Callback>? callbacks = null, double validationSplit = 0, bool normalizeInputs = false,
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default) =>
-        FitOwned(LabelledData(CopyFeatures(features, nameof(features)), labels, nameof(labels)), nameof(features), optimizer, epochs, batchSize,
-            validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        Owning(() => FitClaimed(LabelledData(CopyFeatures(features, nameof(features)), labels, nameof(labels)), nameof(features), optimizer, epochs, batchSize,
+            validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
 
     /// <inheritdoc cref="Fit(float[,], int[], Optimizer, int, int, Dataset?, bool, Action{EpochMetrics}?, IReadOnlyList{Callback}?, double, bool, ImageAugmentation?, string?, CancellationToken)"/>
     /// <param name="features">One array of <see cref="ModelDescription.InputSize"/> numbers per sample.</param>
@@ -38,8 +38,8 @@ public abstract partial class Model
         float[][] features, int[] labels, Optimizer optimizer, int epochs, int batchSize = 32, Dataset? validation = null, bool shuffle = true,
         Action<EpochMetrics>? onEpochEnd = null, IReadOnlyList<Callback>? callbacks = null, double validationSplit = 0, bool normalizeInputs = false,
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default) =>
-        FitOwned(LabelledData(CopyFeatures(features, nameof(features)), labels, nameof(labels)), nameof(features), optimizer, epochs, batchSize,
-            validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        Owning(() => FitClaimed(LabelledData(CopyFeatures(features, nameof(features)), labels, nameof(labels)), nameof(features), optimizer, epochs, batchSize,
+            validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
 
     /// <summary>
     /// <see cref="Fit(Dataset, Optimizer, int, int, Dataset?, bool, Action{EpochMetrics}?, IReadOnlyList{Callback}?, double, bool, ImageAugmentation?, string?, CancellationToken)"/>
@@ -52,8 +52,8 @@ public abstract partial class Model
         float[,] features, float[] targets, Optimizer optimizer, int epochs, int batchSize = 32, Dataset? validation = null, bool shuffle = true,
         Action<EpochMetrics>? onEpochEnd = null, IReadOnlyList<Callback>? callbacks = null, double validationSplit = 0, bool normalizeInputs = false,
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default) =>
-        FitOwned(TargetData(CopyFeatures(features, nameof(features)), CheckTargets(targets, features.GetLength(0), nameof(targets)).ToArray()), nameof(features),
-            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        Owning(() => FitClaimed(TargetData(CopyFeatures(features, nameof(features)), CheckTargets(targets, features.GetLength(0), nameof(targets)).ToArray()), nameof(features),
+            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
 
     /// <inheritdoc cref="Fit(float[,], float[], Optimizer, int, int, Dataset?, bool, Action{EpochMetrics}?, IReadOnlyList{Callback}?, double, bool, ImageAugmentation?, string?, CancellationToken)"/>
     /// <param name="features">One array of <see cref="ModelDescription.InputSize"/> numbers per sample.</param>
@@ -63,8 +63,8 @@ public abstract partial class Model
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default)
     {
         float[] flat = CopyFeatures(features, nameof(features));
-        return FitOwned(TargetData(flat, CheckTargets(targets, features.Length, nameof(targets)).ToArray()), nameof(features),
-            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        return Owning(() => FitClaimed(TargetData(flat, CheckTargets(targets, features.Length, nameof(targets)).ToArray()), nameof(features),
+            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
     }
 
     /// <summary>
@@ -78,8 +78,8 @@ public abstract partial class Model
         float[,] features, float[,] targets, Optimizer optimizer, int epochs, int batchSize = 32, Dataset? validation = null, bool shuffle = true,
         Action<EpochMetrics>? onEpochEnd = null, IReadOnlyList<Callback>? callbacks = null, double validationSplit = 0, bool normalizeInputs = false,
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default) =>
-        FitOwned(TargetData(CopyFeatures(features, nameof(features)), CheckTargets(targets, features.GetLength(0), nameof(targets)).ToArray()), nameof(features),
-            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        Owning(() => FitClaimed(TargetData(CopyFeatures(features, nameof(features)), CheckTargets(targets, features.GetLength(0), nameof(targets)).ToArray()), nameof(features),
+            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
 
     /// <inheritdoc cref="Fit(float[,], float[,], Optimizer, int, int, Dataset?, bool, Action{EpochMetrics}?, IReadOnlyList{Callback}?, double, bool, ImageAugmentation?, string?, CancellationToken)"/>
     /// <param name="features">One array of <see cref="ModelDescription.InputSize"/> numbers per sample.</param>
@@ -89,8 +89,8 @@ public abstract partial class Model
         ImageAugmentation? augmentation = null, string? resumeFrom = null, CancellationToken cancellationToken = default)
     {
         float[] flat = CopyFeatures(features, nameof(features));
-        return FitOwned(TargetData(flat, CheckTargets(targets, features.Length, nameof(targets)).ToArray()), nameof(features),
-            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        return Owning(() => FitClaimed(TargetData(flat, CheckTargets(targets, features.Length, nameof(targets)).ToArray()), nameof(features),
+            optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit, normalizeInputs, augmentation, resumeFrom, cancellationToken));
     }
 
     /// <summary>

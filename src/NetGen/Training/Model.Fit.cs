@@ -79,25 +79,11 @@ public abstract partial class Model
         ImageAugmentation? augmentation = null,
         string? resumeFrom = null,
         CancellationToken cancellationToken = default) =>
-        FitOwned(training, nameof(training), optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
-            normalizeInputs, augmentation, resumeFrom, cancellationToken);
+        Owning(() => FitClaimed(training, nameof(training), optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
+            normalizeInputs, augmentation, resumeFrom, cancellationToken));
 
-    /// <summary><c>Fit</c> of <paramref name="training"/>, which the caller passed as its argument <paramref name="trainingName"/>: claims the model, then trains.</summary>
-    private History FitOwned(
-        Dataset training,
-        string trainingName,
-        Optimizer optimizer,
-        int epochs,
-        int batchSize,
-        Dataset? validation,
-        bool shuffle,
-        Action<EpochMetrics>? onEpochEnd,
-        IReadOnlyList<Callback>? callbacks,
-        double validationSplit,
-        bool normalizeInputs,
-        ImageAugmentation? augmentation,
-        string? resumeFrom,
-        CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="fit"/> holding the model for training, as every <c>Fit</c> overload does.</summary>
+    private History Owning(Func<History> fit)
     {
         if (!BeginTraining(nameof(Fit)))
         {
@@ -106,8 +92,7 @@ public abstract partial class Model
         }
         try
         {
-            return FitClaimed(training, trainingName, optimizer, epochs, batchSize, validation, shuffle, onEpochEnd, callbacks, validationSplit,
-                normalizeInputs, augmentation, resumeFrom, cancellationToken);
+            return fit();
         }
         finally
         {
@@ -115,7 +100,7 @@ public abstract partial class Model
         }
     }
 
-    /// <summary><c>Fit</c>, once it holds the model.</summary>
+    /// <summary><c>Fit</c> of <paramref name="training"/>, which the caller passed as its argument <paramref name="trainingName"/>, once it holds the model.</summary>
     private History FitClaimed(
         Dataset training,
         string trainingName,
