@@ -41,8 +41,8 @@ public sealed class ConcurrentInferenceTests
     };
 
     /// <summary>
-    /// Large networks take fewer samples and rounds, so that each case runs in about a second or less: the tests' debug
-    /// build runs the kernels unoptimised, a 784-500-500-10 prediction in ~3 ms.
+    /// Large networks take fewer samples and rounds, so that each case stays short: the tests' debug build runs the
+    /// kernels unoptimised, so a large prediction is far slower there than in a release build.
     /// </summary>
     private static bool IsLarge(Model model) => model.Parameters.Length > 100_000 || model.Description.InputSize > 500;
 
