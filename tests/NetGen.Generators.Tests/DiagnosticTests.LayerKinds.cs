@@ -35,6 +35,12 @@ public sealed partial class DiagnosticTests
         ["AvgPool2DAttribute"] = (
             "[Input(2, 6, 6)] [AvgPool2D(2, Stride = 1, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "2×6×6", "2×5×5",
             "[Input(2, 3, 3)] [{|NG0029:AvgPool2D(4)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
+        ["MaskingNoiseAttribute"] = (
+            "[Input(1, 4, 4)] [MaskingNoise(0.3, Name = \"mask\")] [Flatten] [Dense(2, Activation.Softmax)]", "mask", "1×4×4", "1×4×4",
+            "[Input(4)] [{|NG0028:MaskingNoise(1.0)|}] [Dense(2, Activation.Softmax)]"),
+        ["GaussianNoiseAttribute"] = (
+            "[Input(6)] [Dense(4, Activation.Tanh)] [GaussianNoise(0.1, Name = \"jitter\")] [Dense(2, Activation.Softmax)]", "jitter", "4", "4",
+            "[Input(4)] [{|NG0028:GaussianNoise(-0.1)|}] [Dense(2, Activation.Softmax)]"),
     };
 
     public static TheoryData<string> LayerKindNames() => new(LayerKinds.Readers.Keys.Order(StringComparer.Ordinal));

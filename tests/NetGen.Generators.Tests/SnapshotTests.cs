@@ -117,6 +117,29 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void TiedDenoisingAutoencoder()
+    {
+        // Masking noise on the input (training only); dec1 uses code.weightᵀ and dec2 enc1.weightᵀ, so the backward
+        // pass overwrites each shared gradient at its decoder and adds the encoder's use into it.
+        const string source = """
+            using NetGen;
+
+            namespace Denoising;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(64)]
+            [MaskingNoise(0.25)]
+            [Dense(32, Activation.Sigmoid, Name = "enc1")]
+            [Dense(8, Name = "code")]
+            [Dense(32, Activation.Sigmoid, TiedTo = "code", Name = "dec1")]
+            [Dense(64, Activation.Sigmoid, TiedTo = "enc1", Name = "dec2")]
+            public partial class TiedDenoiser;
+            """;
+
+        VerifyGenerated(source, "Denoising.TiedDenoiser.g.cs");
+    }
+
+    [Fact]
     public void MeanSquaredErrorOnSoftmaxGeneratesWithWarning()
     {
         const string source = """

@@ -121,11 +121,11 @@ public static class DiagnosticDescriptors
         "{0} uses binary step, whose derivative is 0: no gradient reaches it or any layer below it, so training leaves the weights of {1} as initialised; use sigmoid or tanh for a step that learns");
 
     public static readonly DiagnosticDescriptor RegularizerMisplaced = Error(
-        "NG0027", "Dropout or BatchNorm after the output layer",
+        "NG0027", "Dropout, BatchNorm or noise after the output layer",
         "{0} '{1}' {2}; put it before the output layer");
 
     public static readonly DiagnosticDescriptor RegularizerValueOutOfRange = Error(
-        "NG0028", "Dropout or BatchNorm setting out of range",
+        "NG0028", "Dropout, BatchNorm or noise setting out of range",
         "{0} '{1}': {2} is {3}, but it must be {4}");
 
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
@@ -155,6 +155,18 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConstructorConflict = Error(
         "NG0035", "The class declares a constructor the generated one conflicts with",
         "'{0}' declares {1}, but NetGen generates the constructor {0}(int seed = 0); remove it, and keep your own state in another class that holds the network");
+
+    public static readonly DiagnosticDescriptor TiedToNoEarlierDense = Error(
+        "NG0038", "A tied layer must name an earlier Dense layer",
+        "Dense '{0}' is tied to '{1}', {2}; tie it to an earlier Dense layer, whose weight it uses transposed");
+
+    public static readonly DiagnosticDescriptor TiedShapesDoNotTranspose = Error(
+        "NG0039", "A tied layer's shape is not its partner's transposed",
+        "Dense '{0}' takes {1} inputs to {2} units, so its weight is [{2}, {1}]; tied to '{3}', whose weight is [{4}, {5}], it would be the transpose [{5}, {4}]: give '{0}' {5} units and {4} inputs, or tie it to a layer of the transposed shape");
+
+    public static readonly DiagnosticDescriptor TiedToTiedLayer = Error(
+        "NG0040", "A tied layer's partner is tied itself",
+        "Dense '{0}' is tied to '{1}', which is itself tied to '{2}' and has no weight of its own; tie '{0}' to a layer with a weight of its own, or untie '{1}'");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",

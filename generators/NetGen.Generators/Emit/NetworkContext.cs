@@ -52,6 +52,7 @@ internal sealed class NetworkContext
         PlannedFlatten flatten => new FlattenEmitter(this, flatten),
         PlannedBatchNormLayer batchNorm => new BatchNormEmitter(this, batchNorm),
         PlannedDropoutLayer dropout => new DropoutEmitter(this, dropout),
+        PlannedNoise noise => new NoiseEmitter(this, noise),
         _ => throw new System.ArgumentOutOfRangeException(nameof(layer), layer.Kind, "A planned layer kind with no emitter."),
     };
 }

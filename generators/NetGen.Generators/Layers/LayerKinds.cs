@@ -22,5 +22,7 @@ internal static class LayerKinds
         ["Conv2DAttribute"] = Conv2DSpec.Read,
         ["MaxPool2DAttribute"] = PoolingSpec.ReadMax,
         ["AvgPool2DAttribute"] = PoolingSpec.ReadAverage,
+        ["MaskingNoiseAttribute"] = NoiseSpec.ReadMasking,
+        ["GaussianNoiseAttribute"] = NoiseSpec.ReadGaussian,
     };
 }

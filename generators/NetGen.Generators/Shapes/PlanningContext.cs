@@ -35,6 +35,9 @@ internal sealed class PlanningContext(NetworkSpec spec, string[] names, FusionPl
 
     public string NameOf(int index) => names[index];
 
+    /// <summary>The layers planned so far, in order: those before the one being planned.</summary>
+    public List<PlannedLayer> Planned { get; } = new();
+
     /// <summary>One sample's shape coming into the layer.</summary>
     public EquatableArray<int> Shape { get; set; }
 

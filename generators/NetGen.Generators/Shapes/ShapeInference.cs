@@ -64,10 +64,10 @@ internal static class ShapeInference
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
         }
-        bool endsInDense = lastDense >= 0 && spec.Layers.Skip(lastDense + 1).All(layer => layer is DropoutSpec or BatchNormSpec);
+        bool endsInDense = lastDense >= 0 && spec.Layers.Skip(lastDense + 1).All(layer => layer is DropoutSpec or BatchNormSpec or NoiseSpec);
         if (lastDense >= 0 && !endsInDense)
         {
-            // Dropout or batch norm after the output layer is reported by its own check, in its own words.
+            // Dropout, batch norm or noise after the output layer is reported by its own check, in its own words.
             LayerSpec last = spec.Layers[spec.Layers.Count - 1];
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1]));
         }
@@ -91,7 +91,7 @@ internal static class ShapeInference
         // Walk the layers with the shape of one sample; stop at the first layer whose shape is wrong,
         // since every shape after it would be a guess.
         context.Shape = spec.Input.Dimensions;
-        var planned = new List<PlannedLayer>();
+        List<PlannedLayer> planned = context.Planned;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             context.Index = i;

@@ -27,7 +27,8 @@ public abstract class LayerAttribute : Attribute
     /// <summary>
     /// The layer's name: it names the parameter tensors (<c>{Name}.weight</c>, <c>{Name}.bias</c>, as in
     /// PyTorch) and the generated members. Defaults to the kind and its position among layers of that kind:
-    /// <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>flatten1</c>, <c>batchnorm1</c>, <c>dropout1</c>.
+    /// <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>flatten1</c>, <c>batchnorm1</c>, <c>dropout1</c>,
+    /// <c>maskingnoise1</c>, <c>gaussiannoise1</c>.
     /// </summary>
     public string? Name { get; set; }
 }
@@ -72,4 +73,12 @@ public sealed class DenseAttribute : LayerAttribute
 
     /// <summary>How the layer's weights start: <see cref="NetGen.Initializer.GlorotUniform"/> unless set.</summary>
     public Initializer Initializer { get; set; } = Initializer.GlorotUniform;
+
+    /// <summary>
+    /// Ties this layer's weight to an earlier Dense layer's: W = Wₑᵀ, the transpose of that layer's <c>weight [units,
+    /// inputs]</c>, with a bias of its own. The tied autoencoder's decoder: one tensor is stored, trained and saved
+    /// (this layer has only <c>{Name}.bias</c>), and its gradient is the sum of both uses. Its units must be the
+    /// earlier layer's inputs, and its inputs that layer's units. Null, the default, gives the layer its own weight.
+    /// </summary>
+    public string? TiedTo { get; set; }
 }

@@ -97,7 +97,7 @@ internal static class Regularizers
         {
             context.Report(
                 DiagnosticDescriptors.RegularizerMisplaced, layer.Location, layer.Kind, context.Name,
-                $"comes after the output layer '{context.NameOf(context.LastDense)}': {(layer is DropoutSpec ? "dropping" : "normalising")} the outputs would change what the network predicts and what the loss compares");
+                $"comes after the output layer '{context.NameOf(context.LastDense)}': {(layer switch { DropoutSpec => "dropping", NoiseSpec => "corrupting", _ => "normalising" })} the outputs would change what the network predicts and what the loss compares");
         }
     }
 }

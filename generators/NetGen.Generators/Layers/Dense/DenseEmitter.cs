@@ -20,7 +20,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override int TableParameters => dense.ParameterCount;
 
-    public override string TableNote => Text(dense);
+    public override string TableNote => dense.Tie is { } tie ? $"{Text(dense)}, W = {tie.Name}ᵀ".TrimStart(',', ' ') : Text(dense);
 
     public override bool IsStage => true;
 
@@ -47,7 +47,12 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
                 ? $"{dense.Name}: δ [B, {dense.Units}] = {product} (identity: no derivative factor)"
                 : $"{dense.Name}: δ [B, {dense.Units}] = ({product}) ⊙ {ActivationTraits.Of(dense.Activation).Derivative}, fused into one pass";
 
-    private string Weight(string buffer) => $"{buffer}.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})";
+    /// <summary>W [units, inputs]: the layer's slice of <paramref name="buffer"/>, or, tied, the transposed copy its forward pass makes.</summary>
+    private string Weight(string buffer) =>
+        dense.Tie is null ? $"{buffer}.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})" : TiedWeightBuffer;
+
+    /// <summary>A tied layer's W = Wₑᵀ [units, inputs], transposed from its partner's slice at the start of each forward pass.</summary>
+    private string TiedWeightBuffer => $"_{Camel(dense.MemberName)}TiedWeight";
 
     private string Sizes => $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
 
@@ -58,7 +63,14 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteOffsets(CodeWriter writer)
     {
-        writer.Line($"private const int {dense.MemberName}WeightOffset = {dense.WeightOffset}; // {dense.Name}.weight [{dense.Units}, {dense.Inputs}]");
+        if (dense.Tie is { } tie)
+        {
+            writer.Line($"// {dense.Name}.weight [{dense.Units}, {dense.Inputs}] is {tie.Name}.weightᵀ (tied): no tensor of its own");
+        }
+        else
+        {
+            writer.Line($"private const int {dense.MemberName}WeightOffset = {dense.WeightOffset}; // {dense.Name}.weight [{dense.Units}, {dense.Inputs}]");
+        }
         if (dense.HasBias)
         {
             writer.Line($"private const int {dense.MemberName}BiasOffset = {dense.BiasOffset}; // {dense.Name}.bias [{dense.Units}]");
@@ -91,7 +103,10 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
     public override void WriteTensors(CodeWriter writer)
     {
         string initializer = dense.Initializer == Initializer.GlorotUniform ? "" : $", global::NetGen.Initializer.{dense.Initializer}";
-        writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
+        if (dense.Tie is null)
+        {
+            writer.Line($"        new(\"{dense.Name}.weight\", {dense.MemberName}WeightOffset, new[] {{ {dense.Units}, {dense.Inputs} }}, global::NetGen.ParameterRole.Weight, FanIn: {dense.Inputs}, FanOut: {dense.Units}{initializer}),");
+        }
         if (dense.HasBias)
         {
             writer.Line($"        new(\"{dense.Name}.bias\", {dense.MemberName}BiasOffset, new[] {{ {dense.Units} }}, global::NetGen.ParameterRole.Bias, FanIn: {dense.Inputs}, FanOut: {dense.Units}),");
@@ -123,6 +138,10 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             writer.Line($"private ulong {DropoutKey(dropout)}; // picks {dropout.Name}'s mask for the current mini-batch");
         }
+        if (dense.Tie is { } tie)
+        {
+            writer.Line($"private float[] {TiedWeightBuffer} = global::System.Array.Empty<float>(); // W = {tie.Name}.weightᵀ [{size}, {Number(dense.Inputs)}]");
+        }
         if (dense.Activation == Activation.RReLU)
         {
             writer.Line($"private ulong {SlopeKey}; // picks {dense.Name}'s random slopes for the current mini-batch");
@@ -141,6 +160,11 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         {
             BatchNormEmit.WriteAllocation(writer, bn, Code(dense.Units));
         }
+        if (dense.Tie is not null)
+        {
+            // Its size does not depend on the batch: one allocation, the first time.
+            writer.Line($"{TiedWeightBuffer} = {TiedWeightBuffer}.Length > 0 ? {TiedWeightBuffer} : new float[{dense.Units} * {dense.Inputs}];");
+        }
     }
 
     public override void WriteRandomKeys(CodeWriter writer)
@@ -157,6 +181,11 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteForward(CodeWriter writer, string source)
     {
+        if (dense.Tie is { } tie)
+        {
+            writer.Line($"// {dense.Name}: W [{dense.Units}, {dense.Inputs}] = {tie.Name}.weightᵀ, transposed once per pass so the product below reads it as any Dense weight");
+            writer.Line($"{Kernels}.Dense.Transpose(parameters.Slice({tie.MemberName}WeightOffset, {dense.Inputs} * {dense.Units}), {TiedWeightBuffer}, rows: {dense.Inputs}, columns: {dense.Units});");
+        }
         if (HasOwnPass)
         {
             WriteOwnPassForward(writer, source);
@@ -286,20 +315,81 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
             WriteOwnPassBackward(writer);
         }
         writer.Line();
-        writer.Line(dense.HasBias
-            ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ (its one use: overwritten); {FoldNote(step)}"
-            : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, overwritten (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
-        writer.Call(
-            $"{Kernels}.Dense.ParameterGradients",
-            delta,
-            step.Input,
-            $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
-            dense.HasBias ? $"gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})" : "biasGradient: default",
-            $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: false");
+        if (dense.Tie is not null || dense.WeightGradientAddsUp)
+        {
+            WriteSharedWeightGradients(writer, step);
+        }
+        else
+        {
+            writer.Line(dense.HasBias
+                ? $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, db [{dense.Units}] = Σ_B δ (its one use: overwritten); {FoldNote(step)}"
+                : $"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] = δᵀ · x, overwritten (no bias: {dense.BatchNorm!.Name}'s dβ was formed with δ); {FoldNote(step)}");
+            writer.Call(
+                $"{Kernels}.Dense.ParameterGradients",
+                delta,
+                step.Input,
+                $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
+                dense.HasBias ? $"gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})" : "biasGradient: default",
+                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: false");
+        }
         if (SendsDeltaDown(writer, step) is { } below)
         {
             WriteInputDelta(writer, below, step.Input);
         }
+    }
+
+    /// <summary>
+    /// The gradients of a weight two layers share, a tied pair's: the later layer runs backward first and overwrites the
+    /// shared slice, the earlier one adds into it; a tied layer forms it in its partner's layout, [inputs, units]. The
+    /// bias is always the layer's own, overwritten.
+    /// </summary>
+    private void WriteSharedWeightGradients(CodeWriter writer, BackwardStep step)
+    {
+        string delta = DeltaBuffer(dense);
+        string mode = dense.WeightGradientAddsUp ? "+=" : "=";
+        string use = dense.WeightGradientAddsUp ? $"added to {LaterUser()}'s, formed before" : "its last use, so the first in backward: overwritten";
+        if (dense.Tie is { } tie)
+        {
+            writer.Line($"// {dense.Name}: d({tie.Name}.weight) [{dense.Inputs}, {dense.Units}] {mode} xᵀ · δ, the gradient of W = {tie.Name}.weightᵀ in {tie.Name}'s layout ({use}); {FoldNote(step)}");
+            writer.Call(
+                $"{Kernels}.Dense.TiedWeightGradient",
+                delta,
+                step.Input,
+                $"gradients.Slice({tie.MemberName}WeightOffset, {dense.Inputs} * {dense.Units})",
+                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: {(dense.WeightGradientAddsUp ? "true" : "false")}");
+        }
+        else
+        {
+            writer.Line($"// {dense.Name}: dW [{dense.Units}, {dense.Inputs}] {mode} δᵀ · x ({use}); {FoldNote(step)}");
+            writer.Call(
+                $"{Kernels}.Dense.ParameterGradients",
+                delta,
+                step.Input,
+                $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
+                "biasGradient: default",
+                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: true");
+        }
+        if (dense.HasBias)
+        {
+            writer.Line($"// {dense.Name}: db [{dense.Units}] = Σ_B δ (its one use: overwritten)");
+            writer.Line($"{Kernels}.Dense.BiasGradient({delta}, gradients.Slice({dense.MemberName}BiasOffset, {dense.Units}), batchSize, {dense.Units}, accumulate: false);");
+        }
+    }
+
+    /// <summary>The next layer above this one that uses the same weight, whose backward runs first.</summary>
+    private string LaterUser()
+    {
+        string owner = dense.Tie?.Name ?? dense.Name;
+        bool above = false;
+        foreach (PlannedLayer layer in Network.Plan.Layers)
+        {
+            if (above && layer is PlannedDense { Tie: { } tie } && tie.Name == owner)
+            {
+                return layer.Name;
+            }
+            above |= ReferenceEquals(layer, dense);
+        }
+        return owner;
     }
 
     /// <summary>δ at the layer's output [B, units] becomes δ at z: back through its own-pass activation and dropout, then its batch norm.</summary>

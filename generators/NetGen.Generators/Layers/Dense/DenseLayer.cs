@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generators.Diagnostics;
 using NetGen.Generators.Model;
 using NetGen.Generators.Parsing;
@@ -5,10 +6,12 @@ using NetGen.Generators.Shapes;
 
 namespace NetGen.Generators.Layers;
 
-/// <summary><c>[Dense(units, activation, Alpha = …, Initializer = …)]</c>.</summary>
+/// <summary><c>[Dense(units, activation, Alpha = …, Initializer = …, TiedTo = …)]</c>.</summary>
+/// <param name="TiedTo">The earlier Dense layer whose weight, transposed, this layer uses; null for a weight of its own.</param>
+/// <param name="TiedToLocation">The <c>TiedTo = …</c> argument, where diagnostics about the tie point.</param>
 public sealed record DenseSpec(
     int Units, Activation Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    Initializer Initializer = Initializer.GlorotUniform)
+    Initializer Initializer = Initializer.GlorotUniform, string? TiedTo = null, LocationInfo? TiedToLocation = null)
     : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
 {
     public override string Kind => "Dense";
@@ -16,13 +19,22 @@ public sealed record DenseSpec(
     internal static DenseSpec Read(LayerAttribute attribute)
     {
         var (activation, alpha, alphaLocation, initializer) = ReadActivation(attribute, "Dense");
-        return new DenseSpec(attribute.Int(0), activation, alpha, attribute.Name, attribute.Location, alphaLocation, initializer);
+        string? tiedTo = attribute.Named("TiedTo") as string;
+        LocationInfo? tiedToLocation = tiedTo is null ? null : attribute.NamedLocation("TiedTo") ?? attribute.Location;
+        return new DenseSpec(attribute.Int(0), activation, alpha, attribute.Name, attribute.Location, alphaLocation, initializer, tiedTo, tiedToLocation);
     }
 
-    /// <summary>Softmax normalises the network's outputs into class probabilities: on the last layer only, over more than one unit.</summary>
+    /// <summary>
+    /// Softmax normalises the network's outputs into class probabilities: on the last layer only, over more than one
+    /// unit. A tie names an earlier Dense layer with a weight of its own.
+    /// </summary>
     internal override void Check(PlanningContext context)
     {
         base.Check(context);
+        if (TiedTo is not null)
+        {
+            CheckTie(context);
+        }
         if (Activation != Activation.Softmax)
         {
             return;
@@ -34,6 +46,37 @@ public sealed record DenseSpec(
         else if (Units == 1)
         {
             context.Report(DiagnosticDescriptors.SoftmaxOverOneUnit, Location, context.Name);
+        }
+    }
+
+    /// <summary>
+    /// NG0038 where <see cref="TiedTo"/> names no earlier Dense layer (missing, later, itself, or another kind), NG0040
+    /// where that layer is tied itself: its weight is borrowed, and a tie to a tie would only be the original again.
+    /// </summary>
+    private void CheckTie(PlanningContext context)
+    {
+        int target = -1;
+        for (int j = 0; j < context.Layers.Count; j++)
+        {
+            if (context.NameOf(j) == TiedTo)
+            {
+                target = j;
+                break;
+            }
+        }
+        string? problem =
+            target < 0 ? $"but the network has no layer of that name (its layers: {string.Join(", ", System.Linq.Enumerable.Range(0, context.Layers.Count).Select(context.NameOf))})"
+            : target == context.Index ? "itself"
+            : target > context.Index ? $"which comes after it (layer {target + 1}): the layer it mirrors must come first"
+            : context.Layers[target] is not DenseSpec ? $"a {context.Layers[target].Kind} layer, which has no Dense weight"
+            : null;
+        if (problem is not null)
+        {
+            context.Report(DiagnosticDescriptors.TiedToNoEarlierDense, TiedToLocation, context.Name, TiedTo!, problem);
+        }
+        else if (context.Layers[target] is DenseSpec { TiedTo: { } borrowed })
+        {
+            context.Report(DiagnosticDescriptors.TiedToTiedLayer, TiedToLocation, context.Name, TiedTo!, borrowed);
         }
     }
 
@@ -56,9 +99,18 @@ public sealed record DenseSpec(
             return null;
         }
         int inputs = context.Shape[0];
+        PlannedTie? tie = null;
+        if (TiedTo is not null)
+        {
+            tie = PlanTie(context, inputs);
+            if (tie is null)
+            {
+                return null;
+            }
+        }
         (int batchNormIndex, int dropoutIndex) = context.Fusion.FusedInto(context.Index);
-        long weightOffset = context.Offset;
-        long afterWeights = weightOffset + (long)Units * inputs;
+        long weightOffset = tie is null ? context.Offset : -1;
+        long afterWeights = tie is null ? context.Offset + (long)Units * inputs : context.Offset;
         long biasOffset = batchNormIndex >= 0 ? -1 : afterWeights;
         long offset = afterWeights + (batchNormIndex >= 0 ? 4L : 1L) * Units;
         long slopeOffset = Activation == Activation.PReLU ? offset : -1;
@@ -73,9 +125,43 @@ public sealed record DenseSpec(
             (int)weightOffset, (int)biasOffset,
             batchNormIndex >= 0 ? context.PlanBatchNorm(batchNormIndex, (int)afterWeights, Units) : null,
             dropoutIndex >= 0 ? context.PlanDropout(dropoutIndex) : null,
-            (int)slopeOffset, Initializer);
+            (int)slopeOffset, Initializer, tie, WeightUsedAgainAbove(context));
+    }
+
+    /// <summary>The tied weight's layer and place; NG0039, with the arithmetic, where its transpose is not [units, inputs].</summary>
+    private PlannedTie? PlanTie(PlanningContext context, int inputs)
+    {
+        var owner = (PlannedDense)context.Planned.First(layer => layer.Name == TiedTo);
+        if (owner.Inputs == Units && owner.Units == inputs)
+        {
+            return new PlannedTie(owner.Name, owner.MemberName, owner.WeightOffset);
+        }
+        context.Report(
+            DiagnosticDescriptors.TiedShapesDoNotTranspose, TiedToLocation, context.Name, inputs, Units, owner.Name,
+            owner.Units, owner.Inputs);
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a later layer also uses this layer's weight (its own, or the one it is tied to). Backward runs last layer
+    /// first, so the last user's gradient overwrites the slice and every earlier user's adds into it.
+    /// </summary>
+    private bool WeightUsedAgainAbove(PlanningContext context)
+    {
+        string owner = TiedTo ?? context.Name;
+        for (int j = context.Index + 1; j < context.Layers.Count; j++)
+        {
+            if (context.Layers[j] is DenseSpec { TiedTo: { } tiedTo } && tiedTo == owner)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
+
+/// <summary>A tied layer's weight: <c>{Name}.weight</c> at <paramref name="WeightOffset"/>, used transposed.</summary>
+public sealed record PlannedTie(string Name, string MemberName, int WeightOffset);
 
 /// <summary>A fully connected layer: <c>weight [Units, Inputs]</c> at <see cref="WeightOffset"/>, <c>bias [Units]</c> at <see cref="BiasOffset"/>.</summary>
 /// <param name="Alpha">The activation's parameter as given in the declaration (checked, in float), or null for its default.</param>
@@ -93,7 +179,9 @@ public sealed record PlannedDense(
     PlannedBatchNorm? BatchNorm = null,
     PlannedDropout? Dropout = null,
     int SlopeOffset = -1,
-    Initializer Initializer = Initializer.GlorotUniform)
+    Initializer Initializer = Initializer.GlorotUniform,
+    PlannedTie? Tie = null,
+    bool WeightGradientAddsUp = false)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
 {
     public override string Kind => "Dense";
@@ -104,8 +192,8 @@ public sealed record PlannedDense(
     /// <summary>Parametric ReLU's learned slopes, one per unit, at <see cref="SlopeOffset"/>.</summary>
     public bool HasSlopes => SlopeOffset >= 0;
 
-    /// <summary>The weights, the bias if the layer has one, and PReLU's slopes (batch norm's tensors are counted on its own row).</summary>
-    public int ParameterCount => Units * Inputs + (HasBias ? Units : 0) + (HasSlopes ? Units : 0);
+    /// <summary>The weights (none of its own when tied), the bias if the layer has one, and PReLU's slopes (batch norm's tensors are counted on its own row).</summary>
+    public int ParameterCount => (Tie is null ? Units * Inputs : 0) + (HasBias ? Units : 0) + (HasSlopes ? Units : 0);
 
     /// <summary>The activation's parameter in effect: the one given, or the activation's default; null if it takes none.</summary>
     public float? EffectiveAlpha => Alpha ?? ActivationTraits.Of(Activation).Parameter?.Default;
