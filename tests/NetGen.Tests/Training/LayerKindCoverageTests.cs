@@ -14,6 +14,7 @@ public sealed class LayerKindCoverageTests
         string[] checkedNetworks = GradientCheckTests.Networks()
             .Concat(PlacementTests.Networks())
             .Concat(ConvolutionNetworkTests.Networks())
+            .Concat(DecoderNetworkTests.Networks())
             .Select(row => (string)row[0])
             .Distinct()
             .ToArray();
