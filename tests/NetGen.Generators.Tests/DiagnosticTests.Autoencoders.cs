@@ -111,4 +111,25 @@ public sealed partial class DiagnosticTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputErrors);
     }
+
+    [Fact]
+    public void Cross_entropy_over_several_sigmoid_units_compiles_without_diagnostics()
+    {
+        // Multi-label outputs, or an autoencoder's pixels: a probability per unit, each with its own binary cross-entropy.
+        GeneratorRun run = GeneratorHarness.Run("""
+            using NetGen;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(12)]
+            [Dense(8, Activation.ReLU)]
+            [Dense(5, Activation.Sigmoid)]
+            public partial class Tagger;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+        string source = Assert.Single(run.Sources).SourceText.ToString();
+        Assert.Contains("Losses.BinaryCrossEntropy(output, target, batchSize * 5)", source);
+        Assert.Contains("δ [B, 5] = (p − y) / (B·5)", source);
+    }
 }

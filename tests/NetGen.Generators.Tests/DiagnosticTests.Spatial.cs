@@ -344,6 +344,47 @@ public sealed partial class DiagnosticTests
             public partial class EndsInPooling;
             """);
 
-        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last Dense layer, so end the network with one", Message(run));
+        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last layer, which must be [Dense] or [Conv2D], so end the network with one", Message(run));
+    }
+
+    [Fact]
+    public void A_network_may_end_in_a_convolution_with_mean_squared_error_or_sigmoid_cross_entropy()
+    {
+        // An image out: OutputSize is the convolution's C·H·W, and the loss forms its δ with f' included.
+        foreach (string loss in new[] { "Loss.MeanSquaredError", "Loss.CrossEntropy" })
+        {
+            GeneratorRun run = VerifyDiagnostics($$"""
+                using NetGen;
+
+                [Network(Loss = {{loss}})]
+                [Input(1, 6, 6)]
+                [Conv2D(3, 3, Activation.Tanh, Padding = Padding.Same)]
+                [Conv2D(1, 3, Activation.Sigmoid, Padding = Padding.Same)]
+                public partial class ImageOut;
+                """);
+
+            string source = Assert.Single(run.Sources).SourceText.ToString();
+            Assert.Empty(run.OutputDiagnostics.Select(diagnostic => diagnostic.ToString()));
+            Assert.Contains("public const int OutputSize = 36;", source);
+            Assert.Contains("δ came from the loss, f' included", source);
+        }
+    }
+
+    [Fact]
+    public void NG0042_CrossEntropyOnAConvolutionWithoutSigmoid()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(1, 6, 6)]
+            [Conv2D(3, 3, Activation.Tanh, Padding = Padding.Same)]
+            [{|NG0042:Conv2D(1, 3, Activation.ReLU, Padding = Padding.Same, Name = "reconstruction")|}]
+            public partial class Unbounded;
+            """);
+
+        Assert.Equal(
+            "Cross-entropy loss reads each output as a probability, but the last layer, Conv2D 'reconstruction', uses ReLU; use Activation.Sigmoid (binary cross-entropy per output, averaged), or Loss.MeanSquaredError",
+            Message(run));
     }
 }

@@ -179,7 +179,7 @@ public sealed partial class DiagnosticTests
             public partial class Logit;
             """);
 
-        Assert.Contains("Dense 'logit' with 1 unit, uses identity; use Activation.Softmax with 2 units, or Activation.Sigmoid", Message(run));
+        Assert.Contains("Dense 'logit' with 1 unit, uses identity; use Activation.Softmax with 2 units (one class per sample), Activation.Sigmoid (a probability per unit)", Message(run));
     }
 
     [Fact]
@@ -294,7 +294,7 @@ public sealed partial class DiagnosticTests
             public partial class NothingToLearn;
             """);
 
-        Assert.StartsWith("Network 'NothingToLearn' has no [Dense(...)] layer", Message(run));
+        Assert.Equal("Network 'NothingToLearn' has no [Dense] or [Conv2D] layer, so it has nothing to learn and no output; add one to end the network", Message(run));
     }
 
     [Fact]

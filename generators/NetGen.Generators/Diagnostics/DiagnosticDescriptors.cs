@@ -37,8 +37,8 @@ public static class DiagnosticDescriptors
         "Dense '{0}' uses softmax but is not the last layer; softmax turns the outputs into class probabilities, so use it only on the output layer and pick ReLU, tanh or sigmoid here");
 
     public static readonly DiagnosticDescriptor CrossEntropyNeedsProbabilities = Error(
-        "NG0006", "Cross-entropy needs a softmax output (or one sigmoid unit)",
-        "Cross-entropy loss needs probabilities, but the last layer, Dense '{0}' with {1} unit{2}, uses {3}; use Activation.Softmax{4}, or Loss.MeanSquaredError for regression");
+        "NG0006", "Cross-entropy needs a softmax or sigmoid output",
+        "Cross-entropy loss needs probabilities, but the last layer, Dense '{0}' with {1} unit{2}, uses {3}; use Activation.Softmax{4} (one class per sample), Activation.Sigmoid (a probability per unit), or Loss.MeanSquaredError for regression");
 
     public static readonly DiagnosticDescriptor MeanSquaredErrorOnSoftmax = Warning(
         "NG0007", "Mean squared error after a softmax learns slowly",
@@ -65,8 +65,8 @@ public static class DiagnosticDescriptors
         "Network '{0}' has more than one [Input]; a network takes one input");
 
     public static readonly DiagnosticDescriptor NoLayers = Error(
-        "NG0013", "Network has no Dense layer",
-        "Network '{0}' has no [Dense(...)] layer, so it has nothing to learn; add at least one");
+        "NG0013", "Network has no layer that can give its output",
+        "Network '{0}' has no {1} layer, so it has nothing to learn and no output; add one to end the network");
 
     public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
         "NG0014", "Dense layer on a multi-dimensional input",
@@ -85,8 +85,8 @@ public static class DiagnosticDescriptors
         "Layer name '{0}' must start with a letter or '_' and hold only letters, digits and '_', since it keys the saved weights and names generated members");
 
     public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
-        "NG0018", "Network must end with a Dense layer",
-        "The last layer of '{0}' is {1} '{2}'; the outputs come from the last Dense layer, so end the network with one");
+        "NG0018", "Network must end with a Dense or convolution layer",
+        "The last layer of '{0}' is {1} '{2}'; the outputs come from the last layer, which must be {3}, so end the network with one");
 
     public static readonly DiagnosticDescriptor TooLarge = Error(
         "NG0019", "Network is too large",
@@ -167,6 +167,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TiedToTiedLayer = Error(
         "NG0040", "A tied layer's partner is tied itself",
         "Dense '{0}' is tied to '{1}', which is itself tied to '{2}' and has no weight of its own; tie '{0}' to a layer with a weight of its own, or untie '{1}'");
+
+    public static readonly DiagnosticDescriptor CrossEntropyOnSpatialOutput = Error(
+        "NG0042", "Cross-entropy on a convolution's output needs a sigmoid",
+        "Cross-entropy loss reads each output as a probability, but the last layer, {0} '{1}', uses {2}; use Activation.Sigmoid (binary cross-entropy per output, averaged), or Loss.MeanSquaredError");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",

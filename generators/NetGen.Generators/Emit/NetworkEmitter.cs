@@ -99,7 +99,7 @@ internal static class NetworkEmitter
         writer.Line($"public const int InputSize = {plan.InputSize};");
         writer.Line();
         writer.Line("/// <summary>Outputs per sample.</summary>");
-        writer.Line($"public const int OutputSize = {plan.OutputLayer.Units};");
+        writer.Line($"public const int OutputSize = {plan.OutputLayer.OutputSize};");
         writer.Line();
         writer.Line("/// <summary>Length of <see cref=\"global::NetGen.Model.Parameters\"/>: every weight and bias.</summary>");
         writer.Line($"public const int ParameterCount = {plan.ParameterCount};");
@@ -258,58 +258,70 @@ internal static class NetworkEmitter
 
     private static void WriteLoss(CodeWriter writer, NetworkPlan plan)
     {
-        PlannedDense output = plan.OutputLayer;
+        IOutputLayer output = plan.OutputLayer;
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float LossCore({ReadOnlySpan} output, {ReadOnlySpan} target, int batchSize)"))
         {
             if (plan.Loss == Loss.MeanSquaredError)
             {
-                writer.Line($"return {Kernels}.Losses.MeanSquaredError(output, target, batchSize, {output.Units});");
+                writer.Line($"return {Kernels}.Losses.MeanSquaredError(output, target, batchSize, {output.OutputSize});");
             }
             else if (output.Activation == Activation.Sigmoid)
             {
-                writer.Line($"return {Kernels}.Losses.BinaryCrossEntropy(output, target, batchSize);");
+                // Binary cross-entropy per output, averaged over all B·O of them (PyTorch's BCELoss): one sigmoid unit,
+                // multi-label units, or every pixel of a reconstruction.
+                writer.Line($"return {Kernels}.Losses.BinaryCrossEntropy(output, target, {PerOutput(output)});");
             }
             else
             {
-                writer.Line($"return {Kernels}.Losses.CategoricalCrossEntropy(output, target, batchSize, {output.Units});");
+                writer.Line($"return {Kernels}.Losses.CategoricalCrossEntropy(output, target, batchSize, {output.OutputSize});");
             }
         }
         writer.Line();
     }
 
+    /// <summary>"batchSize", or "batchSize * 784" where each of the O outputs of a sample counts as a sample of its own.</summary>
+    private static string PerOutput(IOutputLayer output) => output.OutputSize == 1 ? "batchSize" : $"batchSize * {output.OutputSize}";
+
     /// <summary>δ = dL/dz at the output layer, for the loss and output activation declared.</summary>
     private static void WriteOutputDelta(CodeWriter writer, NetworkPlan plan, string probabilities, string outputDelta)
     {
-        PlannedDense output = plan.OutputLayer;
-        if (plan.Loss == Loss.CrossEntropy)
+        IOutputLayer output = plan.OutputLayer;
+        // δ [B, 10] for a Dense layer, δ [B, 1×28×28] for a convolution.
+        string size = output.OutputShape.Count == 1 ? Code(output.OutputSize) : Shape(output.OutputShape);
+        if (plan.Loss == Loss.CrossEntropy && output.OutputSize > 1 && output.Activation == Activation.Sigmoid)
+        {
+            writer.Line($"// {output.Name} (sigmoid + binary cross-entropy per output): δ [B, {size}] = (p − y) / (B·{output.OutputSize})");
+            writer.Line($"{Kernels}.Losses.ProbabilityMinusTargetDelta({probabilities}, target, {outputDelta}, {PerOutput(output)}, 1);");
+        }
+        else if (plan.Loss == Loss.CrossEntropy)
         {
             string pairing = output.Activation == Activation.Sigmoid ? "sigmoid + binary cross-entropy" : "softmax + cross-entropy";
-            writer.Line($"// {output.Name} ({pairing}): δ [B, {output.Units}] = (p − y) / B");
-            writer.Line($"{Kernels}.Losses.ProbabilityMinusTargetDelta({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
+            writer.Line($"// {output.Name} ({pairing}): δ [B, {size}] = (p − y) / B");
+            writer.Line($"{Kernels}.Losses.ProbabilityMinusTargetDelta({probabilities}, target, {outputDelta}, batchSize, {output.OutputSize});");
         }
         else if (output.Activation == Activation.Softmax)
         {
-            writer.Line($"// {output.Name} (softmax + mean squared error): δ [B, {output.Units}] = J_softmaxᵀ · 2 (p − y) / (B·{output.Units})");
-            writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, batchSize, {output.Units});");
+            writer.Line($"// {output.Name} (softmax + mean squared error): δ [B, {size}] = J_softmaxᵀ · 2 (p − y) / (B·{output.OutputSize})");
+            writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, batchSize, {output.OutputSize});");
         }
         else
         {
             // An activation with a pass of its own takes δ at its output back through itself, first thing in its backward.
             bool ownPass = ActivationTraits.Of(output.Activation).OwnPass is not null;
             bool keepsZ = ActivationEmit.KeepsPreActivation(output);
-            writer.Line($"// {output.Name} ({ActivationTraits.Of(output.Activation).Name} + mean squared error): δ [B, {output.Units}] = 2 (a − y) / (B·{output.Units}) ⊙ f'({(keepsZ ? "z" : "a")})");
+            writer.Line($"// {output.Name} ({ActivationTraits.Of(output.Activation).Name} + mean squared error): δ [B, {size}] = 2 (a − y) / (B·{output.OutputSize}) ⊙ f'({(keepsZ ? "z" : "a")})");
             writer.Line(ownPass
-                ? $"{Kernels}.Losses.MeanSquaredErrorDelta<{Kernels}.Identity>({probabilities}, target, {outputDelta}, batchSize, {output.Units});"
-                : $"{Kernels}.Losses.MeanSquaredErrorDelta<{ActivationEmit.KernelType(output)}>({probabilities}, target, {outputDelta}, batchSize, {output.Units}{(keepsZ ? $", preActivation: {PreActivationBuffer(output)}" : "")});");
+                ? $"{Kernels}.Losses.MeanSquaredErrorDelta<{Kernels}.Identity>({probabilities}, target, {outputDelta}, batchSize, {output.OutputSize});"
+                : $"{Kernels}.Losses.MeanSquaredErrorDelta<{ActivationEmit.KernelType(output)}>({probabilities}, target, {outputDelta}, batchSize, {output.OutputSize}{(keepsZ ? $", preActivation: {PreActivationBuffer(plan.Layers[plan.Layers.Count - 1])}" : "")});");
         }
     }
 
     private static void WriteForwardBackward(CodeWriter writer, NetworkContext network)
     {
         NetworkPlan plan = network.Plan;
-        string probabilities = OutputBuffer(plan.OutputLayer);
-        string outputDelta = DeltaBuffer(plan.OutputLayer);
+        string probabilities = OutputBuffer(network.Output.Layer);
+        string outputDelta = DeltaBuffer(network.Output.Layer);
 
         writer.Line("/// <inheritdoc/>");
         using (writer.Block($"protected override float ForwardBackwardCore({ReadOnlySpan} input, {ReadOnlySpan} target, int batchSize)"))

@@ -94,3 +94,16 @@ public interface IActivatedLayer
     /// <summary>Dropout fused into the layer, if a [Dropout] follows it.</summary>
     PlannedDropout? Dropout { get; }
 }
+
+/// <summary>
+/// A layer that may end a network (<see cref="Shapes.ShapeInference.OutputKinds"/>): its outputs are what the loss
+/// compares, <see cref="OutputSize"/> numbers per sample, and the loss forms its δ with its f' included.
+/// </summary>
+public interface IOutputLayer : IActivatedLayer
+{
+    /// <summary>One sample's output: [units] for a Dense layer, [channels, height, width] for a convolution.</summary>
+    EquatableArray<int> OutputShape { get; }
+
+    /// <summary>The numbers in one sample's output: the generated <c>OutputSize</c>.</summary>
+    int OutputSize { get; }
+}

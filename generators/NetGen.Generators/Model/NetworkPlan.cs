@@ -21,7 +21,8 @@ public sealed record NetworkPlan(
 {
     public int InputSize => Shapes.ShapeInference.Product(InputShape);
 
-    public PlannedDense OutputLayer => (PlannedDense)Layers[Layers.Count - 1];
+    /// <summary>The last layer, whose outputs are the network's: shape inference lets only an output kind end a network.</summary>
+    public IOutputLayer OutputLayer => (IOutputLayer)Layers[Layers.Count - 1];
 }
 
 /// <summary>A layer with its shapes.</summary>

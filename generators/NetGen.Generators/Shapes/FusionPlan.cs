@@ -33,14 +33,14 @@ internal sealed class FusionPlan
     /// <summary>The [BatchNorm] and [Dropout] fused into layer <paramref name="host"/>, or −1 for none.</summary>
     public (int BatchNorm, int Dropout) FusedInto(int host) => _fused[host];
 
-    public static FusionPlan For(EquatableArray<LayerSpec> layers, int lastDense)
+    public static FusionPlan For(EquatableArray<LayerSpec> layers, int outputIndex)
     {
         int count = layers.Count;
         int[] hosts = Enumerable.Repeat(-1, count).ToArray();
         (int, int)[] fused = Enumerable.Repeat((-1, -1), count).ToArray();
         for (int host = 0; host < count; host++)
         {
-            if (layers[host] is not (DenseSpec or Conv2DSpec) || host == lastDense)
+            if (layers[host] is not (DenseSpec or Conv2DSpec) || host == outputIndex)
             {
                 continue;
             }

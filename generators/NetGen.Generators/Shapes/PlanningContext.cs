@@ -12,7 +12,7 @@ namespace NetGen.Generators.Shapes;
 /// layer's name and place, the shape coming in, the next free place in the parameter buffer, where batch norm and
 /// dropout are fused, and the diagnostics found so far.
 /// </summary>
-internal sealed class PlanningContext(NetworkSpec spec, string[] names, FusionPlan fusion, int lastDense, List<DiagnosticInfo> diagnostics)
+internal sealed class PlanningContext(NetworkSpec spec, string[] names, FusionPlan fusion, int outputIndex, List<DiagnosticInfo> diagnostics)
 {
     /// <summary>The longest .NET float array: the parameter buffer and each sample are one array or slice.</summary>
     public const long MaxArrayLength = 0x7FFFFFC7;
@@ -23,8 +23,8 @@ internal sealed class PlanningContext(NetworkSpec spec, string[] names, FusionPl
 
     public FusionPlan Fusion => fusion;
 
-    /// <summary>The index of the last Dense layer, the network's output; −1 if there is none.</summary>
-    public int LastDense => lastDense;
+    /// <summary>The index of the output layer, the last of a kind that can end a network; −1 if there is none.</summary>
+    public int OutputIndex => outputIndex;
 
     /// <summary>The layer being checked or planned.</summary>
     public int Index { get; set; }

@@ -59,29 +59,29 @@ internal static class ShapeInference
             }
         }
 
-        int lastDense = LastIndexOfDense(spec.Layers);
-        if (lastDense < 0)
+        int outputIndex = LastIndexOfOutputKind(spec.Layers);
+        if (outputIndex < 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName, OutputKindList));
         }
-        bool endsInDense = lastDense >= 0 && spec.Layers.Skip(lastDense + 1).All(layer => layer is DropoutSpec or BatchNormSpec or NoiseSpec);
-        if (lastDense >= 0 && !endsInDense)
+        bool endsInOutput = outputIndex >= 0 && spec.Layers.Skip(outputIndex + 1).All(layer => layer is DropoutSpec or BatchNormSpec or NoiseSpec);
+        if (outputIndex >= 0 && !endsInOutput)
         {
             // Dropout, batch norm or noise after the output layer is reported by its own check, in its own words.
             LayerSpec last = spec.Layers[spec.Layers.Count - 1];
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1]));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1], OutputKindList));
         }
 
         // Rules about each layer that hold whatever the shapes, checked before any shape is inferred.
-        var context = new PlanningContext(spec, names, FusionPlan.For(spec.Layers, lastDense), lastDense, diagnostics);
+        var context = new PlanningContext(spec, names, FusionPlan.For(spec.Layers, outputIndex), outputIndex, diagnostics);
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             context.Index = i;
             spec.Layers[i].Check(context);
         }
-        if (endsInDense)
+        if (endsInOutput)
         {
-            CheckLoss(spec.Loss, (DenseSpec)spec.Layers[lastDense], names[lastDense], diagnostics);
+            CheckLoss(spec.Loss, (WeightedLayerSpec)spec.Layers[outputIndex], names[outputIndex], diagnostics);
         }
         if (spec.Input is null || context.HasErrors)
         {
@@ -107,11 +107,21 @@ internal static class ShapeInference
         return plan;
     }
 
-    private static int LastIndexOfDense(EquatableArray<LayerSpec> layers)
+    /// <summary>
+    /// The kinds whose outputs can be the network's: each has weights and an element-wise activation, and its emitter
+    /// takes δ from the loss with f' included. Every other kind (a view, pooling, a regularizer) ends no network.
+    /// </summary>
+    public static readonly string[] OutputKinds = ["Dense", "Conv2D"];
+
+    /// <summary>"[Dense] or [Conv2D]", as NG0013 and NG0018 list the kinds that can end a network.</summary>
+    private static string OutputKindList =>
+        string.Join(", ", OutputKinds.Take(OutputKinds.Length - 1).Select(kind => $"[{kind}]")) + $" or [{OutputKinds[OutputKinds.Length - 1]}]";
+
+    private static int LastIndexOfOutputKind(EquatableArray<LayerSpec> layers)
     {
         for (int i = layers.Count - 1; i >= 0; i--)
         {
-            if (layers[i] is DenseSpec)
+            if (layers[i] is WeightedLayerSpec && OutputKinds.Contains(layers[i].Kind))
             {
                 return i;
             }
@@ -119,20 +129,33 @@ internal static class ShapeInference
         return -1;
     }
 
-    private static void CheckLoss(Loss loss, DenseSpec output, string name, List<DiagnosticInfo> diagnostics)
+    private static void CheckLoss(Loss loss, WeightedLayerSpec output, string name, List<DiagnosticInfo> diagnostics)
     {
-        bool softmax = output.Activation == Activation.Softmax;
-        bool binarySigmoid = output.Activation == Activation.Sigmoid && output.Units == 1;
-        if (loss == Loss.CrossEntropy && !softmax && !binarySigmoid && output.Units > 0)
+        if (output is not DenseSpec dense)
         {
-            string plural = output.Units == 1 ? "" : "s";
-            string alternative = output.Units == 1 ? " with 2 units, or Activation.Sigmoid" : "";
+            // A convolution's outputs are pixels, not classes (softmax is NG0033 there): cross-entropy reads each as a
+            // probability of its own, which needs a sigmoid.
+            if (loss == Loss.CrossEntropy && output.Activation != Activation.Sigmoid)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.CrossEntropyOnSpatialOutput, output.Location, output.Kind, name, ActivationTraits.Of(output.Activation).Name));
+            }
+            return;
+        }
+        // Softmax gives one distribution over the classes; sigmoid a probability per unit, each with its own binary
+        // cross-entropy (a yes/no answer, multi-label classes, or an autoencoder's pixels).
+        bool softmax = dense.Activation == Activation.Softmax;
+        bool sigmoid = dense.Activation == Activation.Sigmoid;
+        if (loss == Loss.CrossEntropy && !softmax && !sigmoid && dense.Units > 0)
+        {
+            string plural = dense.Units == 1 ? "" : "s";
+            string alternative = dense.Units == 1 ? " with 2 units" : "";
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.CrossEntropyNeedsProbabilities, output.Location, name, output.Units, plural, ActivationTraits.Of(output.Activation).Name, alternative));
+                DiagnosticDescriptors.CrossEntropyNeedsProbabilities, dense.Location, name, dense.Units, plural, ActivationTraits.Of(dense.Activation).Name, alternative));
         }
         if (loss == Loss.MeanSquaredError && softmax)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOnSoftmax, output.Location, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOnSoftmax, dense.Location, name));
         }
     }
 

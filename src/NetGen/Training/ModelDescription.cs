@@ -80,9 +80,10 @@ public sealed record ModelDescription(
     /// <summary>
     /// Whether the outputs are class probabilities: a softmax output (whatever the loss), or one sigmoid unit under
     /// cross-entropy (a yes/no answer). A classifier is measured by accuracy, precision, recall and a confusion
-    /// matrix; every other network is a regressor, measured by mean absolute error, RMSE and R².
+    /// matrix; every other network is a regressor, measured by mean absolute error, RMSE and R² — several sigmoid
+    /// units under cross-entropy too (a probability per output, as multi-label classes or an autoencoder's pixels are).
     /// </summary>
-    public bool IsClassifier => Loss == Loss.CrossEntropy || OutputActivation == Activation.Softmax;
+    public bool IsClassifier => OutputActivation == Activation.Softmax || (Loss == Loss.CrossEntropy && OutputSize == 1);
 
     /// <summary>Whether this is a classifier with one sigmoid output: the probability of class 1 against class 0.</summary>
     public bool IsBinaryClassifier => IsClassifier && OutputSize == 1;
@@ -95,7 +96,9 @@ public sealed record ModelDescription(
         ? "a binary classifier (one sigmoid unit, cross-entropy)"
         : IsClassifier
             ? $"a classifier of {OutputSize} classes (softmax, {LossName})"
-            : $"a regressor ({OutputActivation} output, {LossName})";
+            : Loss == Loss.CrossEntropy
+                ? $"a network of {OutputSize} sigmoid outputs (binary cross-entropy per output)"
+                : $"a regressor ({OutputActivation} output, {LossName})";
 
     private string LossName => Loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error";
 

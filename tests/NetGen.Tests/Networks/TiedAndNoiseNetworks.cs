@@ -65,3 +65,10 @@ public partial class NoisyImageRegressor;
 [Dense(5, Activation.Tanh, Name = "dec1")]
 [Dense(8, Activation.Sigmoid, Name = "dec2")]
 public partial class UntiedTwinAutoencoder;
+
+/// <summary>A tied autoencoder trained with binary cross-entropy per output, its fused backward δ = (p − x) / (B·O).</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(8)]
+[Dense(5, Activation.Tanh, Name = "enc1")]
+[Dense(8, Activation.Sigmoid, TiedTo = "enc1", Name = "dec1")]
+public partial class CrossEntropyTiedAutoencoder;

@@ -15,6 +15,7 @@ public sealed class LayerKindCoverageTests
             .Concat(PlacementTests.Networks())
             .Concat(ConvolutionNetworkTests.Networks())
             .Concat(TiedAndNoiseTests.Networks())
+            .Concat(DecoderNetworkTests.Networks())
             .Select(row => (string)row[0])
             .Distinct()
             .ToArray();

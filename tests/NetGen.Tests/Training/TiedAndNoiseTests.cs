@@ -20,6 +20,7 @@ public sealed class TiedAndNoiseTests(ITestOutputHelper output)
         { nameof(MaskedInputAutoencoder), 8 }, { nameof(MaskedInputAutoencoder), 3 },
         { nameof(NoiseBetweenLayersClassifier), 8 }, { nameof(NoiseBetweenLayersClassifier), 5 },
         { nameof(NoisyImageRegressor), 4 }, { nameof(NoisyImageRegressor), 3 },
+        { nameof(CrossEntropyTiedAutoencoder), 8 }, { nameof(CrossEntropyTiedAutoencoder), 5 },
     };
 
     internal static Model Create(string network) => network switch
@@ -29,6 +30,7 @@ public sealed class TiedAndNoiseTests(ITestOutputHelper output)
         nameof(MaskedInputAutoencoder) => GradientCheckTests.Randomised(new MaskedInputAutoencoder(seed: 43)),
         nameof(NoiseBetweenLayersClassifier) => GradientCheckTests.Randomised(new NoiseBetweenLayersClassifier(seed: 44)),
         nameof(NoisyImageRegressor) => GradientCheckTests.Randomised(new NoisyImageRegressor(seed: 45)),
+        nameof(CrossEntropyTiedAutoencoder) => GradientCheckTests.Randomised(new CrossEntropyTiedAutoencoder(seed: 46)),
         _ => throw new ArgumentException(network),
     };
 
@@ -198,5 +200,21 @@ public sealed class TiedAndNoiseTests(ITestOutputHelper output)
 
         float after = network.ComputeLoss(data.Features, data.Targets, data.Count);
         Assert.True(after < before / 10, $"loss {before} → {after}");
+    }
+
+    [Fact]
+    public void Cross_entropy_over_sigmoid_outputs_is_the_mean_binary_cross_entropy_of_every_output()
+    {
+        // PyTorch's BCELoss with its default mean: −[x log p + (1 − x) log(1 − p)] averaged over all B·O outputs.
+        Dataset data = TestData.Regression(6, 8, 8, seed: 8, low: 0.05f, high: 0.95f);
+        var network = new CrossEntropyTiedAutoencoder(seed: 8);
+        var outputs = new float[6 * 8];
+        network.Predict(data.Features, outputs);
+        double expected = outputs.Select((p, i) => -(data.Targets[i] * Math.Log(p) + (1 - data.Targets[i]) * Math.Log(1 - p))).Average();
+
+        float loss = network.ComputeLoss(data.Features, data.Targets, 6);
+
+        Assert.Equal(expected, loss, 5);
+        Assert.False(network.Description.IsClassifier);
     }
 }

@@ -93,11 +93,11 @@ internal static class Regularizers
     /// </summary>
     public static void CheckPlacement(LayerSpec layer, PlanningContext context)
     {
-        if (context.LastDense >= 0 && context.Index > context.LastDense)
+        if (context.OutputIndex >= 0 && context.Index > context.OutputIndex)
         {
             context.Report(
                 DiagnosticDescriptors.RegularizerMisplaced, layer.Location, layer.Kind, context.Name,
-                $"comes after the output layer '{context.NameOf(context.LastDense)}': {(layer switch { DropoutSpec => "dropping", NoiseSpec => "corrupting", _ => "normalising" })} the outputs would change what the network predicts and what the loss compares");
+                $"comes after the output layer '{context.NameOf(context.OutputIndex)}': {(layer switch { DropoutSpec => "dropping", NoiseSpec => "corrupting", _ => "normalising" })} the outputs would change what the network predicts and what the loss compares");
         }
     }
 }

@@ -141,9 +141,11 @@ public sealed record PlannedConvolution(
     Initializer Initializer,
     PlannedBatchNorm? BatchNorm = null,
     PlannedDropout? Dropout = null)
-    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IOutputLayer
 {
     public override string Kind => "Conv2D";
+
+    public int OutputSize => Geometry.Filters * Geometry.OutputHeight * Geometry.OutputWidth;
 
     /// <summary>Batch norm's β takes the place of the bias, so a normalised convolution has none.</summary>
     public bool HasBias => BatchNorm is null;

@@ -39,7 +39,7 @@ public sealed record DenseSpec(
         {
             return;
         }
-        if (context.Index != context.LastDense)
+        if (context.Index != context.OutputIndex)
         {
             context.Report(DiagnosticDescriptors.SoftmaxNotLast, Location, context.Name);
         }
@@ -182,9 +182,11 @@ public sealed record PlannedDense(
     Initializer Initializer = Initializer.GlorotUniform,
     PlannedTie? Tie = null,
     bool WeightGradientAddsUp = false)
-    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IActivatedLayer
+    : PlannedLayer(Name, MemberName, InputShape, OutputShape), IOutputLayer
 {
     public override string Kind => "Dense";
+
+    public int OutputSize => Units;
 
     /// <summary>Batch norm's β takes the place of the bias, so a normalised layer has none.</summary>
     public bool HasBias => BatchNorm is null;

@@ -1,0 +1,22 @@
+using NetGen;
+
+// Networks whose output is an image: a convolution as the last layer, and the decoder layers of a convolutional
+// autoencoder. Smooth activations throughout, so central differences never straddle a kink.
+
+namespace NetGen.Tests.Networks;
+
+/// <summary>A convolution as the output layer, under mean squared error: δ from the loss with the sigmoid's f'.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(2, 6, 6)]
+[Conv2D(3, 3, Activation.Tanh, Padding = Padding.Same, Name = "conv1")]
+[Conv2D(1, 3, Activation.Sigmoid, Name = "conv2")]
+public partial class ConvOutputRegressor;
+
+/// <summary>
+/// A convolution as the output layer under cross-entropy: a sigmoid per pixel, binary cross-entropy averaged over
+/// all B·O outputs; it is also the only layer, so it reads the input and sends no δ down.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 5, 5)]
+[Conv2D(2, 2, Activation.Sigmoid, Name = "conv1")]
+public partial class ConvOutputBinaryCrossEntropy;
