@@ -32,6 +32,31 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void DenseAutoencoderWithDropoutOnItsCode()
+    {
+        // An autoencoder: Encode runs the layers up to the code layer, Decode those after it. The dropout right after
+        // the code runs as a pass of its own (nothing fuses into the code layer), and both cores run in inference mode.
+        const string source = """
+            using NetGen;
+
+            namespace Codes;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Autoencoder("code")]
+            [Input(8, 8)]
+            [Flatten]
+            [Dense(16, Activation.Sigmoid, Name = "enc1")]
+            [Dense(4, Name = "code")]
+            [Dropout(0.1, Name = "drop")]
+            [Dense(16, Activation.Sigmoid, Name = "dec1")]
+            [Dense(64, Activation.Sigmoid, Name = "out")]
+            public partial class TinyAutoencoder;
+            """;
+
+        VerifyGenerated(source, "Codes.TinyAutoencoder.g.cs");
+    }
+
+    [Fact]
     public void BatchNormReluDropoutFusedIntoOnePass()
     {
         // The fused layer the course's regularisers make: bias-free product → normalise → scale/shift →

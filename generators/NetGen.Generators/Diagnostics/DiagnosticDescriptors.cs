@@ -156,6 +156,14 @@ public static class DiagnosticDescriptors
         "NG0035", "The class declares a constructor the generated one conflicts with",
         "'{0}' declares {1}, but NetGen generates the constructor {0}(int seed = 0); remove it, and keep your own state in another class that holds the network");
 
+    public static readonly DiagnosticDescriptor CodeLayerNotFound = Error(
+        "NG0036", "The autoencoder's code layer does not exist",
+        "[Autoencoder] on '{0}' names the code layer '{1}', but no layer is called that; the layers are {2}");
+
+    public static readonly DiagnosticDescriptor ReconstructionSizeMismatch = Error(
+        "NG0037", "The autoencoder's output differs in size from its input",
+        "Autoencoder '{0}' must reproduce its input at its output, but its input is {1} and its output layer '{2}' gives {3}; make the output {4} numbers");
+
     public static readonly DiagnosticDescriptor TiedToNoEarlierDense = Error(
         "NG0038", "A tied layer must name an earlier Dense layer",
         "Dense '{0}' is tied to '{1}', {2}; tie it to an earlier Dense layer, whose weight it uses transposed");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using NetGen.Generators.Layers;
 using NetGen.Generators.Model;
+using NetGen.Generators.Shapes;
 using static NetGen.Generators.Emit.Literals;
 using static NetGen.Generators.Emit.Members;
 
@@ -46,6 +47,10 @@ internal static class NetworkEmitter
             WriteConstructor(writer, plan);
             WriteBuffers(writer, network);
             WriteForward(writer, network);
+            if (plan.IsAutoencoder)
+            {
+                WriteEncodeDecode(writer, network);
+            }
             WriteLoss(writer, plan);
             WriteForwardBackward(writer, network);
         }
@@ -59,6 +64,14 @@ internal static class NetworkEmitter
             .Concat(network.Layers.Select(layer => layer.SummaryWidth).Where(width => width is not null).Select(width => width!));
         writer.Line("/// <summary>");
         writer.Line($"/// {plan.ClassName}: {string.Join(" → ", widths)}, {LossName(plan.Loss)} loss, {Number(plan.ParameterCount)} parameters.");
+        if (plan.IsAutoencoder)
+        {
+            PlannedLayer code = plan.Layers[plan.CodeLayer];
+            int count = plan.Layers.Count, last = plan.CodeLayer + 1;
+            string decode = last < count ? $"layers {last + 1}–{count}" : "nothing (the code layer is the output)";
+            writer.Line($"/// An autoencoder: <c>Encode</c> runs layers 1–{last}, up to the code layer '{code.Name}' ({Shape(code.OutputShape)});");
+            writer.Line($"/// <c>Decode</c> runs {decode}; training reproduces each input.");
+        }
         writer.Line("/// </summary>");
         writer.Line("/// <remarks>");
         writer.Line("/// <code>");
@@ -101,6 +114,13 @@ internal static class NetworkEmitter
         writer.Line("/// <summary>Outputs per sample.</summary>");
         writer.Line($"public const int OutputSize = {plan.OutputLayer.OutputSize};");
         writer.Line();
+        if (plan.IsAutoencoder)
+        {
+            PlannedLayer code = plan.Layers[plan.CodeLayer];
+            writer.Line($"/// <summary>Numbers in one code: the output of the code layer '{code.Name}' ({Shape(code.OutputShape)}).</summary>");
+            writer.Line($"public const int CodeSize = {ShapeInference.Product(code.OutputShape)};");
+            writer.Line();
+        }
         writer.Line("/// <summary>Length of <see cref=\"global::NetGen.Model.Parameters\"/>: every weight and bias.</summary>");
         writer.Line($"public const int ParameterCount = {plan.ParameterCount};");
         writer.Line();
@@ -147,6 +167,11 @@ internal static class NetworkEmitter
                 writer.Line($"        new(\"{dropout.Name}\", {FloatLiteral(dropout.Rate)}),");
             }
             writer.Line("    },");
+        }
+        if (plan.IsAutoencoder)
+        {
+            PlannedLayer code = plan.Layers[plan.CodeLayer];
+            writer.Line($"    Code: new global::NetGen.CodeLayer({String(code.Name)}, new[] {{ {string.Join(", ", code.OutputShape)} }}),");
         }
         writer.Line("    Layers: new global::NetGen.LayerSummary[]");
         writer.Line("    {");
@@ -242,18 +267,87 @@ internal static class NetworkEmitter
             {
                 layer.WriteRandomKeys(writer);
             }
-            string source = "input";
-            foreach (LayerEmitter layer in network.Layers.Where(layer => layer.WritesForward))
-            {
-                writer.Line();
-                layer.WriteForward(writer, source);
-                if (layer.IsStage)
-                {
-                    source = OutputBuffer(layer.Layer);
-                }
-            }
+            WriteLayerForwards(writer, network, 0, network.Layers.Count, "input");
         }
         writer.Line();
+    }
+
+    /// <summary>
+    /// The forward calls of layers [<paramref name="start"/>, <paramref name="stop"/>), the first stage reading
+    /// <paramref name="source"/>; returns what the last one wrote (its output buffer), or the source where none is a stage.
+    /// </summary>
+    private static string WriteLayerForwards(CodeWriter writer, NetworkContext network, int start, int stop, string source)
+    {
+        for (int i = start; i < stop; i++)
+        {
+            LayerEmitter layer = network.Layers[i];
+            if (!layer.WritesForward)
+            {
+                continue;
+            }
+            writer.Line();
+            layer.WriteForward(writer, source);
+            if (layer.IsStage)
+            {
+                source = OutputBuffer(layer.Layer);
+            }
+        }
+        return source;
+    }
+
+    /// <summary>
+    /// An autoencoder's <c>Encode</c> and <c>Decode</c>: the public overloads hand over to <c>Model</c>'s helpers
+    /// (argument checks, the calling thread's replica, normalisation, batching), which call the two cores written
+    /// here. The cores are the forward pass cut at the code layer, in inference mode.
+    /// </summary>
+    private static void WriteEncodeDecode(CodeWriter writer, NetworkContext network)
+    {
+        NetworkPlan plan = network.Plan;
+        PlannedLayer code = plan.Layers[plan.CodeLayer];
+        string codeShape = Shape(code.OutputShape);
+        writer.Line($"/// <summary>One raw sample's code (the output of '{code.Name}', {codeShape}), as a new array: <see cref=\"global::NetGen.Model.InputNormalization\"/> applied, inference mode. Safe from any number of threads at once, as Predict is.</summary>");
+        writer.Line($"public float[] Encode({ReadOnlySpan} sample) => base.EncodeSample(sample);");
+        writer.Line();
+        writer.Line($"/// <summary>The codes <c>[n, CodeSize]</c> of any number of raw samples <c>[n, InputSize]</c> into <paramref name=\"codes\"/>; allocates nothing after the calling thread's first call with a batch this large.</summary>");
+        writer.Line($"public void Encode({ReadOnlySpan} samples, {Span} codes) => base.EncodeSamples(samples, codes);");
+        writer.Line();
+        writer.Line($"/// <summary>One code's reconstruction (the layers after '{code.Name}'), as a new array. Safe from any number of threads at once.</summary>");
+        writer.Line($"public float[] Decode({ReadOnlySpan} code) => base.DecodeCode(code);");
+        writer.Line();
+        writer.Line($"/// <summary>The reconstructions <c>[n, OutputSize]</c> of any number of codes <c>[n, CodeSize]</c> into <paramref name=\"outputs\"/>; allocates nothing after the calling thread's first call with a batch this large.</summary>");
+        writer.Line($"public void Decode({ReadOnlySpan} codes, {Span} outputs) => base.DecodeCodes(codes, outputs);");
+        writer.Line();
+
+        writer.Line("/// <inheritdoc/>");
+        using (writer.Block($"protected override {ReadOnlySpan} EncodeCore({ReadOnlySpan} input, int batchSize)"))
+        {
+            WriteInferenceLocals(writer, network, 0, plan.CodeLayer + 1);
+            string codes = WriteLayerForwards(writer, network, 0, plan.CodeLayer + 1, "input");
+            writer.Line();
+            writer.Line($"// {code.Name}: the code [B, {codeShape}]");
+            writer.Line(codes == "input" ? "return input;" : $"return new {ReadOnlySpan}({codes}, 0, batchSize * CodeSize);");
+        }
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        using (writer.Block($"protected override {ReadOnlySpan} DecodeCore({ReadOnlySpan} code, int batchSize)"))
+        {
+            WriteInferenceLocals(writer, network, plan.CodeLayer + 1, network.Layers.Count);
+            string outputs = WriteLayerForwards(writer, network, plan.CodeLayer + 1, network.Layers.Count, "code");
+            writer.Line();
+            writer.Line(outputs == "code" ? "return code;" : $"return new {ReadOnlySpan}({outputs}, 0, batchSize * OutputSize);");
+        }
+        writer.Line();
+    }
+
+    /// <summary>The locals that layers [<paramref name="start"/>, <paramref name="stop"/>)'s forward calls read, in inference mode (no mask drawn, batch norm's running statistics).</summary>
+    private static void WriteInferenceLocals(CodeWriter writer, NetworkContext network, int start, int stop)
+    {
+        bool modes = network.Layers.Skip(start).Take(stop - start).Any(layer => layer.HasModes);
+        writer.Line($"{(modes ? Span : ReadOnlySpan)} parameters = base.Parameters;");
+        if (modes)
+        {
+            writer.Line("const bool training = false;");
+        }
     }
 
     private static void WriteLoss(CodeWriter writer, NetworkPlan plan)

@@ -13,6 +13,12 @@ internal static class StandInEmitter
     /// <summary>The members the stand-in declares: a class of one of these names cannot have one (CS0542).</summary>
     public static readonly string[] Members = ["ForwardCore", "ForwardBackwardCore", "LossCore", "OutputBuffer", "AllocateActivations", "CreateReplica"];
 
+    /// <summary>What an autoencoder's stand-in declares besides <see cref="Members"/>.</summary>
+    private static readonly string[] AutoencoderMembers = ["CodeSize", "Encode", "Decode"];
+
+    /// <summary>The members the stand-in of a network, or of an autoencoder, declares.</summary>
+    public static string[] MembersOf(bool autoencoder) => autoencoder ? [.. Members, .. AutoencoderMembers] : Members;
+
     public static string Emit(NetworkIdentity network)
     {
         var writer = new CodeWriter();
@@ -48,6 +54,20 @@ internal static class StandInEmitter
             writer.Line($"protected override void AllocateActivations(int batchCapacity) => {unavailable};");
             writer.Line();
             writer.Line($"protected override global::NetGen.Model CreateReplica() => {unavailable};");
+            if (network.IsAutoencoder)
+            {
+                // The size is unknown (the declaration has errors); 1 keeps arrays sized by it valid C#.
+                writer.Line();
+                writer.Line("public const int CodeSize = 1;");
+                writer.Line();
+                writer.Line($"public float[] Encode({ReadOnlySpan} sample) => {unavailable};");
+                writer.Line();
+                writer.Line($"public void Encode({ReadOnlySpan} samples, {Span} codes) => {unavailable};");
+                writer.Line();
+                writer.Line($"public float[] Decode({ReadOnlySpan} code) => {unavailable};");
+                writer.Line();
+                writer.Line($"public void Decode({ReadOnlySpan} codes, {Span} outputs) => {unavailable};");
+            }
         }
         return writer.ToString();
     }

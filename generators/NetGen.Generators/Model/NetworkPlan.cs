@@ -21,6 +21,11 @@ public sealed record NetworkPlan(
 {
     public int InputSize => Shapes.ShapeInference.Product(InputShape);
 
+    /// <summary>An autoencoder's code layer (its index in <see cref="Layers"/>), whose output is the code; −1 for a network that is not one.</summary>
+    public int CodeLayer { get; init; } = -1;
+
+    public bool IsAutoencoder => CodeLayer >= 0;
+
     /// <summary>The last layer, whose outputs are the network's: shape inference lets only an output kind end a network.</summary>
     public IOutputLayer OutputLayer => (IOutputLayer)Layers[Layers.Count - 1];
 }

@@ -21,7 +21,14 @@ public sealed record NetworkSpec(
 {
     /// <summary>The names of the members the user declared on the class (constructors aside), ordinal order.</summary>
     public EquatableArray<string> UserMembers { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>From <c>[Autoencoder(…)]</c>, or null for a network that is not an autoencoder.</summary>
+    public AutoencoderSpec? Autoencoder { get; init; }
 }
+
+/// <param name="Code">The code layer's name as written (null if the argument is null).</param>
+/// <param name="Location">The <c>[Autoencoder]</c> attribute.</param>
+public sealed record AutoencoderSpec(string? Code, LocationInfo? Location);
 
 /// <param name="Dimensions">One sample's dimensions, outermost first, as written.</param>
 public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location);
@@ -58,4 +65,8 @@ public sealed record Result<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnost
 }
 
 /// <summary>A network class by name, for its stand-in when its declaration has errors.</summary>
-public sealed record NetworkIdentity(string? Namespace, string ClassName);
+public sealed record NetworkIdentity(string? Namespace, string ClassName)
+{
+    /// <summary>Whether the declaration says <c>[Autoencoder]</c>: the stand-in then has <c>Encode</c> and <c>Decode</c> too.</summary>
+    public bool IsAutoencoder { get; init; }
+}

@@ -88,6 +88,7 @@ internal static class NetworkParser
         Loss loss = Loss.CrossEntropy;
         LocationInfo? networkLocation = null;
         InputSpec? input = null;
+        AutoencoderSpec? autoencoder = null;
         var layers = new List<LayerSpec>();
         SyntaxNode? layerDeclaration = null;
 
@@ -111,6 +112,11 @@ internal static class NetworkParser
                     {
                         loss = ReadEnum<Loss>(lossValue, "Loss", "[Network] Loss", location, diagnostics);
                     }
+                    break;
+
+                case "AutoencoderAttribute":
+                    // AllowMultiple = false: a second one is the compiler's error CS0579.
+                    autoencoder ??= new AutoencoderSpec(attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null, location);
                     break;
 
                 case "InputAttribute":
@@ -151,14 +157,16 @@ internal static class NetworkParser
             .Distinct()
             .OrderBy(name => name, StringComparer.Ordinal)
             .ToEquatableArray();
-        var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray()) { UserMembers = userMembers };
+        var spec = new NetworkSpec(@namespace, type.Name, loss, networkLocation, input, layers.ToEquatableArray()) { UserMembers = userMembers, Autoencoder = autoencoder };
         return new Result<NetworkSpec>(
             diagnostics.Any(diagnostic => diagnostic.IsError) ? null : spec,
             diagnostics.ToEquatableArray())
         {
             // A partial, top-level, non-generic class of its own can take a generated stand-in; anything else would
             // only add the compiler's errors to ours.
-            StandIn = classShapeErrors == 0 && !StandInEmitter.Members.Contains(type.Name) ? new NetworkIdentity(@namespace, type.Name) : null,
+            StandIn = classShapeErrors == 0 && !StandInEmitter.MembersOf(autoencoder is not null).Contains(type.Name)
+                ? new NetworkIdentity(@namespace, type.Name) { IsAutoencoder = autoencoder is not null }
+                : null,
         };
     }
 

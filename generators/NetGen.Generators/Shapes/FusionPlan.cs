@@ -14,7 +14,9 @@ namespace NetGen.Generators.Shapes;
 /// Linear(bias=False) + BatchNorm1d, activation, Dropout. A Dense host's regularizers are taken back by the pass
 /// that forms its δ, which only a Dense layer above has (<c>Dense.InputDeltaRegularized</c>); so a Dense host fuses
 /// only where the next layer that computes is a Dense. A convolution takes its own back in a pass of its own, so it
-/// fuses whatever is above. The output layer fuses nothing: a regularizer after it is an error (NG0027).
+/// fuses whatever is above. The output layer fuses nothing: a regularizer after it is an error (NG0027). Nothing
+/// fuses across an autoencoder's code layer: a regularizer above it runs as a pass of its own, so that the code
+/// layer's buffer holds the code, what <c>Encode</c> returns and <c>Decode</c> starts from.
 /// </remarks>
 internal sealed class FusionPlan
 {
@@ -33,7 +35,10 @@ internal sealed class FusionPlan
     /// <summary>The [BatchNorm] and [Dropout] fused into layer <paramref name="host"/>, or −1 for none.</summary>
     public (int BatchNorm, int Dropout) FusedInto(int host) => _fused[host];
 
-    public static FusionPlan For(EquatableArray<LayerSpec> layers, int outputIndex)
+    /// <param name="layers">The layers as declared.</param>
+    /// <param name="outputIndex">The output layer.</param>
+    /// <param name="code">An autoencoder's code layer, or −1.</param>
+    public static FusionPlan For(EquatableArray<LayerSpec> layers, int outputIndex, int code = -1)
     {
         int count = layers.Count;
         int[] hosts = Enumerable.Repeat(-1, count).ToArray();
@@ -44,9 +49,11 @@ internal sealed class FusionPlan
             {
                 continue;
             }
+            // A layer above the code layer stays out of a host at or below it (host ≤ code < next).
+            int end = code >= host ? code + 1 : count;
             int next = host + 1;
-            int batchNorm = next < count && layers[next] is BatchNormSpec ? next++ : -1;
-            int dropout = next < count && layers[next] is DropoutSpec ? next++ : -1;
+            int batchNorm = next < end && layers[next] is BatchNormSpec ? next++ : -1;
+            int dropout = next < end && layers[next] is DropoutSpec ? next++ : -1;
             if (layers[host] is DenseSpec && NextComputingLayer(layers, next) is not DenseSpec)
             {
                 continue;

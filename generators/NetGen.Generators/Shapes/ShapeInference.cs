@@ -72,8 +72,10 @@ internal static class ShapeInference
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LastLayerNotDense, last.Location, spec.ClassName, last.Kind, names[spec.Layers.Count - 1], OutputKindList));
         }
 
+        int code = CodeLayerIndex(spec, names, diagnostics);
+
         // Rules about each layer that hold whatever the shapes, checked before any shape is inferred.
-        var context = new PlanningContext(spec, names, FusionPlan.For(spec.Layers, outputIndex), outputIndex, diagnostics);
+        var context = new PlanningContext(spec, names, FusionPlan.For(spec.Layers, outputIndex, code), outputIndex, diagnostics);
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             context.Index = i;
@@ -102,7 +104,14 @@ internal static class ShapeInference
             planned.Add(layer);
             context.Shape = layer.OutputShape;
         }
-        var plan = new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset);
+        var plan = new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset)
+        {
+            CodeLayer = code,
+        };
+        if (code >= 0 && !CheckReconstruction(spec, plan, diagnostics))
+        {
+            return null;
+        }
         Emit.GeneratedNames.Check(spec, plan, diagnostics);
         return plan;
     }
@@ -116,6 +125,44 @@ internal static class ShapeInference
     /// <summary>"[Dense] or [Conv2D]", as NG0013 and NG0018 list the kinds that can end a network.</summary>
     private static string OutputKindList =>
         string.Join(", ", OutputKinds.Take(OutputKinds.Length - 1).Select(kind => $"[{kind}]")) + $" or [{OutputKinds[OutputKinds.Length - 1]}]";
+
+    /// <summary>The index of an autoencoder's code layer; −1 for a network that is not one, or (NG0036) where no layer has the name.</summary>
+    private static int CodeLayerIndex(NetworkSpec spec, string[] names, List<DiagnosticInfo> diagnostics)
+    {
+        if (spec.Autoencoder is not { } autoencoder)
+        {
+            return -1;
+        }
+        int index = autoencoder.Code is null ? -1 : Array.IndexOf(names, autoencoder.Code);
+        if (index < 0)
+        {
+            string layers = names.Length == 0 ? "none" : string.Join(", ", names.Select(name => $"'{name}'"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CodeLayerNotFound, autoencoder.Location, spec.ClassName, autoencoder.Code ?? "null", layers));
+        }
+        return index;
+    }
+
+    /// <summary>NG0037 where an autoencoder's output holds other than its input's numbers; true where they agree.</summary>
+    private static bool CheckReconstruction(NetworkSpec spec, NetworkPlan plan, List<DiagnosticInfo> diagnostics)
+    {
+        PlannedLayer output = plan.Layers[plan.Layers.Count - 1];
+        int outputSize = Product(output.OutputShape);
+        if (outputSize == plan.InputSize)
+        {
+            return true;
+        }
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.ReconstructionSizeMismatch, spec.Layers[spec.Layers.Count - 1].Location,
+            spec.ClassName, Arithmetic(plan.InputShape), output.Name, Arithmetic(output.OutputShape), plan.InputSize));
+        return false;
+    }
+
+    /// <summary>"28×28 = 784 numbers", or "500 numbers" for a flat shape.</summary>
+    private static string Arithmetic(EquatableArray<int> shape)
+    {
+        string size = Product(shape).ToString(CultureInfo.InvariantCulture);
+        return shape.Count == 1 ? $"{size} numbers" : $"{FormatShape(shape)} = {size} numbers";
+    }
 
     private static int LastIndexOfOutputKind(EquatableArray<LayerSpec> layers)
     {

@@ -3,7 +3,8 @@ namespace NetGen.Data;
 /// <summary>
 /// Samples and their targets in two flat row-major arrays: <see cref="Features"/> is
 /// <c>[Count, SampleSize]</c>, <see cref="Targets"/> is <c>[Count, TargetSize]</c>.
-/// Classification data also keeps its integer <see cref="Labels"/>, with one-hot targets.
+/// Classification data also keeps its integer <see cref="Labels"/>, with one-hot targets; data without labels
+/// (<see cref="Unlabelled"/>) has its samples as its targets.
 /// </summary>
 public sealed class Dataset
 {
@@ -85,12 +86,41 @@ public sealed class Dataset
         return new Dataset(features, (int[])sampleShape.Clone(), targets, targetSize, null);
     }
 
+    /// <summary>
+    /// Data without labels, for an autoencoder (<c>[Autoencoder]</c>): each sample is its own target.
+    /// <see cref="Targets"/> is <paramref name="features"/> itself, shared, not copied, and <see cref="TargetSize"/>
+    /// is <see cref="SampleSize"/>. (An autoencoder also takes labelled data, and ignores the labels.)
+    /// </summary>
+    /// <param name="features">The samples, <c>[count, product of sampleShape]</c> row-major; kept, not copied.</param>
+    /// <param name="sampleShape">One sample's dimensions, e.g. <c>[28, 28]</c>.</param>
+    public static Dataset Unlabelled(float[] features, int[] sampleShape)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int sampleSize = CheckShape(features, sampleShape);
+        return new Dataset(features, (int[])sampleShape.Clone(), features, sampleSize, null);
+    }
+
+    /// <summary>Whether each sample is its own target: <see cref="Targets"/> is <see cref="Features"/>, one array.</summary>
+    internal bool TargetsAreSamples => ReferenceEquals(Targets, Features);
+
+    /// <summary>
+    /// The same samples (shared, not copied) as their own targets, the labels kept: what an autoencoder trains and is
+    /// evaluated on, whatever targets the data holds.
+    /// </summary>
+    internal Dataset WithSamplesAsTargets() =>
+        TargetsAreSamples ? this : new Dataset(Features, SampleShape, Features, SampleSize, Labels);
+
     /// <summary>Samples <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1, copied.</summary>
     public Dataset Slice(int start, int count)
     {
         if (start < 0 || count < 0 || start + count > Count)
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"Samples [{start}, {start + count}) are not within the {Count} samples.");
+        }
+        if (TargetsAreSamples)
+        {
+            float[] samples = Features.AsSpan(start * SampleSize, count * SampleSize).ToArray();
+            return new Dataset(samples, SampleShape, samples, SampleSize, Labels?.AsSpan(start, count).ToArray());
         }
         return new Dataset(
             Features.AsSpan(start * SampleSize, count * SampleSize).ToArray(),

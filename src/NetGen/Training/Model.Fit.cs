@@ -117,6 +117,9 @@ public abstract partial class Model
         string? resumeFrom,
         CancellationToken cancellationToken)
     {
+        // An autoencoder's targets are its samples (its clean inputs: noise layers corrupt inside the network).
+        training = ForReconstruction(training)!;
+        validation = ForReconstruction(validation);
         Callback[] hooks = CheckFitArguments(training, trainingName, optimizer, epochs, batchSize, validation, augmentation, callbacks);
         if (TrainsOnLabels(training))
         {
@@ -321,11 +324,14 @@ public abstract partial class Model
         }
         else
         {
-            // One sample after another: each draws its shift and angle from the model's generator, in order.
+            // One sample after another: each draws its shift and angle from the model's generator, in order. An
+            // autoencoder's target is the sample as augmented (before normalisation), which it is to reproduce.
             for (int i = 0; i < indices.Length; i++)
             {
-                augmentation.Apply(data.Sample(indices[i]), _batchInputs.AsSpan(i * inputSize, inputSize), Description.InputShape, _random);
-                data.Target(indices[i]).CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
+                Span<float> input = _batchInputs.AsSpan(i * inputSize, inputSize);
+                augmentation.Apply(data.Sample(indices[i]), input, Description.InputShape, _random);
+                ReadOnlySpan<float> target = Description.IsAutoencoder ? input : data.Target(indices[i]);
+                target.CopyTo(_batchTargets.AsSpan(i * outputSize, outputSize));
             }
         }
         _inputNormalization?.Apply(_batchInputs.AsSpan(0, indices.Length * inputSize));

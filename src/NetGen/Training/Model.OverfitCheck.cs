@@ -47,6 +47,7 @@ public abstract partial class Model
     /// <exception cref="InvalidOperationException">The model is being trained.</exception>
     public OverfitCheckResult CheckCanOverfit(Dataset data, int samples = 20, int epochs = 500, Optimizer? optimizer = null)
     {
+        data = ForReconstruction(data)!;
         RequireCompatible(data, nameof(data));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);

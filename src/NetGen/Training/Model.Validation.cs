@@ -95,7 +95,7 @@ public abstract partial class Model
         if (index >= 0)
         {
             throw new ArgumentException(
-                $"Target {index % size} of {SampleName(role, index / size)} is {Format(targets[index])}, outside [0, 1]; {CrossEntropyTargetRule(softmax)}.",
+                $"Target {index % size} of {SampleName(role, index / size)} is {Format(targets[index])}, outside [0, 1]; {CrossEntropyTargetRule(softmax, Description.IsAutoencoder)}.",
                 parameterName);
         }
         if (!softmax)
@@ -113,7 +113,7 @@ public abstract partial class Model
             if (Math.Abs(sum - 1) > TargetRowSumTolerance)
             {
                 throw new ArgumentException(
-                    $"{Capitalized(SampleName(role, sample))}'s target row sums to {Format(sum)}, but {CrossEntropyTargetRule(softmax)}.", parameterName);
+                    $"{Capitalized(SampleName(role, sample))}'s target row sums to {Format(sum)}, but {CrossEntropyTargetRule(softmax, autoencoder: false)}.", parameterName);
             }
         }
     }
@@ -141,9 +141,11 @@ public abstract partial class Model
         return -1;
     }
 
-    private static string CrossEntropyTargetRule(bool softmax) => softmax
-        ? "a softmax cross-entropy target must be a probability distribution (one-hot, or numbers in [0, 1] summing to 1)"
-        : "a binary cross-entropy target is the probability of class 1, in [0, 1]";
+    private static string CrossEntropyTargetRule(bool softmax, bool autoencoder) => autoencoder
+        ? "an autoencoder trained with cross-entropy reconstructs each input as a probability, so its inputs (its targets) must lie in [0, 1]: scale pixels by 1/255"
+        : softmax
+            ? "a softmax cross-entropy target must be a probability distribution (one-hot, or numbers in [0, 1] summing to 1)"
+            : "a binary cross-entropy target is the probability of class 1, in [0, 1]";
 
     private static string SampleName(string? role, int sample) => role is null ? $"sample {sample}" : $"{role} sample {sample}";
 

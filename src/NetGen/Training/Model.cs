@@ -310,11 +310,14 @@ public abstract partial class Model
     /// </summary>
     /// <remarks>
     /// A binary classifier (one sigmoid unit) takes labelled data of classes 0 and 1 — <c>Csv.Load</c>'s default, or
-    /// <see cref="Dataset.FromLabels"/> — and measures against the labels themselves.
+    /// <see cref="Dataset.FromLabels"/> — and measures against the labels themselves. An autoencoder measures its
+    /// reconstructions against the samples themselves, whatever targets or labels the data holds: the loss and the
+    /// regressor's error measures, no accuracy.
     /// </remarks>
     /// <exception cref="ArgumentException">The data's samples or targets do not fit the network, or it is empty.</exception>
     public Evaluation Evaluate(Dataset data)
     {
+        data = ForReconstruction(data)!;
         RequireCompatible(data, nameof(data));
         if (data.Count == 0)
         {

@@ -55,6 +55,7 @@ public sealed record ParameterTensor(
 /// <param name="Tensors">The parameter tensors, in buffer order.</param>
 /// <param name="DropoutLayers">The [Dropout] layers with their declared rates, in order.</param>
 /// <param name="Layers">Every layer as declared, with its shapes: what <see cref="Model.Summary"/> prints.</param>
+/// <param name="Code">An autoencoder's code layer (<c>[Autoencoder]</c>); null for any other network.</param>
 public sealed record ModelDescription(
     string Name,
     int[] InputShape,
@@ -63,7 +64,8 @@ public sealed record ModelDescription(
     Activation OutputActivation,
     IReadOnlyList<ParameterTensor> Tensors,
     IReadOnlyList<DropoutLayer>? DropoutLayers = null,
-    IReadOnlyList<LayerSummary>? Layers = null)
+    IReadOnlyList<LayerSummary>? Layers = null,
+    CodeLayer? Code = null)
 {
     /// <summary>The network's [Dropout] layers with their declared rates, in order (none if it has no dropout).</summary>
     public IReadOnlyList<DropoutLayer> DropoutLayers { get; init; } = DropoutLayers ?? [];
@@ -78,12 +80,19 @@ public sealed record ModelDescription(
     public int InputSize => Product(InputShape);
 
     /// <summary>
+    /// Whether the network is an autoencoder (<c>[Autoencoder]</c>): trained to reproduce its input, which is then its
+    /// target, through the <see cref="Code"/> layer.
+    /// </summary>
+    public bool IsAutoencoder => Code is not null;
+
+    /// <summary>
     /// Whether the outputs are class probabilities: a softmax output (whatever the loss), or one sigmoid unit under
     /// cross-entropy (a yes/no answer). A classifier is measured by accuracy, precision, recall and a confusion
     /// matrix; every other network is a regressor, measured by mean absolute error, RMSE and R² — several sigmoid
-    /// units under cross-entropy too (a probability per output, as multi-label classes or an autoencoder's pixels are).
+    /// units under cross-entropy too (a probability per output, as multi-label classes are). An autoencoder is
+    /// never a classifier: its outputs reconstruct its input, measured as a regressor's.
     /// </summary>
-    public bool IsClassifier => OutputActivation == Activation.Softmax || (Loss == Loss.CrossEntropy && OutputSize == 1);
+    public bool IsClassifier => !IsAutoencoder && (OutputActivation == Activation.Softmax || (Loss == Loss.CrossEntropy && OutputSize == 1));
 
     /// <summary>Whether this is a classifier with one sigmoid output: the probability of class 1 against class 0.</summary>
     public bool IsBinaryClassifier => IsClassifier && OutputSize == 1;
@@ -92,7 +101,9 @@ public sealed record ModelDescription(
     public int ClassCount => !IsClassifier ? 0 : OutputSize == 1 ? 2 : OutputSize;
 
     /// <summary>What the network is, in words, for messages: "a classifier of 10 classes (softmax, cross-entropy)".</summary>
-    internal string Kind => IsBinaryClassifier
+    internal string Kind => IsAutoencoder
+        ? $"an autoencoder (code '{Code!.Name}' of {Code.Size}, {OutputActivation} output, {LossName})"
+        : IsBinaryClassifier
         ? "a binary classifier (one sigmoid unit, cross-entropy)"
         : IsClassifier
             ? $"a classifier of {OutputSize} classes (softmax, {LossName})"
@@ -139,6 +150,15 @@ public sealed record ModelDescription(
 /// <param name="ParameterCount">The numbers it holds in <see cref="Model.Parameters"/>.</param>
 /// <param name="Notes">Its activation, or how it runs (fused into the layer above, a pass of its own).</param>
 public sealed record LayerSummary(string Name, string Kind, int[] InputShape, int[] OutputShape, int ParameterCount, string Notes);
+
+/// <summary>An autoencoder's code layer (the bottleneck): the layer whose output <c>Encode</c> returns and <c>Decode</c> starts from.</summary>
+/// <param name="Name">The layer's name, as <c>[Autoencoder(…)]</c> gives it.</param>
+/// <param name="Shape">One code's dimensions: the layer's output shape.</param>
+public sealed record CodeLayer(string Name, int[] Shape)
+{
+    /// <summary>Numbers per code: the product of <see cref="Shape"/>.</summary>
+    public int Size => ModelDescription.Product(Shape);
+}
 
 /// <summary>A [Dropout] layer as declared: its name and rate.</summary>
 public sealed record DropoutLayer(string Name, float Rate);
