@@ -20,6 +20,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 {
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
 
+    public const string BoltzmannMachineAttributeName = "NetGen.RestrictedBoltzmannMachineAttribute";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValuesProvider<Result<NetworkPlan>> plans = context.SyntaxProvider
@@ -64,6 +66,39 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             try
             {
                 output.AddSource(hint, NetworkEmitter.Emit(plan));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, plan.ClassName, exception.ToString()));
+            }
+        });
+
+        InitializeBoltzmannMachines(context);
+    }
+
+    /// <summary>Restricted Boltzmann machines: a pipeline of their own, parsed and checked in one step, then emitted.</summary>
+    private static void InitializeBoltzmannMachines(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<Result<BoltzmannPlan>> machines = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                BoltzmannMachineAttributeName,
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: static (context, cancellationToken) => Guard(
+                    () => BoltzmannParser.Parse(context, cancellationToken),
+                    context.TargetSymbol.Name,
+                    LocationInfo.From(context.TargetNode.GetLocation())));
+        context.RegisterSourceOutput(machines.Select(static (result, _) => result.Diagnostics).Combine(context.CompilationProvider), static (output, found) =>
+        {
+            foreach (DiagnosticInfo diagnostic in found.Left)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(found.Right));
+            }
+        });
+        context.RegisterSourceOutput(machines.Where(static result => result.Value is not null).Select(static (result, _) => result.Value!), static (output, plan) =>
+        {
+            try
+            {
+                output.AddSource(HintName(plan.Namespace, plan.ClassName), BoltzmannEmitter.Emit(plan));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -176,6 +176,10 @@ public static class DiagnosticDescriptors
         "NG0040", "A tied layer's partner is tied itself",
         "Dense '{0}' is tied to '{1}', which is itself tied to '{2}' and has no weight of its own; tie '{0}' to a layer with a weight of its own, or untie '{1}'");
 
+    public static readonly DiagnosticDescriptor NetworkAttributeOnBoltzmannMachine = Error(
+        "NG0041", "A restricted Boltzmann machine takes no network attributes",
+        "'{0}' is declared a restricted Boltzmann machine, which takes only [Input]; [{1}] belongs to a [Network]: declare the network in a class of its own (Pretrain can start its Dense layers from RBMs)");
+
     public static readonly DiagnosticDescriptor CrossEntropyOnSpatialOutput = Error(
         "NG0042", "Cross-entropy on a convolution's output needs a sigmoid",
         "Cross-entropy loss reads each output as a probability, but the last layer, {0} '{1}', uses {2}; use Activation.Sigmoid (binary cross-entropy per output, averaged), or Loss.MeanSquaredError");

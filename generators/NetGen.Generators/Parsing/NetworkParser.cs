@@ -19,7 +19,7 @@ namespace NetGen.Generators.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    private const string AttributeNamespace = "NetGen";
+    internal const string AttributeNamespace = "NetGen";
 
     public static Result<NetworkSpec> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -36,53 +36,13 @@ internal static class NetworkParser
             return new Result<NetworkSpec>(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        if (declaration is RecordDeclarationSyntax)
+        // A class declared as a restricted Boltzmann machine is the other pipeline's (BoltzmannParser), which reports a
+        // [Network] or layer attribute beside it.
+        if (type.GetAttributes().Any(attribute => IsNetGenType(attribute.AttributeClass, "RestrictedBoltzmannMachineAttribute")))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAClass, nameLocation, type.Name));
+            return new Result<NetworkSpec>(null, EquatableArray<DiagnosticInfo>.Empty);
         }
-        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, type.Name));
-        }
-        if (type.IsStatic)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, nameLocation, type.Name));
-        }
-        if (type.IsFileLocal)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalClass, nameLocation, type.Name));
-        }
-        if (type.ContainingType is not null)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedClass, nameLocation, type.Name, type.ContainingType.Name));
-        }
-        if (type.TypeParameters.Length > 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, nameLocation, type.Name));
-        }
-        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !IsNetGenType(baseType, "Model"))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
-        }
-        // The generated constructor X(int seed = 0) cannot coexist with a primary constructor (it would have to call
-        // it) or with a constructor of one int (the same signature).
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: { } parameters } partialDeclaration)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(parameters.GetLocation()), type.Name, $"a primary constructor {partialDeclaration.Identifier.ValueText}{parameters}"));
-            }
-        }
-        foreach (IMethodSymbol constructor in type.InstanceConstructors)
-        {
-            bool primary = constructor.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax);
-            if (!constructor.IsImplicitlyDeclared && !primary && constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(constructor.Locations.FirstOrDefault()) ?? nameLocation, type.Name, $"a constructor {type.Name}(int {constructor.Parameters[0].Name})"));
-            }
-        }
+        CheckClassShape(declaration, type, nameLocation, diagnostics, cancellationToken);
 
         int classShapeErrors = diagnostics.Count;
         Loss loss = Loss.CrossEntropy;
@@ -170,7 +130,63 @@ internal static class NetworkParser
         };
     }
 
-    private static EquatableArray<int> ReadDimensions(AttributeData attribute)
+    /// <summary>
+    /// The rules every generated class obeys, whatever it declares: a partial, top-level, non-generic, non-static class
+    /// with no base class of its own and no constructor the generated <c>(int seed = 0)</c> conflicts with.
+    /// </summary>
+    internal static void CheckClassShape(
+        TypeDeclarationSyntax declaration, INamedTypeSymbol type, LocationInfo? nameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (declaration is RecordDeclarationSyntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAClass, nameLocation, type.Name));
+        }
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, type.Name));
+        }
+        if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, nameLocation, type.Name));
+        }
+        if (type.IsFileLocal)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalClass, nameLocation, type.Name));
+        }
+        if (type.ContainingType is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedClass, nameLocation, type.Name, type.ContainingType.Name));
+        }
+        if (type.TypeParameters.Length > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, nameLocation, type.Name));
+        }
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !IsNetGenType(baseType, "Model") && !IsNetGenType(baseType, "BoltzmannMachine"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, nameLocation, type.Name, baseType.ToDisplayString()));
+        }
+        // The generated constructor X(int seed = 0) cannot coexist with a primary constructor (it would have to call
+        // it) or with a constructor of one int (the same signature).
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: { } parameters } partialDeclaration)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(parameters.GetLocation()), type.Name, $"a primary constructor {partialDeclaration.Identifier.ValueText}{parameters}"));
+            }
+        }
+        foreach (IMethodSymbol constructor in type.InstanceConstructors)
+        {
+            bool primary = constructor.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax);
+            if (!constructor.IsImplicitlyDeclared && !primary && constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ConstructorConflict, LocationInfo.From(constructor.Locations.FirstOrDefault()) ?? nameLocation, type.Name, $"a constructor {type.Name}(int {constructor.Parameters[0].Name})"));
+            }
+        }
+    }
+
+    internal static EquatableArray<int> ReadDimensions(AttributeData attribute)
     {
         // [Input(28, 28)] binds to `params int[]`: one array argument.
         if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
@@ -182,7 +198,7 @@ internal static class NetworkParser
         return attribute.ConstructorArguments.Select(value => value.Value is int dimension ? dimension : 0).ToEquatableArray();
     }
 
-    private static TEnum ReadEnum<TEnum>(int value, string enumName, string what, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    internal static TEnum ReadEnum<TEnum>(int value, string enumName, string what, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         where TEnum : struct, System.Enum
     {
         var result = (TEnum)(object)value;
@@ -193,7 +209,7 @@ internal static class NetworkParser
         return result;
     }
 
-    private static TypedConstant? NamedArgument(AttributeData attribute, string name)
+    internal static TypedConstant? NamedArgument(AttributeData attribute, string name)
     {
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
@@ -205,6 +221,6 @@ internal static class NetworkParser
         return null;
     }
 
-    private static bool IsNetGenType(INamedTypeSymbol? type, string name) =>
+    internal static bool IsNetGenType(INamedTypeSymbol? type, string name) =>
         type is not null && type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNamespace;
 }

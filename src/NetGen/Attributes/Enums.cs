@@ -129,6 +129,9 @@ public enum Initializer
 
     /// <summary>All zeros: every unit of the layer then learns the same thing, so only for experiments.</summary>
     Zeros = 4,
+
+    /// <summary>N(0, 0.01²): Hinton's guide's start for a restricted Boltzmann machine, as scikit-learn's BernoulliRBM's.</summary>
+    SmallNormal = 5,
 }
 
 /// <summary>How a convolution treats the edges of its input.</summary>
@@ -143,4 +146,15 @@ public enum Padding
     /// right (TensorFlow's <c>"same"</c>; PyTorch's <c>padding="same"</c> at stride 1).
     /// </summary>
     Same = 1,
+}
+
+/// <summary>What a restricted Boltzmann machine's visible units are.</summary>
+/// <remarks>The generator mirrors these values by number: append new members, never reorder.</remarks>
+public enum VisibleUnits
+{
+    /// <summary>Binary units: p(vᵢ = 1 | h) = σ(cᵢ + Wᵢᵀh). Inputs in [0, 1] are read as probabilities (pixel intensities).</summary>
+    Binary = 0,
+
+    /// <summary>Gaussian units of unit variance: vᵢ | h ~ N(cᵢ + Wᵢᵀh, 1), for real-valued inputs (standardise them first).</summary>
+    Gaussian = 1,
 }

@@ -52,6 +52,9 @@ public static class Initializers
             case Initializer.Zeros:
                 weights.Clear();
                 break;
+            case Initializer.SmallNormal:
+                Normal(weights, 0.01f, random);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(initializer), initializer, "Unknown initializer.");
         }

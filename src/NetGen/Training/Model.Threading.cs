@@ -31,7 +31,7 @@ public abstract partial class Model
     /// The calling thread's inference replica of this model: its activation buffers are the thread's alone, its
     /// parameters the model's. Made on the thread's first call; afterwards a thread-local read, with no lock and no allocation.
     /// </summary>
-    private Model InferenceReplica => _isReplica ? this : (_replicas ?? CreateReplicas()).Value!;
+    private protected Model InferenceReplica => _isReplica ? this : (_replicas ?? CreateReplicas()).Value!;
 
     private ThreadLocal<Model> CreateReplicas()
     {

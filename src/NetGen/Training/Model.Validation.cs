@@ -30,8 +30,20 @@ public abstract partial class Model
     private void RequireValidData(Dataset data, string? role, string parameterName)
     {
         RequireFiniteInputs(data, role, parameterName);
+        RequireInputsInDomain(data, role, parameterName);
         RequireValidTargets(data, role, parameterName);
     }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first sample whose finite inputs the model cannot read, where
+    /// its kind constrains them (a Boltzmann machine's binary units take values in [0, 1]); every value is fine otherwise.
+    /// </summary>
+    private protected virtual void RequireInputsInDomain(Dataset data, string? role, string parameterName)
+    {
+    }
+
+    /// <summary>"training sample 3", "sample 3": how messages name sample <paramref name="sample"/> of data with <paramref name="role"/>, capitalised.</summary>
+    private protected static string NameSample(string? role, int sample) => Capitalized(SampleName(role, sample));
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the first sample of <paramref name="data"/> whose inputs are not
@@ -54,7 +66,7 @@ public abstract partial class Model
     /// NaN or ±∞. One vector pass over the input: for the reference MLP's batch-1 <c>Predict</c> (784 inputs) it
     /// costs well under 1% of the forward pass.
     /// </summary>
-    private static void RequireFiniteSamples(ReadOnlySpan<float> samples, int sampleSize, bool single, string parameterName)
+    private protected static void RequireFiniteSamples(ReadOnlySpan<float> samples, int sampleSize, bool single, string parameterName)
     {
         int index = FiniteValues.IndexOfFirstNonFinite(samples);
         if (index >= 0)

@@ -170,7 +170,7 @@ public abstract partial class Model
     }
 
     /// <summary>Grows this instance's buffers — the owner's for training, a replica's for its thread's inference — to <paramref name="batchSize"/> samples.</summary>
-    private void GrowBuffers(int batchSize)
+    private protected void GrowBuffers(int batchSize)
     {
         if (batchSize <= BatchCapacity)
         {
@@ -457,7 +457,7 @@ public abstract partial class Model
     }
 
     /// <summary>Checks that one raw sample, the caller's argument <paramref name="name"/>, holds the network's inputs.</summary>
-    private void RequireSample(ReadOnlySpan<float> sample, string name)
+    private protected void RequireSample(ReadOnlySpan<float> sample, string name)
     {
         if (sample.Length != Description.InputSize)
         {

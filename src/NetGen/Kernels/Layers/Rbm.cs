@@ -91,6 +91,9 @@ public static class Rbm
         }
     }
 
+    /// <summary>A hashed index, for picking one unit per sample (the pseudo-likelihood's flip).</summary>
+    internal static uint PickUnit(ulong key, uint sample) => DropoutMask.Hash(key, sample);
+
     /// <summary>log(1 + eᶻ) without overflow.</summary>
     internal static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
 
