@@ -17,6 +17,9 @@ public sealed partial class DiagnosticTests
             "[Input(2, 3, 4)] [Flatten(Name = \"flat\")] [Dense(2, Activation.Softmax)]", "flat", "2×3×4", "24",
             // Dense on an image needs [Flatten] first.
             "[Input(2, 3, 4)] [{|NG0014:Dense(2, Activation.Softmax)|}]"),
+        ["ReshapeAttribute"] = (
+            "[Input(12)] [Reshape(3, 2, 2, Name = \"shaped\")] [Conv2D(2, 2, Activation.Tanh)] [Flatten] [Dense(2, Activation.Softmax)]", "shaped", "12", "3×2×2",
+            "[Input(12)] [{|NG0043:Reshape(5, 2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["DenseAttribute"] = (
             "[Input(7)] [Dense(5, Activation.Tanh, Name = \"hidden\")] [Dense(2, Activation.Softmax)]", "hidden", "7", "5",
             "[Input(7)] [{|NG0004:Dense(0, Activation.Tanh)|}] [Dense(2, Activation.Softmax)]"),

@@ -160,6 +160,10 @@ public static class DiagnosticDescriptors
         "NG0042", "Cross-entropy on a convolution's output needs a sigmoid",
         "Cross-entropy loss reads each output as a probability, but the last layer, {0} '{1}', uses {2}; use Activation.Sigmoid (binary cross-entropy per output, averaged), or Loss.MeanSquaredError");
 
+    public static readonly DiagnosticDescriptor ReshapeSizeMismatch = Error(
+        "NG0043", "Reshape to a shape of another size",
+        "Reshape '{0}' gets samples of shape {1}, {2} numbers, but [{3}] holds {4}; a reshape keeps every number, so give dimensions whose product is {2}{5}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

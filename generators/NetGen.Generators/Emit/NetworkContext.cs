@@ -50,6 +50,7 @@ internal sealed class NetworkContext
         PlannedConvolution convolution => new Conv2DEmitter(this, convolution),
         PlannedPooling pooling => new PoolingEmitter(this, pooling),
         PlannedFlatten flatten => new FlattenEmitter(this, flatten),
+        PlannedReshape reshape => new ReshapeEmitter(this, reshape),
         PlannedBatchNormLayer batchNorm => new BatchNormEmitter(this, batchNorm),
         PlannedDropoutLayer dropout => new DropoutEmitter(this, dropout),
         _ => throw new System.ArgumentOutOfRangeException(nameof(layer), layer.Kind, "A planned layer kind with no emitter."),

@@ -16,6 +16,7 @@ internal static class LayerKinds
     public static readonly IReadOnlyDictionary<string, Func<LayerAttribute, LayerSpec>> Readers = new Dictionary<string, Func<LayerAttribute, LayerSpec>>
     {
         ["FlattenAttribute"] = FlattenSpec.Read,
+        ["ReshapeAttribute"] = ReshapeSpec.Read,
         ["DenseAttribute"] = DenseSpec.Read,
         ["DropoutAttribute"] = DropoutSpec.Read,
         ["BatchNormAttribute"] = BatchNormSpec.Read,

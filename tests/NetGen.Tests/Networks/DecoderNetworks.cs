@@ -20,3 +20,27 @@ public partial class ConvOutputRegressor;
 [Input(1, 5, 5)]
 [Conv2D(2, 2, Activation.Sigmoid, Name = "conv1")]
 public partial class ConvOutputBinaryCrossEntropy;
+
+/// <summary>Reshape first: a flat input read as an image by a convolution; nothing below the view learns.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(18)]
+[Reshape(2, 3, 3, Name = "unflatten")]
+[Conv2D(2, 2, Activation.Tanh, Name = "conv1")]
+[Flatten]
+[Dense(3, Activation.Tanh, Name = "fc1")]
+public partial class ReshapeFirstRegressor;
+
+/// <summary>Reshape in the middle: the convolution's δ goes through the view to the Dense layer, tanh' folded in.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(5)]
+[Dense(16, Activation.Tanh, Name = "fc1")]
+[Reshape(1, 4, 4, Name = "unflatten")]
+[Conv2D(2, 3, Activation.Sigmoid, Padding = Padding.Same, Name = "conv1")]
+public partial class DenseReshapeConvRegressor;
+
+/// <summary>For forward values by hand: 8 numbers read as 2 channels of 2×2 by a 1×1 convolution that mixes them.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(8)]
+[Reshape(2, 2, 2)]
+[Conv2D(1, 1, Name = "mix")]
+public partial class HandReshape;

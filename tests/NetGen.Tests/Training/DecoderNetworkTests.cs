@@ -15,12 +15,16 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
     {
         { nameof(ConvOutputRegressor), 4 }, { nameof(ConvOutputRegressor), 3 },
         { nameof(ConvOutputBinaryCrossEntropy), 5 },
+        { nameof(ReshapeFirstRegressor), 4 }, { nameof(ReshapeFirstRegressor), 3 },
+        { nameof(DenseReshapeConvRegressor), 4 }, { nameof(DenseReshapeConvRegressor), 5 },
     };
 
     internal static Model Create(string network) => network switch
     {
         nameof(ConvOutputRegressor) => GradientCheckTests.Randomised(new ConvOutputRegressor(seed: 41)),
         nameof(ConvOutputBinaryCrossEntropy) => GradientCheckTests.Randomised(new ConvOutputBinaryCrossEntropy(seed: 42)),
+        nameof(ReshapeFirstRegressor) => GradientCheckTests.Randomised(new ReshapeFirstRegressor(seed: 43)),
+        nameof(DenseReshapeConvRegressor) => GradientCheckTests.Randomised(new DenseReshapeConvRegressor(seed: 44)),
         _ => throw new ArgumentException(network),
     };
 
@@ -48,6 +52,19 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
         Assert.Equal(3 * 32, outputs.Length);
         double expected = outputs.Zip(data.Targets).Average(pair => -(pair.Second * Math.Log(pair.First) + (1 - pair.Second) * Math.Log(1 - pair.First)));
         Assert.Equal(expected, loss, 1e-5);
+    }
+
+    [Fact]
+    public void Reshape_reads_the_numbers_in_order_as_channels_of_rows()
+    {
+        // [8] → [2, 2, 2]: numbers 0–3 are channel 0, 4–7 channel 1; mix = 1·channel 0 + 10·channel 1 per pixel.
+        var network = new HandReshape();
+        new[] { 1f, 10f }.CopyTo(network.GetParameters("mix.weight"));
+        network.GetParameters("mix.bias").Clear();
+
+        float[] result = network.Forward([1, 2, 3, 4, 5, 6, 7, 8], 1).ToArray();
+
+        Assert.Equal([51f, 62f, 73f, 84f], result);
     }
 
     /// <summary>Inputs uniform in [−1, 1]; targets in (0, 1), which both a sigmoid output and cross-entropy take.</summary>
