@@ -79,4 +79,33 @@ public sealed partial class DiagnosticTests
 
         Assert.Equal("Reshape 'reshape1': dimension 2 is 0, but it must be at least 1", Message(run));
     }
+
+    [Fact]
+    public void NG0004_And_NG0031_Upsampling()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(1, 4, 4)]
+            [{|NG0004:Upsample2D(0)|}]
+            [Conv2D(1, 3, Activation.Sigmoid)]
+            public partial class NoScale;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(1, 4, 4)]
+            [Flatten]
+            [Dense(16, Activation.Tanh)]
+            [{|NG0031:Upsample2D(2, Name = "up")|}]
+            [Conv2D(1, 3, Activation.Sigmoid)]
+            public partial class FlatUpsampling;
+            """);
+
+        Assert.Equal(
+            [
+                "Upsample2D 'upsample1': the scale is 0, but it must be at least 1",
+                "Upsample2D 'up' takes samples of shape [channels, height, width], but gets 16, a flat vector: convolution and pooling go before [Flatten] and the Dense layers, or after a [Reshape(channels, height, width)] of 16 numbers",
+            ],
+            Messages(run));
+    }
 }

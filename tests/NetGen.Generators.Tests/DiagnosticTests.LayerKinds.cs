@@ -35,6 +35,10 @@ public sealed partial class DiagnosticTests
         ["MaxPool2DAttribute"] = (
             "[Input(3, 9, 9)] [MaxPool2D(3, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "3×9×9", "3×3×3",
             "[Input(16)] [{|NG0031:MaxPool2D(2)|}] [Dense(2, Activation.Softmax)]"),
+        ["Upsample2DAttribute"] = (
+            "[Input(2, 3, 3)] [Upsample2D(2, Name = \"up\")] [Flatten] [Dense(2, Activation.Softmax)]", "up", "2×3×3", "2×6×6",
+            // After a Dense layer the sample is flat: upsampling needs an image.
+            "[Input(4)] [Dense(12, Activation.Tanh)] [{|NG0031:Upsample2D(2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["AvgPool2DAttribute"] = (
             "[Input(2, 6, 6)] [AvgPool2D(2, Stride = 1, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "2×6×6", "2×5×5",
             "[Input(2, 3, 3)] [{|NG0029:AvgPool2D(4)|}] [Flatten] [Dense(2, Activation.Softmax)]"),

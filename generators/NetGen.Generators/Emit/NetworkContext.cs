@@ -49,6 +49,7 @@ internal sealed class NetworkContext
         PlannedDense dense => new DenseEmitter(this, dense),
         PlannedConvolution convolution => new Conv2DEmitter(this, convolution),
         PlannedPooling pooling => new PoolingEmitter(this, pooling),
+        PlannedUpsample upsample => new UpsampleEmitter(this, upsample),
         PlannedFlatten flatten => new FlattenEmitter(this, flatten),
         PlannedReshape reshape => new ReshapeEmitter(this, reshape),
         PlannedBatchNormLayer batchNorm => new BatchNormEmitter(this, batchNorm),

@@ -23,5 +23,6 @@ internal static class LayerKinds
         ["Conv2DAttribute"] = Conv2DSpec.Read,
         ["MaxPool2DAttribute"] = PoolingSpec.ReadMax,
         ["AvgPool2DAttribute"] = PoolingSpec.ReadAverage,
+        ["Upsample2DAttribute"] = UpsampleSpec.Read,
     };
 }

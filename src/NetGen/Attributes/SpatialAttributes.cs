@@ -82,3 +82,18 @@ public sealed class AvgPool2DAttribute : LayerAttribute
     /// <summary>How far the window moves; 0, the default, means the window's size.</summary>
     public int Stride { get; set; }
 }
+
+/// <summary>
+/// Nearest-neighbour upsampling: each channel [H, W] becomes [H·scale, W·scale], every input repeated over a
+/// scale × scale block, as PyTorch's <c>nn.Upsample(scale_factor=scale, mode='nearest')</c>. The input must be
+/// [channels, height, width]. No parameters; in a decoder it undoes a pooling layer's or a stride's shrinking.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Upsample2DAttribute : LayerAttribute
+{
+    /// <param name="scale">The factor along both axes, at least 1.</param>
+    public Upsample2DAttribute(int scale) => Scale = scale;
+
+    /// <summary>The factor along both axes.</summary>
+    public int Scale { get; }
+}

@@ -44,3 +44,20 @@ public partial class DenseReshapeConvRegressor;
 [Reshape(2, 2, 2)]
 [Conv2D(1, 1, Name = "mix")]
 public partial class HandReshape;
+
+/// <summary>Upsampling first: nothing below it learns, so it forms no δ.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(2, 3, 3)]
+[Upsample2D(2, Name = "up1")]
+[Conv2D(2, 3, Activation.Tanh, Name = "conv1")]
+[Flatten]
+[Dense(3, Activation.Tanh, Name = "fc1")]
+public partial class UpsampleFirstRegressor;
+
+/// <summary>Upsampling in the middle: δ summed over each block, with the GELU' (from z) of the strided convolution below.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 6, 6)]
+[Conv2D(2, 3, Activation.GELU, Stride = 2, Padding = Padding.Same, Name = "conv1")]
+[Upsample2D(2, Name = "up1")]
+[Conv2D(1, 3, Activation.Sigmoid, Padding = Padding.Same, Name = "conv2")]
+public partial class ConvUpsampleConvRegressor;

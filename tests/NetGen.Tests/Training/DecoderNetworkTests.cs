@@ -17,6 +17,8 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
         { nameof(ConvOutputBinaryCrossEntropy), 5 },
         { nameof(ReshapeFirstRegressor), 4 }, { nameof(ReshapeFirstRegressor), 3 },
         { nameof(DenseReshapeConvRegressor), 4 }, { nameof(DenseReshapeConvRegressor), 5 },
+        { nameof(UpsampleFirstRegressor), 4 }, { nameof(UpsampleFirstRegressor), 3 },
+        { nameof(ConvUpsampleConvRegressor), 4 }, { nameof(ConvUpsampleConvRegressor), 5 },
     };
 
     internal static Model Create(string network) => network switch
@@ -25,6 +27,8 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
         nameof(ConvOutputBinaryCrossEntropy) => GradientCheckTests.Randomised(new ConvOutputBinaryCrossEntropy(seed: 42)),
         nameof(ReshapeFirstRegressor) => GradientCheckTests.Randomised(new ReshapeFirstRegressor(seed: 43)),
         nameof(DenseReshapeConvRegressor) => GradientCheckTests.Randomised(new DenseReshapeConvRegressor(seed: 44)),
+        nameof(UpsampleFirstRegressor) => GradientCheckTests.Randomised(new UpsampleFirstRegressor(seed: 45)),
+        nameof(ConvUpsampleConvRegressor) => GradientCheckTests.Randomised(new ConvUpsampleConvRegressor(seed: 46)),
         _ => throw new ArgumentException(network),
     };
 
