@@ -32,6 +32,9 @@ public sealed partial class DiagnosticTests
         ["Conv2DAttribute"] = (
             "[Input(1, 8, 8)] [Conv2D(4, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same, Name = \"conv\")] [Flatten] [Dense(2, Activation.Softmax)]", "conv", "1×8×8", "4×4×4",
             "[Input(1, 4, 4)] [{|NG0029:Conv2D(2, 5, Activation.ReLU)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
+        ["ConvTranspose2DAttribute"] = (
+            "[Input(4, 7, 7)] [ConvTranspose2D(2, 3, Activation.Tanh, Stride = 2, Padding = 1, OutputPadding = 1, Name = \"deconv\")] [Flatten] [Dense(2, Activation.Softmax)]", "deconv", "4×7×7", "2×14×14",
+            "[Input(4, 7, 7)] [{|NG0044:ConvTranspose2D(2, 3, Activation.Tanh, Stride = 2, OutputPadding = 2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["MaxPool2DAttribute"] = (
             "[Input(3, 9, 9)] [MaxPool2D(3, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "3×9×9", "3×3×3",
             "[Input(16)] [{|NG0031:MaxPool2D(2)|}] [Dense(2, Activation.Softmax)]"),

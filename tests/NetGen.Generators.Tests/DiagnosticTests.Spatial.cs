@@ -344,7 +344,7 @@ public sealed partial class DiagnosticTests
             public partial class EndsInPooling;
             """);
 
-        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last layer, which must be [Dense] or [Conv2D], so end the network with one", Message(run));
+        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last layer, which must be [Dense], [Conv2D] or [ConvTranspose2D], so end the network with one", Message(run));
     }
 
     [Fact]

@@ -48,6 +48,7 @@ internal sealed class NetworkContext
     {
         PlannedDense dense => new DenseEmitter(this, dense),
         PlannedConvolution convolution => new Conv2DEmitter(this, convolution),
+        PlannedConvTranspose deconv => new ConvTranspose2DEmitter(this, deconv),
         PlannedPooling pooling => new PoolingEmitter(this, pooling),
         PlannedUpsample upsample => new UpsampleEmitter(this, upsample),
         PlannedFlatten flatten => new FlattenEmitter(this, flatten),

@@ -21,6 +21,7 @@ internal static class LayerKinds
         ["DropoutAttribute"] = DropoutSpec.Read,
         ["BatchNormAttribute"] = BatchNormSpec.Read,
         ["Conv2DAttribute"] = Conv2DSpec.Read,
+        ["ConvTranspose2DAttribute"] = ConvTransposeSpec.Read,
         ["MaxPool2DAttribute"] = PoolingSpec.ReadMax,
         ["AvgPool2DAttribute"] = PoolingSpec.ReadAverage,
         ["Upsample2DAttribute"] = UpsampleSpec.Read,
