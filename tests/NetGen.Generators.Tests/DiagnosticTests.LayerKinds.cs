@@ -17,6 +17,9 @@ public sealed partial class DiagnosticTests
             "[Input(2, 3, 4)] [Flatten(Name = \"flat\")] [Dense(2, Activation.Softmax)]", "flat", "2×3×4", "24",
             // Dense on an image needs [Flatten] first.
             "[Input(2, 3, 4)] [{|NG0014:Dense(2, Activation.Softmax)|}]"),
+        ["ReshapeAttribute"] = (
+            "[Input(12)] [Reshape(3, 2, 2, Name = \"shaped\")] [Conv2D(2, 2, Activation.Tanh)] [Flatten] [Dense(2, Activation.Softmax)]", "shaped", "12", "3×2×2",
+            "[Input(12)] [{|NG0043:Reshape(5, 2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["DenseAttribute"] = (
             "[Input(7)] [Dense(5, Activation.Tanh, Name = \"hidden\")] [Dense(2, Activation.Softmax)]", "hidden", "7", "5",
             "[Input(7)] [{|NG0004:Dense(0, Activation.Tanh)|}] [Dense(2, Activation.Softmax)]"),
@@ -29,9 +32,16 @@ public sealed partial class DiagnosticTests
         ["Conv2DAttribute"] = (
             "[Input(1, 8, 8)] [Conv2D(4, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same, Name = \"conv\")] [Flatten] [Dense(2, Activation.Softmax)]", "conv", "1×8×8", "4×4×4",
             "[Input(1, 4, 4)] [{|NG0029:Conv2D(2, 5, Activation.ReLU)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
+        ["ConvTranspose2DAttribute"] = (
+            "[Input(4, 7, 7)] [ConvTranspose2D(2, 3, Activation.Tanh, Stride = 2, Padding = 1, OutputPadding = 1, Name = \"deconv\")] [Flatten] [Dense(2, Activation.Softmax)]", "deconv", "4×7×7", "2×14×14",
+            "[Input(4, 7, 7)] [{|NG0044:ConvTranspose2D(2, 3, Activation.Tanh, Stride = 2, OutputPadding = 2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["MaxPool2DAttribute"] = (
             "[Input(3, 9, 9)] [MaxPool2D(3, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "3×9×9", "3×3×3",
             "[Input(16)] [{|NG0031:MaxPool2D(2)|}] [Dense(2, Activation.Softmax)]"),
+        ["Upsample2DAttribute"] = (
+            "[Input(2, 3, 3)] [Upsample2D(2, Name = \"up\")] [Flatten] [Dense(2, Activation.Softmax)]", "up", "2×3×3", "2×6×6",
+            // After a Dense layer the sample is flat: upsampling needs an image.
+            "[Input(4)] [Dense(12, Activation.Tanh)] [{|NG0031:Upsample2D(2)|}] [Flatten] [Dense(2, Activation.Softmax)]"),
         ["AvgPool2DAttribute"] = (
             "[Input(2, 6, 6)] [AvgPool2D(2, Stride = 1, Name = \"pool\")] [Flatten] [Dense(2, Activation.Softmax)]", "pool", "2×6×6", "2×5×5",
             "[Input(2, 3, 3)] [{|NG0029:AvgPool2D(4)|}] [Flatten] [Dense(2, Activation.Softmax)]"),

@@ -180,7 +180,7 @@ public sealed partial class DiagnosticTests
         Assert.Equal(
             [
                 "Conv2D 'conv1' takes samples of shape [channels, height, width], but gets 28×28; for one-channel images write [Input(1, 28, 28)]",
-                "MaxPool2D 'pool1' takes samples of shape [channels, height, width], but gets 64, a flat vector: convolution and pooling go before [Flatten] and the Dense layers",
+                "MaxPool2D 'pool1' takes samples of shape [channels, height, width], but gets 64, a flat vector: convolution and pooling go before [Flatten] and the Dense layers, or after a [Reshape(channels, height, width)] of 64 numbers",
             ],
             Messages(run));
     }
@@ -344,7 +344,7 @@ public sealed partial class DiagnosticTests
             public partial class EndsInPooling;
             """);
 
-        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last layer, which must be [Dense] or [Conv2D], so end the network with one", Message(run));
+        Assert.Equal("The last layer of 'EndsInPooling' is MaxPool2D 'maxpool1'; the outputs come from the last layer, which must be [Dense], [Conv2D] or [ConvTranspose2D], so end the network with one", Message(run));
     }
 
     [Fact]

@@ -294,7 +294,7 @@ public sealed partial class DiagnosticTests
             public partial class NothingToLearn;
             """);
 
-        Assert.Equal("Network 'NothingToLearn' has no [Dense] or [Conv2D] layer, so it has nothing to learn and no output; add one to end the network", Message(run));
+        Assert.Equal("Network 'NothingToLearn' has no [Dense], [Conv2D] or [ConvTranspose2D] layer, so it has nothing to learn and no output; add one to end the network", Message(run));
     }
 
     [Fact]

@@ -79,7 +79,8 @@ public sealed class IncrementalTests
     [Fact]
     public void EditingAnUnrelatedClassBesideAConvolutionalNetworkReusesEveryStep()
     {
-        // The spatial records (geometry, pooling, per-channel batch norm) must compare by value too.
+        // The spatial records (geometry, pooling, per-channel batch norm, reshape, upsampling, transposed convolution)
+        // must compare by value too.
         const string convolutional = """
             using NetGen;
 
@@ -94,6 +95,14 @@ public sealed class IncrementalTests
             [Flatten]
             [Dense(10, Activation.Softmax, Name = "fc")]
             public partial class ConvolutionalClassifier;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(16)]
+            [Reshape(1, 4, 4)]
+            [ConvTranspose2D(4, 3, Activation.Tanh, Stride = 2, Padding = 1, OutputPadding = 1)]
+            [Upsample2D(2)]
+            [ConvTranspose2D(1, 3, 1, Activation.Sigmoid)]
+            public partial class ConvolutionalDecoder;
 
             public class Unrelated
             {

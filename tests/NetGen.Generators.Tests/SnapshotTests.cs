@@ -277,6 +277,34 @@ public sealed class SnapshotTests
         VerifyGenerated(source, "Denoiser.g.cs");
     }
 
+    [Fact]
+    public void ConvolutionalAutoencoderWithReshapeUpsamplingAndTransposedConvolutions()
+    {
+        // An image out: a Reshape view into the decoder, a strided transposed convolution whose GELU' (from z) the
+        // upsampling above folds into the δ it forms, and a transposed convolution as the output layer under
+        // cross-entropy, a sigmoid per pixel.
+        const string source = """
+            using NetGen;
+
+            namespace Autoencoders;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(1, 28, 28)]
+            [Conv2D(16, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same, Name = "enc1")]
+            [Conv2D(32, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same, Name = "enc2")]
+            [Flatten]
+            [Dense(16, Activation.Tanh, Name = "code")]
+            [Dense(1568, Activation.ReLU, Name = "expand")]
+            [Reshape(32, 7, 7, Name = "unflatten")]
+            [ConvTranspose2D(16, 3, Activation.GELU, Stride = 2, Padding = 1, OutputPadding = 1, Name = "dec1")]
+            [Upsample2D(2, Name = "up")]
+            [ConvTranspose2D(1, 3, Activation.Sigmoid, Padding = 1, Name = "dec2")]
+            public partial class ConvAutoencoder;
+            """;
+
+        VerifyGenerated(source, "Autoencoders.ConvAutoencoder.g.cs");
+    }
+
     /// <summary>
     /// Generates <paramref name="source"/>, checks it reports only <paramref name="expectedDiagnostics"/>
     /// and adds one file <paramref name="hintName"/> that compiles cleanly, then compares that file

@@ -142,11 +142,11 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InputChannelsMismatch = Error(
         "NG0032", "Convolution expects other input channels",
-        "Conv2D '{0}' declares InputChannels = {1}, but its input {2} has {3} channel{4}{5}");
+        "{6} '{0}' declares InputChannels = {1}, but its input {2} has {3} channel{4}{5}");
 
     public static readonly DiagnosticDescriptor ActivationNotForConvolution = Error(
         "NG0033", "Activation not available on a convolution",
-        "Conv2D '{0}' uses {1}, which {2}; use it on a Dense layer, or pick another activation such as ReLU");
+        "{3} '{0}' uses {1}, which {2}; use it on a Dense layer, or pick another activation such as ReLU");
 
     public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
         "NG0034", "A generated member's name clashes",
@@ -183,6 +183,18 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor CrossEntropyOnSpatialOutput = Error(
         "NG0042", "Cross-entropy on a convolution's output needs a sigmoid",
         "Cross-entropy loss reads each output as a probability, but the last layer, {0} '{1}', uses {2}; use Activation.Sigmoid (binary cross-entropy per output, averaged), or Loss.MeanSquaredError");
+
+    public static readonly DiagnosticDescriptor ReshapeSizeMismatch = Error(
+        "NG0043", "Reshape to a shape of another size",
+        "Reshape '{0}' gets samples of shape {1}, {2} numbers, but [{3}] holds {4}; a reshape keeps every number, so give dimensions whose product is {2}{5}");
+
+    public static readonly DiagnosticDescriptor TransposedPaddingOutOfRange = Error(
+        "NG0044", "Transposed convolution's padding out of range",
+        "ConvTranspose2D '{0}': {1} is {2}, but it must be {3}");
+
+    public static readonly DiagnosticDescriptor TransposedConvolutionHasNoOutput = Error(
+        "NG0045", "Transposed convolution gives no output",
+        "ConvTranspose2D '{0}' ({1}) on {2} gives no output {3}s: {4} < 1, since Padding crops {5} {3}s from each side of the {6} its kernels cover; use less Padding");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",

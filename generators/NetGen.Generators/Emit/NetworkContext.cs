@@ -48,8 +48,11 @@ internal sealed class NetworkContext
     {
         PlannedDense dense => new DenseEmitter(this, dense),
         PlannedConvolution convolution => new Conv2DEmitter(this, convolution),
+        PlannedConvTranspose deconv => new ConvTranspose2DEmitter(this, deconv),
         PlannedPooling pooling => new PoolingEmitter(this, pooling),
+        PlannedUpsample upsample => new UpsampleEmitter(this, upsample),
         PlannedFlatten flatten => new FlattenEmitter(this, flatten),
+        PlannedReshape reshape => new ReshapeEmitter(this, reshape),
         PlannedBatchNormLayer batchNorm => new BatchNormEmitter(this, batchNorm),
         PlannedDropoutLayer dropout => new DropoutEmitter(this, dropout),
         PlannedNoise noise => new NoiseEmitter(this, noise),

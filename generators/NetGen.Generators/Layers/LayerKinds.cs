@@ -16,13 +16,16 @@ internal static class LayerKinds
     public static readonly IReadOnlyDictionary<string, Func<LayerAttribute, LayerSpec>> Readers = new Dictionary<string, Func<LayerAttribute, LayerSpec>>
     {
         ["FlattenAttribute"] = FlattenSpec.Read,
+        ["ReshapeAttribute"] = ReshapeSpec.Read,
         ["DenseAttribute"] = DenseSpec.Read,
         ["DropoutAttribute"] = DropoutSpec.Read,
         ["BatchNormAttribute"] = BatchNormSpec.Read,
         ["Conv2DAttribute"] = Conv2DSpec.Read,
+        ["ConvTranspose2DAttribute"] = ConvTransposeSpec.Read,
         ["MaxPool2DAttribute"] = PoolingSpec.ReadMax,
         ["AvgPool2DAttribute"] = PoolingSpec.ReadAverage,
         ["MaskingNoiseAttribute"] = NoiseSpec.ReadMasking,
         ["GaussianNoiseAttribute"] = NoiseSpec.ReadGaussian,
+        ["Upsample2DAttribute"] = UpsampleSpec.Read,
     };
 }

@@ -8,7 +8,7 @@ using NetGen.Generators.Shapes;
 
 namespace NetGen.Generators.Layers;
 
-/// <summary>A layer with weights and an activation (Dense, Conv2D): what <c>Alpha =</c> and <c>Initializer =</c> apply to.</summary>
+/// <summary>A layer with weights and an activation (Dense, Conv2D, ConvTranspose2D): what <c>Alpha =</c> and <c>Initializer =</c> apply to.</summary>
 /// <param name="Alpha">The activation's parameter if <c>Alpha =</c> is written, else null; not checked yet.</param>
 /// <param name="AlphaLocation">The <c>Alpha = …</c> argument, where diagnostics about it point.</param>
 public abstract record WeightedLayerSpec(
@@ -71,7 +71,7 @@ public abstract record WeightedLayerSpec(
     }
 }
 
-/// <summary>A layer with weights and an activation fused into the pass that computes it: Dense or Conv2D.</summary>
+/// <summary>A layer with weights and an activation fused into the pass that computes it: Dense, Conv2D or ConvTranspose2D.</summary>
 public interface IActivatedLayer
 {
     string Name { get; }

@@ -43,6 +43,24 @@ internal sealed class LayerAttribute(
     /// <summary>Constructor argument <paramref name="index"/> as an int, or 0 where it is absent or not an int.</summary>
     public int Int(int index) => index < Arguments.Length && Arguments[index].Value is int value ? value : 0;
 
+    /// <summary>
+    /// Constructor argument <paramref name="index"/> as ints, for a <c>params int[]</c> (<c>Reshape(32, 7, 7)</c> binds
+    /// one array): empty where it is absent or null, and 0 for an element that is not an int.
+    /// </summary>
+    public EquatableArray<int> Ints(int index)
+    {
+        if (index >= Arguments.Length || Arguments[index].Kind != TypedConstantKind.Array || Arguments[index].IsNull)
+        {
+            return EquatableArray<int>.Empty;
+        }
+        var values = new List<int>();
+        foreach (TypedConstant element in Arguments[index].Values)
+        {
+            values.Add(element.Value is int value ? value : 0);
+        }
+        return values.ToEquatableArray();
+    }
+
     /// <summary>Constructor argument <paramref name="index"/> as a double, or <paramref name="absent"/>.</summary>
     public double Double(int index, double absent) => index < Arguments.Length && Arguments[index].Value is double value ? value : absent;
 

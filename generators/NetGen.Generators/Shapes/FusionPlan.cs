@@ -71,10 +71,10 @@ internal sealed class FusionPlan
         return new FusionPlan(hosts, fused);
     }
 
-    /// <summary>The first layer from <paramref name="index"/> on that is not a Flatten (a view), or null.</summary>
+    /// <summary>The first layer from <paramref name="index"/> on that is not a Flatten or Reshape (views), or null.</summary>
     private static LayerSpec? NextComputingLayer(EquatableArray<LayerSpec> layers, int index)
     {
-        while (index < layers.Count && layers[index] is FlattenSpec)
+        while (index < layers.Count && layers[index] is FlattenSpec or ReshapeSpec)
         {
             index++;
         }

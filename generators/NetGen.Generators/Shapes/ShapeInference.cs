@@ -120,9 +120,9 @@ internal static class ShapeInference
     /// The kinds whose outputs can be the network's: each has weights and an element-wise activation, and its emitter
     /// takes δ from the loss with f' included. Every other kind (a view, pooling, a regularizer) ends no network.
     /// </summary>
-    public static readonly string[] OutputKinds = ["Dense", "Conv2D"];
+    public static readonly string[] OutputKinds = ["Dense", "Conv2D", "ConvTranspose2D"];
 
-    /// <summary>"[Dense] or [Conv2D]", as NG0013 and NG0018 list the kinds that can end a network.</summary>
+    /// <summary>"[Dense], [Conv2D] or [ConvTranspose2D]", as NG0013 and NG0018 list the kinds that can end a network.</summary>
     private static string OutputKindList =>
         string.Join(", ", OutputKinds.Take(OutputKinds.Length - 1).Select(kind => $"[{kind}]")) + $" or [{OutputKinds[OutputKinds.Length - 1]}]";
 

@@ -9,7 +9,7 @@ namespace NetGen.Generators.Shapes;
 /// <summary>The sliding-window arithmetic and its diagnostics, shared by convolution and pooling.</summary>
 internal static class Windows
 {
-    /// <summary>Convolution and pooling read [C, H, W]; anything else is reported with a way to get there.</summary>
+    /// <summary>Convolution, pooling and upsampling read [C, H, W]; anything else is reported with a way to get there.</summary>
     public static bool RequireImage(string kind, string name, EquatableArray<int> shape, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (shape.Count == 3)
@@ -18,7 +18,7 @@ internal static class Windows
         }
         string hint = shape.Count == 2
             ? $"; for one-channel images write [Input(1, {shape[0]}, {shape[1]})]"
-            : ", a flat vector: convolution and pooling go before [Flatten] and the Dense layers";
+            : $", a flat vector: convolution and pooling go before [Flatten] and the Dense layers, or after a [Reshape(channels, height, width)] of {ShapeInference.FormatShape(shape)} numbers";
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpatialLayerNeedsImage, location, kind, name, ShapeInference.FormatShape(shape), hint));
         return false;
     }

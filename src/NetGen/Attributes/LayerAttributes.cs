@@ -27,8 +27,8 @@ public abstract class LayerAttribute : Attribute
     /// <summary>
     /// The layer's name: it names the parameter tensors (<c>{Name}.weight</c>, <c>{Name}.bias</c>, as in
     /// PyTorch) and the generated members. Defaults to the kind and its position among layers of that kind:
-    /// <c>dense1</c>, <c>conv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>flatten1</c>, <c>batchnorm1</c>, <c>dropout1</c>,
-    /// <c>maskingnoise1</c>, <c>gaussiannoise1</c>.
+    /// <c>dense1</c>, <c>conv1</c>, <c>deconv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>upsample1</c>, <c>flatten1</c>,
+    /// <c>reshape1</c>, <c>batchnorm1</c>, <c>dropout1</c>, <c>maskingnoise1</c>, <c>gaussiannoise1</c>.
     /// </summary>
     public string? Name { get; set; }
 }
@@ -37,6 +37,21 @@ public abstract class LayerAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FlattenAttribute : LayerAttribute
 {
+}
+
+/// <summary>
+/// Gives a sample another shape with the same numbers in the same order, as PyTorch's <c>view</c> /
+/// <c>unflatten</c>: e.g. a Dense layer's 1568 outputs as <c>[Reshape(32, 7, 7)]</c>, 32 channels of 7×7, for the
+/// convolutions of a decoder. No data moves, since samples are contiguous.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ReshapeAttribute : LayerAttribute
+{
+    /// <param name="shape">One sample's new dimensions, outermost first; their product must be the sample's size.</param>
+    public ReshapeAttribute(params int[] shape) => Shape = shape;
+
+    /// <summary>One sample's new dimensions, outermost first.</summary>
+    public int[] Shape { get; }
 }
 
 /// <summary>

@@ -1,5 +1,8 @@
 using NetGen.Data;
+using NetGen.Kernels;
+using NetGen.Optimizers;
 using NetGen.Randomness;
+using NetGen.Tests.Kernels;
 using NetGen.Tests.Networks;
 using Xunit.Abstractions;
 
@@ -15,12 +18,30 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
     {
         { nameof(ConvOutputRegressor), 4 }, { nameof(ConvOutputRegressor), 3 },
         { nameof(ConvOutputBinaryCrossEntropy), 5 },
+        { nameof(ReshapeFirstRegressor), 4 }, { nameof(ReshapeFirstRegressor), 3 },
+        { nameof(DenseReshapeConvRegressor), 4 }, { nameof(DenseReshapeConvRegressor), 5 },
+        { nameof(UpsampleFirstRegressor), 4 }, { nameof(UpsampleFirstRegressor), 3 },
+        { nameof(ConvUpsampleConvRegressor), 4 }, { nameof(ConvUpsampleConvRegressor), 5 },
+        { nameof(DeconvFirstRegressor), 4 }, { nameof(DeconvFirstRegressor), 3 },
+        { nameof(OutputPaddedDeconvRegressor), 4 }, { nameof(OutputPaddedDeconvRegressor), 5 },
+        { nameof(StackedDeconvRegressor), 4 }, { nameof(StackedDeconvRegressor), 3 },
+        { nameof(SmallConvAutoencoder), 4 }, { nameof(SmallConvAutoencoder), 5 },
+        { nameof(UpsamplingConvAutoencoder), 4 }, { nameof(UpsamplingConvAutoencoder), 3 },
     };
 
     internal static Model Create(string network) => network switch
     {
         nameof(ConvOutputRegressor) => GradientCheckTests.Randomised(new ConvOutputRegressor(seed: 41)),
         nameof(ConvOutputBinaryCrossEntropy) => GradientCheckTests.Randomised(new ConvOutputBinaryCrossEntropy(seed: 42)),
+        nameof(ReshapeFirstRegressor) => GradientCheckTests.Randomised(new ReshapeFirstRegressor(seed: 43)),
+        nameof(DenseReshapeConvRegressor) => GradientCheckTests.Randomised(new DenseReshapeConvRegressor(seed: 44)),
+        nameof(UpsampleFirstRegressor) => GradientCheckTests.Randomised(new UpsampleFirstRegressor(seed: 45)),
+        nameof(ConvUpsampleConvRegressor) => GradientCheckTests.Randomised(new ConvUpsampleConvRegressor(seed: 46)),
+        nameof(DeconvFirstRegressor) => GradientCheckTests.Randomised(new DeconvFirstRegressor(seed: 47)),
+        nameof(OutputPaddedDeconvRegressor) => GradientCheckTests.Randomised(new OutputPaddedDeconvRegressor(seed: 48)),
+        nameof(StackedDeconvRegressor) => GradientCheckTests.Randomised(new StackedDeconvRegressor(seed: 49)),
+        nameof(SmallConvAutoencoder) => GradientCheckTests.Randomised(new SmallConvAutoencoder(seed: 50)),
+        nameof(UpsamplingConvAutoencoder) => GradientCheckTests.Randomised(new UpsamplingConvAutoencoder(seed: 51)),
         _ => throw new ArgumentException(network),
     };
 
@@ -48,6 +69,96 @@ public sealed class DecoderNetworkTests(ITestOutputHelper output)
         Assert.Equal(3 * 32, outputs.Length);
         double expected = outputs.Zip(data.Targets).Average(pair => -(pair.Second * Math.Log(pair.First) + (1 - pair.Second) * Math.Log(1 - pair.First)));
         Assert.Equal(expected, loss, 1e-5);
+    }
+
+    [Fact]
+    public void Reshape_reads_the_numbers_in_order_as_channels_of_rows()
+    {
+        // [8] → [2, 2, 2]: numbers 0–3 are channel 0, 4–7 channel 1; mix = 1·channel 0 + 10·channel 1 per pixel.
+        var network = new HandReshape();
+        new[] { 1f, 10f }.CopyTo(network.GetParameters("mix.weight"));
+        network.GetParameters("mix.bias").Clear();
+
+        float[] result = network.Forward([1, 2, 3, 4, 5, 6, 7, 8], 1).ToArray();
+
+        Assert.Equal([51f, 62f, 73f, 84f], result);
+    }
+
+    [Theory]
+    [InlineData(nameof(BarAutoencoder))]
+    [InlineData(nameof(UpsamplingConvAutoencoder))]
+    public void A_small_convolutional_autoencoder_learns_to_reconstruct_its_input(string name)
+    {
+        // Bright bars on a dark 8×8 image, the target the image itself. The mean training image is the best guess that
+        // ignores the input, and a plateau training rests on before it finds the bars; a code of a few numbers can
+        // hold a bar's place and direction, so the reconstruction must end well below it.
+        Dataset train = Bars(240, seed: 1), test = Bars(60, seed: 2);
+        Model network = name == nameof(BarAutoencoder) ? new BarAutoencoder(seed: 3) : new UpsamplingConvAutoencoder(seed: 3);
+        float before = network.Evaluate(test).Loss;
+        double[] mean = Enumerable.Range(0, 64).Select(pixel => Enumerable.Range(0, train.Count).Average(n => (double)train.Features[n * 64 + pixel])).ToArray();
+        double meanImageLoss = test.Features.Select((value, i) => Math.Pow(value - mean[i % 64], 2)).Average();
+
+        network.Fit(train, new Adam(0.003f), epochs: 120, batchSize: 20);
+        float after = network.Evaluate(test).Loss;
+
+        output.WriteLine($"{name}: test reconstruction loss {before:F4} → {after:F4}; the mean image's {meanImageLoss:F4}");
+        Assert.True(after < before / 3, $"loss {before} → {after}");
+        Assert.True(after < 0.5 * meanImageLoss, $"loss {after}, the mean image's {meanImageLoss}");
+    }
+
+    /// <summary>Every instruction set, one thread and two.</summary>
+    [Theory]
+    [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
+    public void An_autoencoder_training_step_and_prediction_allocate_nothing_after_warm_up(InstructionSet instructionSet, int threads)
+    {
+        using IDisposable kernels = KernelSelection.Use(instructionSet);
+        using IDisposable threading = KernelSelection.UseThreads(threads);
+        Dataset batch = Bars(16, seed: 4);
+        Model network = new UpsamplingConvAutoencoder(seed: 5);
+        var optimizer = new Adam(0.001f);
+        optimizer.Bind(network.Description);
+        var prediction = new float[64];
+        Step();
+
+        long allocated = AllocationCounter.BytesAllocatedBy(() =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                Step();
+            }
+        });
+
+        Assert.Equal(0, allocated);
+
+        void Step()
+        {
+            network.ComputeGradients(batch.Features, batch.Targets, batch.Count);
+            optimizer.Step(network.Parameters, network.Gradients);
+            network.Predict(batch.Sample(0), prediction);
+        }
+    }
+
+    /// <summary>8×8 images, each one bar of 1s (a random row or column, random start, length 5) over noise below 0.2; the targets are the images.</summary>
+    private static Dataset Bars(int count, ulong seed)
+    {
+        const int size = 8;
+        var random = new Rng(seed);
+        var images = new float[count * size * size];
+        for (int n = 0; n < count; n++)
+        {
+            Span<float> image = images.AsSpan(n * size * size, size * size);
+            for (int i = 0; i < image.Length; i++)
+            {
+                image[i] = random.NextSingle(0f, 0.2f);
+            }
+            bool horizontal = random.NextInt(2) == 0;
+            int line = random.NextInt(size), start = random.NextInt(size - 4);
+            for (int t = start; t < start + 5; t++)
+            {
+                image[horizontal ? line * size + t : t * size + line] = 1f;
+            }
+        }
+        return Dataset.FromTargets(images, [1, size, size], (float[])images.Clone(), size * size);
     }
 
     /// <summary>Inputs uniform in [−1, 1]; targets in (0, 1), which both a sigmoid output and cross-entropy take.</summary>

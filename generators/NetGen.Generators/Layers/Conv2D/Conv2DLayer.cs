@@ -35,22 +35,40 @@ public sealed record Conv2DSpec(
             activation, alpha, attribute.Name, attribute.Location, alphaLocation, initializer);
     }
 
-    /// <summary>
-    /// Softmax normalises over a sample's outputs, which a convolution's are not; the unit-wise rectifiers run as a
-    /// pass of their own that only the dense kernels have.
-    /// </summary>
     internal override void Check(PlanningContext context)
     {
         base.Check(context);
-        ActivationTraits activation = ActivationTraits.Of(Activation);
-        string? reason = Activation == Activation.Softmax
+        CheckActivation(this, context);
+    }
+
+    /// <summary>
+    /// Softmax normalises over a sample's outputs, which a convolution's are not; the unit-wise rectifiers run as a
+    /// pass of their own that only the dense kernels have. For every convolution kind.
+    /// </summary>
+    internal static void CheckActivation(WeightedLayerSpec layer, PlanningContext context)
+    {
+        ActivationTraits activation = ActivationTraits.Of(layer.Activation);
+        string? reason = layer.Activation == Activation.Softmax
             ? "normalises over a layer's outputs as class probabilities, and belongs on the last Dense layer"
             : activation.OwnPass is not null
                 ? "has a slope per unit or per element that only Dense layers implement"
                 : null;
         if (reason is not null)
         {
-            context.Report(DiagnosticDescriptors.ActivationNotForConvolution, Location, context.Name, activation.Name, reason);
+            context.Report(DiagnosticDescriptors.ActivationNotForConvolution, layer.Location, context.Name, activation.Name, reason, layer.Kind);
+        }
+    }
+
+    /// <summary>NG0032 where <c>InputChannels = </c> is written and the input has another number of channels.</summary>
+    internal static void CheckInputChannels(string kind, int declared, EquatableArray<int> shape, LocationInfo? location, PlanningContext context)
+    {
+        int channels = shape[0];
+        if (declared != 0 && declared != channels)
+        {
+            string hint = declared > 0 && declared == shape[shape.Count - 1]
+                ? $"; samples are [channels, height, width], so {declared}-channel images of {shape[0]}×{shape[1]} are [Input({declared}, {shape[0]}, {shape[1]})]"
+                : "";
+            context.Report(DiagnosticDescriptors.InputChannelsMismatch, location, context.Name, declared, ShapeInference.FormatShape(shape), channels, channels == 1 ? "" : "s", hint, kind);
         }
     }
 
@@ -77,13 +95,7 @@ public sealed record Conv2DSpec(
             return null;
         }
         int channels = shape[0], height = shape[1], width = shape[2];
-        if (InputChannels != 0 && InputChannels != channels)
-        {
-            string hint = InputChannels > 0 && InputChannels == shape[shape.Count - 1]
-                ? $"; samples are [channels, height, width], so {InputChannels}-channel images of {shape[0]}×{shape[1]} are [Input({InputChannels}, {shape[0]}, {shape[1]})]"
-                : "";
-            context.Report(DiagnosticDescriptors.InputChannelsMismatch, Location, name, InputChannels, ShapeInference.FormatShape(shape), channels, channels == 1 ? "" : "s", hint);
-        }
+        CheckInputChannels(Kind, InputChannels, shape, Location, context);
 
         (int top, int bottom) = Padding == Padding.Same ? Windows.SamePadding(height, KernelHeight, Stride) : (0, 0);
         (int left, int right) = Padding == Padding.Same ? Windows.SamePadding(width, KernelWidth, Stride) : (0, 0);
