@@ -165,6 +165,23 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void RestrictedBoltzmannMachineWithBinaryUnits()
+    {
+        // Sizes, tensors and constructors only: the CD step runs in the runtime's BoltzmannMachine.
+        const string source = """
+            using NetGen;
+
+            namespace Pretraining;
+
+            [RestrictedBoltzmannMachine(500, GibbsSteps = 1)]
+            [Input(28, 28)]
+            public partial class DigitFeatures;
+            """;
+
+        VerifyGenerated(source, "Pretraining.DigitFeatures.g.cs");
+    }
+
+    [Fact]
     public void MeanSquaredErrorOnSoftmaxGeneratesWithWarning()
     {
         const string source = """
