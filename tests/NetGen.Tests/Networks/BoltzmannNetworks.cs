@@ -16,3 +16,12 @@ public partial class TinyPersistentBoltzmannMachine;
 [RestrictedBoltzmannMachine(3, VisibleUnits = VisibleUnits.Gaussian)]
 [Input(2, 2)]
 public partial class GaussianBoltzmannMachine;
+
+/// <summary>The course's deep sigmoid network in miniature: two hidden layers to pre-train, a softmax to fine-tune.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(12)]
+[Dense(8, Activation.Sigmoid, Name = "fc1")]
+[Dropout(0.1)]
+[Dense(6, Activation.Sigmoid, Name = "fc2")]
+[Dense(3, Activation.Softmax, Name = "out")]
+public partial class PretrainableClassifier;
