@@ -15,10 +15,14 @@ public enum PretrainingMethod
     DenoisingAutoencoder,
 }
 
-/// <summary>One hidden layer's pre-training: its name, and the training history of the machine or autoencoder that taught it.</summary>
+/// <summary>One hidden layer's pre-training: its name, and the machine or autoencoder that taught it, with its history.</summary>
 /// <param name="Layer">The Dense layer whose <c>weight</c> and <c>bias</c> were set.</param>
 /// <param name="History">Each epoch's reconstruction error, as <c>Fit</c> reports it.</param>
-public sealed record LayerPretraining(string Layer, History History);
+/// <param name="Teacher">
+/// The trained machine (a <see cref="BoltzmannMachine"/>, to sample from or draw) or denoising autoencoder, whose
+/// weight and hidden bias the layer now holds; it keeps its visible bias too.
+/// </param>
+public sealed record LayerPretraining(string Layer, History History, Model Teacher);
 
 // Greedy layer-wise pre-training, as the course gives it: train one layer at a time, first to last, with an
 // unsupervised criterion; fix the parameters of previous layers, viewed as feature extraction. Fit then fine-tunes
@@ -111,7 +115,7 @@ public abstract partial class Model
                     cancellationToken: cancellationToken);
                 teacher.GetParameters("weight").CopyTo(Parameters.AsSpan(weight.Offset, weight.Length));
                 teacher.GetParameters("hidden_bias").CopyTo(Parameters.AsSpan(bias.Offset, bias.Length));
-                results.Add(new LayerPretraining(name, history));
+                results.Add(new LayerPretraining(name, history, teacher));
 
                 // The next layer learns from this one's outputs, σ(x · Wᵀ + b), with the weights now fixed.
                 var next = new float[data.Count * hidden];
