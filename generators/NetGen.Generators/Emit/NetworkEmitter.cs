@@ -252,8 +252,8 @@ internal static class NetworkEmitter
             writer.Line($"protected override void ForwardCore({ReadOnlySpan} input, int batchSize) => Forward(input, batchSize, training: false);");
             writer.Line();
             writer.Line("/// <summary>");
-            writer.Line("/// The forward pass. In training, batch norm uses the mini-batch's statistics (and moves the running");
-            writer.Line("/// ones) and dropout draws a fresh mask; in inference, the running statistics are used and nothing is dropped.");
+            writer.Line("/// The forward pass. In training, batch norm uses the mini-batch's statistics (and moves the running ones),");
+            writer.Line("/// and dropout and noise draw afresh; in inference, the running statistics are used and nothing is dropped or corrupted.");
             writer.Line("/// </summary>");
         }
         using (writer.Block(modes

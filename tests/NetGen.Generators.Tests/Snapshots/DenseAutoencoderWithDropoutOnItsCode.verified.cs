@@ -136,8 +136,8 @@ partial class TinyAutoencoder : global::NetGen.Model
     protected override void ForwardCore(global::System.ReadOnlySpan<float> input, int batchSize) => Forward(input, batchSize, training: false);
 
     /// <summary>
-    /// The forward pass. In training, batch norm uses the mini-batch's statistics (and moves the running
-    /// ones) and dropout draws a fresh mask; in inference, the running statistics are used and nothing is dropped.
+    /// The forward pass. In training, batch norm uses the mini-batch's statistics (and moves the running ones),
+    /// and dropout and noise draw afresh; in inference, the running statistics are used and nothing is dropped or corrupted.
     /// </summary>
     private void Forward(global::System.ReadOnlySpan<float> input, int batchSize, bool training)
     {
