@@ -25,6 +25,7 @@ internal static partial class Compare
         ("mlp_b1000_infer_samples_per_s", true, Target.Ratio(1.5), DenseFlopsPerSample(SigmoidMlp.Architecture, training: false), null),
         ("gemm_100x784x500_gflops", true, Target.OfPeak(0.70), 1e9, null),
         ("cnn_train_samples_per_s", true, Target.Ratio(1.5), 0, null),
+        ("autoencoder_train_samples_per_s", true, Target.Ratio(1.5), DenseFlopsPerSample(ReferenceAutoencoder.Architecture, training: true), null),
     ];
 
     /// <summary>A target of the speed issue: NetGen's advantage over PyTorch (rate over rate, or latency under latency), or a fraction of the FMA peak.</summary>
@@ -65,10 +66,19 @@ internal static partial class Compare
     /// workload and one round to the next. The two figures of a ratio are then taken seconds apart rather than minutes:
     /// a VM's speed drifts from minute to minute (docs/performance.md, benchmarks). Then
     /// the medians, and with more than one round each ratio's range over the rounds (a ratio is only ever taken within
-    /// one round).
+    /// one round). With <paramref name="only"/>, just those workloads (and <c>matmul</c>, which measures the peak
+    /// every fraction is taken of), and no serving figures: a quick look at one row.
     /// </summary>
-    public static int Run(int epochs, int runs = 1)
+    public static int Run(int epochs, int runs = 1, IReadOnlyList<string>? only = null)
     {
+        IReadOnlyList<string> sections = only is null
+            ? EndToEnd.Sections
+            : EndToEnd.Sections.Where(section => section == "matmul" || only.Contains(section)).ToArray();
+        if (only?.FirstOrDefault(section => !EndToEnd.Sections.Contains(section)) is string unknown)
+        {
+            Console.Error.WriteLine($"--only {unknown}: the workloads are {string.Join(", ", EndToEnd.Sections)}");
+            return 2;
+        }
         EndToEnd netgen = EndToEnd.Load(epochs);
         bool torchRuns = true;
         var rounds = new List<(Dictionary<string, double> NetGen, Dictionary<string, double>? Torch)>();
@@ -80,9 +90,9 @@ internal static partial class Compare
             }
             var ours = new Dictionary<string, double>();
             var theirs = new Dictionary<string, double>();
-            for (int s = 0; s < EndToEnd.Sections.Count; s++)
+            for (int s = 0; s < sections.Count; s++)
             {
-                string section = EndToEnd.Sections[s];
+                string section = sections[s];
                 bool torchFirst = (round + s) % 2 == 1;
                 void Torch() => torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
                 Console.WriteLine(torchRuns ? $"## {section}, {(torchFirst ? "PyTorch" : "NetGen")} first" : $"## {section}");
@@ -109,6 +119,11 @@ internal static partial class Compare
             Console.WriteLine($"# medians of {runs} rounds; each ratio's range over the rounds in brackets");
         }
         PrintTable(rounds, BestPeak(rounds));
+
+        if (only is not null)
+        {
+            return torchRuns ? 0 : 1;
+        }
 
         // Serving from several threads has no PyTorch twin here: NetGen's batch-1 Predict calls per second on one model
         // from 1, 2 and 4 calling threads, so that several callers can be seen to reach one caller's throughput.
@@ -157,6 +172,10 @@ internal static partial class Compare
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach ((string name, bool higherIsBetter, Target target, double flops, string? floor) in Figures)
         {
+            if (!rounds.All(round => round.NetGen.ContainsKey(name)))
+            {
+                continue; // a workload left out with --only
+            }
             double ours = EndToEnd.Median(rounds.Select(round => round.NetGen[name]));
             var references = rounds.Where(round => round.Torch?.ContainsKey(name) == true).Select(round => round.Torch![name]).ToList();
             string theirs = "n/a", ratio = "n/a";

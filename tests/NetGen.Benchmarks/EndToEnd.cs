@@ -27,6 +27,7 @@ internal sealed class EndToEnd
         ("infer", static (workloads, report) => workloads.MlpInference(report)),
         ("infer_small", static (workloads, report) => workloads.SmallMlpInference(report)),
         ("cnn", static (workloads, report) => workloads.CnnTraining(report)),
+        ("autoencoder", static (workloads, report) => workloads.AutoencoderTraining(report)),
     ];
 
     /// <summary>The names of <see cref="Workloads"/>, in their order.</summary>
@@ -119,6 +120,19 @@ internal sealed class EndToEnd
 
     private void CnnTraining(Action<string, double> report) =>
         report("cnn_train_samples_per_s", CnnTrainSamplesPerSecond(_train, _test, _cnnEpochs));
+
+    /// <summary>
+    /// The 784-1000-500-250-30 autoencoder trained on the training images alone (Adam 1e-3, batch 100), as
+    /// pytorch_reference.py's autoencoder section trains it: the median epoch after the first.
+    /// </summary>
+    private void AutoencoderTraining(Action<string, double> report)
+    {
+        var autoencoder = new ReferenceAutoencoder(seed: 0);
+        Dataset images = Dataset.Unlabelled(_train.Features, [_train.SampleSize]);
+        History history = autoencoder.Fit(images, new Adam(0.001f), _epochs, batchSize: 100, onEpochEnd: epoch =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  autoencoder epoch {epoch.Epoch}: {epoch.Duration.TotalSeconds:F2}s  {epoch.SamplesPerSecond:N0} samples/s  loss {epoch.Loss:F5}")));
+        report("autoencoder_train_samples_per_s", Median(history.Epochs.Skip(_epochs > 1 ? 1 : 0).Select(epoch => epoch.SamplesPerSecond)));
+    }
 
     /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>
     private static (Dataset Train, Dataset Test) LoadData()

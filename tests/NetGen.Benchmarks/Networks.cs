@@ -28,3 +28,18 @@ public partial class SmallReluMlp;
 [Dense(128, Activation.ReLU, Name = "f1")]
 [Dense(10, Activation.Softmax, Name = "f2")]
 public partial class ReferenceCnn;
+
+// Hinton & Salakhutdinov's 784-1000-500-250-30 autoencoder with its mirrored decoder, as pytorch_reference.py's
+// autoencoder section builds it: logistic units, a linear code, logistic outputs, mean squared error on both sides.
+[Network(Loss = Loss.MeanSquaredError)]
+[Autoencoder("code")]
+[Input(784)]
+[Dense(1000, Activation.Sigmoid, Name = "enc1")]
+[Dense(500, Activation.Sigmoid, Name = "enc2")]
+[Dense(250, Activation.Sigmoid, Name = "enc3")]
+[Dense(30, Name = "code")]
+[Dense(250, Activation.Sigmoid, Name = "dec1")]
+[Dense(500, Activation.Sigmoid, Name = "dec2")]
+[Dense(1000, Activation.Sigmoid, Name = "dec3")]
+[Dense(784, Activation.Sigmoid, Name = "out")]
+public partial class ReferenceAutoencoder;

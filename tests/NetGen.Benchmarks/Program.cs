@@ -6,7 +6,7 @@ using NetGen.Benchmarks;
 using NetGen.Kernels;
 
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- e2e [--epochs N]   NetGen's reference workloads
-// dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] [--runs R]  NetGen and PyTorch side by side, workload by workload, with ratios (medians and ranges of R rounds)
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- compare [--epochs N] [--runs R] [--only autoencoder,cnn]  NetGen and PyTorch side by side, workload by workload, with ratios (medians and ranges of R rounds)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
@@ -41,7 +41,9 @@ switch (mode)
         EndToEnd.Run(epochs);
         return 0;
     case "compare":
-        return Compare.Run(epochs, ReadOption(args, "--runs", 1));
+        int onlyAt = Array.IndexOf(args, "--only");
+        string[]? only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
+        return Compare.Run(epochs, ReadOption(args, "--runs", 1), only);
     case "regularization":
         RegularizationCost.Run();
         return 0;

@@ -3,7 +3,7 @@
 # The team benchmark script (shared/bench/torch_reference.py), kept here so the comparison runs from the repository.
 """PyTorch CPU reference benchmarks on Fashion-MNIST.
 Run: bash setup_torch.sh once, then bash torch_reference.sh [sections...]
-sections: matmul mlp_sgd infer infer_small mlp_adam cnn  (default: all)
+sections: matmul mlp_sgd infer infer_small mlp_adam cnn autoencoder  (default: all)
 Every figure is printed as a line "RESULT name = value"; DATA_DIR overrides the data folder.
 """
 import gzip, sys, time, statistics, os, json
@@ -147,6 +147,32 @@ def sec_cnn(epochs=2, bs=64, timebox=240.0):
         out(f"cnn_b64_adam_epoch{e}_samples_per_s", round(len(X) / t))
     out(f"cnn_test_acc_after_{epochs}ep_plus_200batch_probe", accuracy(m, XT, Yte))
 
+def sec_autoencoder(epochs=int(os.environ.get("BENCH_EPOCHS", "5")), bs=100):
+    """Hinton & Salakhutdinov's 784-1000-500-250-30 autoencoder, mirrored decoder, sigmoid units, linear code,
+    trained on the images alone with mean squared error (NetGen's ReferenceAutoencoder), Adam 1e-3, batch 100."""
+    torch.manual_seed(0)
+    sizes = [784, 1000, 500, 250, 30]
+    layers = []
+    for i in range(4):  # encoder: sigmoid after each layer but the code
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < 3: layers.append(nn.Sigmoid())
+    for i in range(4, 0, -1):  # decoder: the mirror, sigmoid everywhere (outputs are pixels in [0, 1])
+        layers += [nn.Linear(sizes[i], sizes[i - 1]), nn.Sigmoid()]
+    m = nn.Sequential(*layers); opt = torch.optim.Adam(m.parameters(), lr=1e-3); rates = []
+    for e in range(1, epochs + 1):
+        perm = torch.randperm(len(Xtr)); tot = 0.0; nb = 0
+        t0 = time.perf_counter()
+        for i in range(0, len(Xtr), bs):
+            xb = Xtr[perm[i:i+bs]]
+            opt.zero_grad(set_to_none=True)
+            loss = F.mse_loss(m(xb), xb)
+            loss.backward(); opt.step()
+            tot += loss.item(); nb += 1
+        t = time.perf_counter() - t0
+        print(f"  autoencoder epoch {e}: {t:.2f}s  {len(Xtr)/t:.0f} samples/s  loss {tot/nb:.5f}", flush=True)
+        out(f"autoencoder_epoch{e}_samples_per_s", round(len(Xtr) / t)); rates.append(len(Xtr) / t)
+    out("autoencoder_train_samples_per_s", round(statistics.median(rates[1:] or rates)))
+
 def sec_matmul():
     for (M, K, N) in [(1000, 1000, 1000), (100, 784, 500)]:
         a = torch.randn(M, K); b = torch.randn(K, N); c = torch.empty(M, N)
@@ -162,7 +188,7 @@ def sec_matmul():
         out(f"gemm_{M}x{K}x{N}_gflops", round(statistics.median(g), 1))
 
 if __name__ == "__main__":
-    secs = sys.argv[1:] or ["matmul", "mlp_sgd", "infer", "infer_small", "mlp_adam", "cnn"]
+    secs = sys.argv[1:] or ["matmul", "mlp_sgd", "infer", "infer_small", "mlp_adam", "cnn", "autoencoder"]
     print("torch", torch.__version__, "threads", torch.get_num_threads(),
           "OPENBLAS_CORETYPE", os.environ.get("OPENBLAS_CORETYPE", "<unset>"), flush=True)
     model = None
