@@ -1,9 +1,8 @@
 using ScottPlot;
-using SkiaSharp;
 
 namespace Autoencoder;
 
-/// <summary>The sample's two pictures: codes in the plane, and images over their reconstructions.</summary>
+/// <summary>The codes in the plane; the images over their reconstructions are an <c>ImageGrid</c>.</summary>
 internal static class Pictures
 {
     private static readonly string[] FashionClasses =
@@ -36,36 +35,5 @@ internal static class Pictures
             plot.Title(title);
             plot.ShowLegend(Alignment.UpperRight);
         }
-    }
-
-    /// <summary>
-    /// A grid of 28×28 images: one row per entry of <paramref name="rows"/> (the test images, then each method's
-    /// reconstructions of them), one column per image, pixels in [0, 1] drawn white on black.
-    /// </summary>
-    public static void SaveGrid(string path, IReadOnlyList<float[]> rows, int columns)
-    {
-        const int Side = 28, Scale = 3, Gap = 4;
-        int cell = Side * Scale;
-        using var bitmap = new SKBitmap(Gap + columns * (cell + Gap), Gap + rows.Count * (cell + Gap));
-        bitmap.Erase(new SKColor(64, 64, 96));
-        for (int row = 0; row < rows.Count; row++)
-        {
-            for (int column = 0; column < columns; column++)
-            {
-                int top = Gap + row * (cell + Gap), left = Gap + column * (cell + Gap);
-                for (int y = 0; y < Side * Scale; y++)
-                {
-                    for (int x = 0; x < Side * Scale; x++)
-                    {
-                        float value = rows[row][column * Side * Side + y / Scale * Side + x / Scale];
-                        byte level = (byte)Math.Clamp(MathF.Round(value * 255), 0, 255);
-                        bitmap.SetPixel(left + x, top + y, new SKColor(level, level, level));
-                    }
-                }
-            }
-        }
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        using FileStream file = File.Create(path);
-        png.SaveTo(file);
     }
 }

@@ -26,6 +26,8 @@ internal static partial class Compare
         ("gemm_100x784x500_gflops", true, Target.OfPeak(0.70), 1e9, null),
         ("cnn_train_samples_per_s", true, Target.Ratio(1.5), 0, null),
         ("autoencoder_train_samples_per_s", true, Target.Ratio(1.5), DenseFlopsPerSample(ReferenceAutoencoder.Architecture, training: true), null),
+        ("rbm_cd_train_samples_per_s", true, Target.Ratio(2), 0, null),
+        ("rbm_features_test_accuracy", true, Target.Ratio(1), 0, null),
     ];
 
     /// <summary>A target of the speed issue: NetGen's advantage over PyTorch (rate over rate, or latency under latency), or a fraction of the FMA peak.</summary>
@@ -205,7 +207,8 @@ internal static partial class Compare
     /// </summary>
     private static bool RunPyTorch(int epochs, string section, Dictionary<string, double> results)
     {
-        string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
+        // The rbm row's reference is scikit-learn's BernoulliRBM, in a script of its own; every other row's is PyTorch.
+        string script = Path.Combine(AppContext.BaseDirectory, section == "rbm" ? "sklearn_rbm.py" : "pytorch_reference.py");
         var start = new ProcessStartInfo("/usr/bin/python3", [script, section])
         {
             RedirectStandardOutput = true,
@@ -218,7 +221,7 @@ internal static partial class Compare
         start.Environment.Remove("OPENBLAS_L2_SIZE");
         start.Environment["BENCH_THREADS"] = "2";
         start.Environment["BENCH_EPOCHS"] = epochs.ToString(CultureInfo.InvariantCulture);
-        const string Install = "install it with: bash ../shared/bench/setup_torch.sh, or apt-get install python3-torch libopenblas0-openmp";
+        const string Install = "install it with: bash ../shared/bench/setup_torch.sh, or apt-get install python3-torch libopenblas0-openmp (and python3-sklearn for the rbm row)";
         Console.WriteLine($"# PyTorch reference: {section}");
         try
         {

@@ -28,6 +28,7 @@ internal sealed class EndToEnd
         ("infer_small", static (workloads, report) => workloads.SmallMlpInference(report)),
         ("cnn", static (workloads, report) => workloads.CnnTraining(report)),
         ("autoencoder", static (workloads, report) => workloads.AutoencoderTraining(report)),
+        ("rbm", static (workloads, report) => workloads.RbmTraining(report)),
     ];
 
     /// <summary>The names of <see cref="Workloads"/>, in their order.</summary>
@@ -132,6 +133,34 @@ internal sealed class EndToEnd
         History history = autoencoder.Fit(images, new Adam(0.001f), _epochs, batchSize: 100, onEpochEnd: epoch =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  autoencoder epoch {epoch.Epoch}: {epoch.Duration.TotalSeconds:F2}s  {epoch.SamplesPerSecond:N0} samples/s  loss {epoch.Loss:F5}")));
         report("autoencoder_train_samples_per_s", Median(history.Epochs.Skip(_epochs > 1 ? 1 : 0).Select(epoch => epoch.SamplesPerSecond)));
+    }
+
+    /// <summary>
+    /// sklearn_rbm.py's set-up on NetGen: an RBM of 256 hidden units trained by persistent CD-1 (SGD 0.05, batch 10, 5
+    /// epochs) on the first 10,000 training images, timed as scikit-learn's fit is (every epoch, the first too); then a
+    /// softmax layer on its features of those images (Adam 0.01, batch 100, 50 epochs), against LogisticRegression.
+    /// </summary>
+    private void RbmTraining(Action<string, double> report)
+    {
+        const int Images = 10_000, Epochs = 5;
+        Dataset images = _train.Take(Images);
+        var machine = new ReferenceRbm(seed: 0);
+        var clock = Stopwatch.StartNew();
+        machine.Fit(Dataset.Unlabelled(images.Features, [images.SampleSize]), new Sgd(0.05f), Epochs, batchSize: 10);
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  NetGen RBM: {Images} images x {Epochs} epochs in {seconds:F1}s, pseudo-likelihood {machine.PseudoLikelihood(_test.Features):F2}"));
+        report("rbm_cd_train_samples_per_s", Images * Epochs / seconds);
+
+        Dataset Features(Dataset data)
+        {
+            var features = new float[data.Count * ReferenceRbm.HiddenSize];
+            machine.Transform(data.Features, features);
+            return Dataset.FromLabels(features, [ReferenceRbm.HiddenSize], data.Labels!, 10);
+        }
+        var classifier = new ReferenceRbmClassifier(seed: 0);
+        classifier.Fit(Features(images), new Adam(0.01f), epochs: 50, batchSize: 100);
+        report("rbm_features_test_accuracy", classifier.Evaluate(Features(_test)).Accuracy!.Value);
     }
 
     /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>

@@ -30,8 +30,8 @@ public partial class SmallReluMlp;
 public partial class ReferenceCnn;
 
 // Hinton & Salakhutdinov's 784-1000-500-250-30 autoencoder with its mirrored decoder, as pytorch_reference.py's
-// autoencoder section builds it: logistic units, a linear code, logistic outputs, mean squared error on both sides.
-[Network(Loss = Loss.MeanSquaredError)]
+// autoencoder section builds it: logistic units, a linear code, logistic outputs, binary cross-entropy per pixel.
+[Network(Loss = Loss.CrossEntropy)]
 [Autoencoder("code")]
 [Input(784)]
 [Dense(1000, Activation.Sigmoid, Name = "enc1")]
@@ -43,3 +43,14 @@ public partial class ReferenceCnn;
 [Dense(1000, Activation.Sigmoid, Name = "dec3")]
 [Dense(784, Activation.Sigmoid, Name = "out")]
 public partial class ReferenceAutoencoder;
+
+// compare's rbm row: scikit-learn's BernoulliRBM set-up (sklearn_rbm.py), 256 hidden units, persistent CD-1.
+[RestrictedBoltzmannMachine(256, Persistent = true)]
+[Input(784)]
+public partial class ReferenceRbm;
+
+// A softmax layer on the RBM's features, against scikit-learn's LogisticRegression on its own.
+[Network(Loss = Loss.CrossEntropy)]
+[Input(256)]
+[Dense(10, Activation.Softmax)]
+public partial class ReferenceRbmClassifier;
