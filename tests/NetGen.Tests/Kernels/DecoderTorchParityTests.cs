@@ -1,16 +1,16 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using NetGen.Kernels;
 using NetGen.Randomness;
+using NetGen.Tests.PyTorch;
 using Xunit.Abstractions;
 
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
 /// The transposed convolution and upsampling kernels against PyTorch's <c>conv_transpose2d</c> and
-/// <c>interpolate(mode='nearest')</c> on the same numbers, in double there. Runs where a <c>python3</c> imports
-/// <c>torch</c> (<c>shared/bench/setup_torch.sh</c> installs it) and says so where it does not.
+/// <c>interpolate(mode='nearest')</c> on the same numbers, in double there. Runs where Debian's torch is installed
+/// (<c>shared/bench/setup_torch.sh</c>) and is reported skipped, with the reason, where it is not.
 /// </summary>
 public sealed class DecoderTorchParityTests(ITestOutputHelper output)
 {
@@ -31,14 +31,10 @@ public sealed class DecoderTorchParityTests(ITestOutputHelper output)
 
     private const int Batch = 2;
 
-    [Fact]
+    [SkippableFact]
     public void Conv_transpose_and_upsampling_match_pytorch()
     {
-        if (PythonWithTorch() is not { } python)
-        {
-            output.WriteLine("PyTorch is not installed (neither /usr/bin/python3 nor python3 imports torch): parity with it not checked here.");
-            return;
-        }
+        Skip.If(PyTorchScript.MissingReason is not null, PyTorchScript.MissingReason);
         var random = new Rng(11);
         var script = new StringBuilder("import torch\nimport torch.nn.functional as F\ntorch.set_default_dtype(torch.float64)\n");
         script.AppendLine("def t(values, shape): return torch.tensor(values).reshape(shape)");
@@ -63,7 +59,7 @@ public sealed class DecoderTorchParityTests(ITestOutputHelper output)
                 $"show(F.interpolate(t({List(x)}, ({Batch}, {c[0]}, {c[1]}, {c[2]})), scale_factor={c[3]}, mode='nearest'))");
         }
 
-        string[] lines = RunPython(python, script.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = PyTorchScript.Run(script.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(expected.Count, lines.Length);
         for (int i = 0; i < expected.Count; i++)
@@ -78,44 +74,4 @@ public sealed class DecoderTorchParityTests(ITestOutputHelper output)
 
     private static string List(float[] values) =>
         "[" + string.Join(", ", values.Select(value => ((double)value).ToString("R", CultureInfo.InvariantCulture))) + "]";
-
-    /// <summary>
-    /// The first Python that imports torch: Debian's python3-torch lives in the system Python, which a version manager's
-    /// python3 on the PATH may hide.
-    /// </summary>
-    private static string? PythonWithTorch()
-    {
-        foreach (string python in new[] { "/usr/bin/python3", "python3" })
-        {
-            try
-            {
-                RunPython(python, "import torch");
-                return python;
-            }
-            catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-            }
-        }
-        return null;
-    }
-
-    /// <summary>Runs <paramref name="script"/> (fed on standard input) with <paramref name="python"/>; its standard output, or an exception with its errors.</summary>
-    private static string RunPython(string python, string script)
-    {
-        var start = new ProcessStartInfo(python, "-")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{python} did not start.");
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        string result = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{python} exited with {process.ExitCode}: {errors.Result}");
-        }
-        return result;
-    }
 }
