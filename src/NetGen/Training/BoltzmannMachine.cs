@@ -310,6 +310,10 @@ public abstract class BoltzmannMachine : Model
         }
     }
 
+    /// <summary>Binary units add the pseudo-likelihood to every evaluation and every epoch's training metrics.</summary>
+    private protected override Evaluation WithModelMetrics(Evaluation evaluation, ReadOnlySpan<float> features, int count) =>
+        Gaussian ? evaluation : evaluation with { PseudoLikelihood = PseudoLikelihood(features[..(count * VisibleSize)]) };
+
     /// <summary>Binary units read each input as a probability: every value must lie in [0, 1].</summary>
     private protected override void RequireInputsInDomain(Dataset data, string? role, string parameterName)
     {

@@ -49,6 +49,12 @@ public sealed record Evaluation(float Loss, float? Accuracy = null)
     /// </summary>
     public float? RSquared { get; init; }
 
+    /// <summary>
+    /// For a restricted Boltzmann machine with binary visible units, the mean pseudo-log-likelihood of the samples
+    /// (<see cref="BoltzmannMachine.PseudoLikelihood"/>, scikit-learn's <c>score_samples</c>): higher is better. Null otherwise.
+    /// </summary>
+    public float? PseudoLikelihood { get; init; }
+
     /// <summary>Whether these are a classifier's metrics (<see cref="Accuracy"/> and the rest) rather than a regressor's.</summary>
     public bool IsClassification => Accuracy is not null;
 
@@ -75,6 +81,7 @@ public sealed record Evaluation(float Loss, float? Accuracy = null)
         AddIfPresent(values, "mae", MeanAbsoluteError);
         AddIfPresent(values, "rmse", RootMeanSquaredError);
         AddIfPresent(values, "r2", RSquared);
+        AddIfPresent(values, "pseudo_likelihood", PseudoLikelihood);
         return values;
     }
 

@@ -305,7 +305,7 @@ public abstract partial class Model
         Evaluation? validationResult = plan.Validation is null ? null : Evaluate(plan.Validation);
         return new EpochMetrics(
             context.Epoch,
-            context.EpochTraining(),
+            WithModelMetrics(context.EpochTraining(), plan.Training.Features.AsSpan(0, plan.Order.Length * inputSize), plan.Order.Length),
             validationResult,
             duration,
             context.SamplesSeen / Math.Max(duration.TotalSeconds, 1e-9),

@@ -324,10 +324,18 @@ public abstract partial class Model
             throw new ArgumentException($"{nameof(data)} holds no samples.", nameof(data));
         }
         RequireValidData(data, role: null, nameof(data));
-        return TrainsOnLabels(data)
+        Evaluation evaluation = TrainsOnLabels(data)
             ? EvaluateCore(data.Features, data.Count, default, data.Labels)
             : EvaluateCore(data.Features, data.Count, data.Targets, default);
+        return WithModelMetrics(evaluation, data.Features, data.Count);
     }
+
+    /// <summary>
+    /// <paramref name="evaluation"/> of <paramref name="count"/> raw samples <paramref name="features"/>, with the
+    /// measures only a kind of model has added: a Boltzmann machine's pseudo-likelihood. Evaluate and each epoch of
+    /// Fit (on the epoch's training samples) call it.
+    /// </summary>
+    private protected virtual Evaluation WithModelMetrics(Evaluation evaluation, ReadOnlySpan<float> features, int count) => evaluation;
 
     /// <summary>
     /// The k of the top-k accuracy that <see cref="Evaluate(Dataset)"/> and <c>Fit</c>'s history report for a softmax

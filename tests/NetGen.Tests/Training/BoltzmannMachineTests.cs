@@ -67,6 +67,10 @@ public sealed class BoltzmannMachineTests
         Assert.True(after > before + 1.0, $"log-likelihood {before} → {after}");
         Assert.True(machine.PseudoLikelihood(data.Features) > pseudoBefore + 0.5f);
         Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss / 2, $"reconstruction error {history.Epochs[0].Loss} → {history.Epochs[^1].Loss}");
+        // Each epoch reports the training samples' pseudo-likelihood beside the reconstruction error, and it rises.
+        Assert.True(history.Epochs[^1].Training.PseudoLikelihood > history.Epochs[0].Training.PseudoLikelihood);
+        Assert.Contains("pseudo_likelihood: ", history.Epochs[^1].ToString());
+        Assert.Equal(machine.PseudoLikelihood(data.Features), machine.Evaluate(data).PseudoLikelihood);
     }
 
     [Fact]
