@@ -132,7 +132,9 @@ internal static class NetworkEmitter
         writer.Line();
         if (network.Layers.Any(layer => layer.HasGeometry))
         {
-            writer.Line("// Each convolution's and pooling layer's geometry, for the runtime's kernels.");
+            writer.Line(network.Layers.Any(layer => layer.Layer is PlannedRecurrent)
+                ? "// Each convolution's, pooling and recurrent layer's geometry, for the runtime's kernels."
+                : "// Each convolution's and pooling layer's geometry, for the runtime's kernels.");
             foreach (LayerEmitter layer in network.Layers)
             {
                 layer.WriteGeometry(writer);
