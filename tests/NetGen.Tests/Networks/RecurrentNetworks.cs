@@ -38,3 +38,38 @@ public partial class RnnLstmSequenceRegressor;
 [Gru(3)]
 [Dense(2, Activation.Softmax)]
 public partial class SiluRnnGruClassifier;
+
+/// <summary>An LSTM that must remember its first input over 8 steps of noise to classify the sequence.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(8, 1, Sequence = true)]
+[Lstm(8)]
+[Dense(2, Activation.Softmax)]
+public partial class FirstSignLstm;
+
+/// <summary>The same task for a GRU.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(8, 1, Sequence = true)]
+[Gru(8)]
+[Dense(2, Activation.Softmax)]
+public partial class FirstSignGru;
+
+/// <summary>The networks of <c>RecurrentTorchParityTests</c>: one per PyTorch module, each read by a Dense layer.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(5, 3, Sequence = true)]
+[Lstm(4, Name = "rnn")]
+[Dense(2, Name = "fc")]
+public partial class TorchLstmRegressor;
+
+/// <inheritdoc cref="TorchLstmRegressor"/>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(5, 3, Sequence = true)]
+[Gru(4, Name = "rnn")]
+[Dense(2, Name = "fc")]
+public partial class TorchGruRegressor;
+
+/// <inheritdoc cref="TorchLstmRegressor"/>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(5, 3, Sequence = true)]
+[SimpleRnn(4, Name = "rnn")]
+[Dense(2, Name = "fc")]
+public partial class TorchRnnRegressor;
