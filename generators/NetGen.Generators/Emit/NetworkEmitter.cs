@@ -51,6 +51,10 @@ internal static class NetworkEmitter
             {
                 WriteEncodeDecode(writer, network);
             }
+            if (StreamingEmitter.Steppable(plan) is { } steps)
+            {
+                StreamingEmitter.Write(writer, plan, steps);
+            }
             WriteLoss(writer, plan);
             WriteForwardBackward(writer, network);
         }

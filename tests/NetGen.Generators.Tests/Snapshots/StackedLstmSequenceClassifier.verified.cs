@@ -175,6 +175,49 @@ partial class SequenceClassifier : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_classifierOutput, batchSize, 2);
     }
 
+    // Streaming: the state Step carries from one call to the next, for one sample, and its scratch.
+    private readonly float[] _lstm1StepHidden = new float[16]; // lstm1: h_t [16]
+    private readonly float[] _lstm1StepCell = new float[16]; // lstm1: c_t [16]
+    private readonly float[] _lstm2StepHidden = new float[8]; // lstm2: h_t [8]
+    private readonly float[] _lstm2StepCell = new float[8]; // lstm2: c_t [8]
+    private readonly float[] _stepScratch = new float[global::System.Math.Max(global::NetGen.Kernels.Lstm.StepScratchSize(Lstm1Shape), global::NetGen.Kernels.Lstm.StepScratchSize(Lstm2Shape))];
+
+    /// <summary>
+    /// Runs one time step of one sample: <paramref name="input"/> is x_t [3], and <paramref name="output"/> [OutputSize]
+    /// gets what the network gives after this step, as <c>Predict</c> would after the steps so far. Each recurrent layer's
+    /// state carries over to the next call until <see cref="ResetState"/>, so T calls give the outputs of the whole
+    /// sequence of 12 steps, or of any length. Allocates nothing. x_t is taken as it is (no <c>InputNormalization</c>),
+    /// and the state is this object's: one stream per model, from one thread at a time.
+    /// </summary>
+    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        if (input.Length != 3)
+        {
+            throw new global::System.ArgumentException($"One step of SequenceClassifier is 3 numbers, but input has {input.Length}.", nameof(input));
+        }
+        if (output.Length < OutputSize)
+        {
+            throw new global::System.ArgumentException($"SequenceClassifier gives {OutputSize} outputs, but output has room for {output.Length}.", nameof(output));
+        }
+        global::System.ReadOnlySpan<float> parameters = base.Parameters;
+        // lstm1: h [16] ← the Lstm cell on x_t [3] and h
+        global::NetGen.Kernels.Lstm.Step(input, parameters.Slice(Lstm1WeightIhOffset, 1344), _lstm1StepHidden, _lstm1StepCell, _stepScratch, Lstm1Shape);
+        // lstm2: h [8] ← the Lstm cell on x_t [16] and h
+        global::NetGen.Kernels.Lstm.Step(_lstm1StepHidden, parameters.Slice(Lstm2WeightIhOffset, 832), _lstm2StepHidden, _lstm2StepCell, _stepScratch, Lstm2Shape);
+        // classifier: a [2] = softmax(x [8] · Wᵀ + b)
+        global::NetGen.Kernels.Dense.Forward<global::NetGen.Kernels.Identity>(_lstm2StepHidden, parameters.Slice(ClassifierWeightOffset, 2 * 8), parameters.Slice(ClassifierBiasOffset, 2), output, 1, inputs: 8, outputs: 2);
+        global::NetGen.Kernels.Softmax.Rows(output, 1, 2);
+    }
+
+    /// <summary>Forgets the state <see cref="Step"/> carries: the next step starts a new sequence, from h = 0 (and c = 0).</summary>
+    public void ResetState()
+    {
+        global::System.Array.Clear(_lstm1StepHidden);
+        global::System.Array.Clear(_lstm1StepCell);
+        global::System.Array.Clear(_lstm2StepHidden);
+        global::System.Array.Clear(_lstm2StepCell);
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

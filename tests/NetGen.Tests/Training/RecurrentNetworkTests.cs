@@ -130,4 +130,52 @@ public sealed class RecurrentNetworkTests(ITestOutputHelper output)
         }
         Assert.All(network.GetParameters("dense1.bias").ToArray(), value => Assert.Equal(0f, value));
     }
+
+    public static TheoryData<string> SteppedNetworks() => new([nameof(LstmClassifier), nameof(StackedGruRegressor), nameof(SiluRnnGruClassifier), nameof(TorchRnnRegressor)]);
+
+    /// <summary>Step called T times gives what Predict gives on the whole sequence; ResetState starts again; nothing is allocated.</summary>
+    [Theory]
+    [MemberData(nameof(SteppedNetworks))]
+    public void Step_T_times_gives_the_unrolled_forward_and_allocates_nothing(string name)
+    {
+        Model network = name == nameof(TorchRnnRegressor) ? GradientCheckTests.Randomised(new TorchRnnRegressor(seed: 65)) : Create(name);
+        (Action<float[], float[]> step, Action reset) = network switch
+        {
+            LstmClassifier n => ((Action<float[], float[]>)((x, y) => n.Step(x, y)), (Action)n.ResetState),
+            StackedGruRegressor n => ((x, y) => n.Step(x, y), n.ResetState),
+            SiluRnnGruClassifier n => ((x, y) => n.Step(x, y), n.ResetState),
+            TorchRnnRegressor n => ((x, y) => n.Step(x, y), n.ResetState),
+            _ => throw new ArgumentException(name),
+        };
+        int steps = network.Description.InputShape[0], features = network.Description.InputShape[1], outputs = network.Description.OutputSize;
+        Dataset data = GradientCheckTests.DataFor(network, 3);
+        var expected = new float[3 * outputs];
+        network.Predict(data.Features, expected);
+        var x = new float[features];
+        var y = new float[outputs];
+
+        for (int repeat = 0; repeat < 2; repeat++)
+        {
+            for (int n = 0; n < 3; n++)
+            {
+                reset();
+                for (int t = 0; t < steps; t++)
+                {
+                    data.Features.AsSpan((n * steps + t) * features, features).CopyTo(x);
+                    step(x, y);
+                }
+                for (int k = 0; k < outputs; k++)
+                {
+                    Assert.True(Math.Abs(expected[n * outputs + k] - y[k]) <= 1e-5f, $"sample {n} output {k}: Step {y[k]}, Predict {expected[n * outputs + k]}");
+                }
+            }
+        }
+        Assert.Equal(0, AllocationCounter.BytesAllocatedBy(() =>
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                step(x, y);
+            }
+        }));
+    }
 }
