@@ -51,6 +51,18 @@ public sealed partial class DiagnosticTests
         ["GaussianNoiseAttribute"] = (
             "[Input(6)] [Dense(4, Activation.Tanh)] [GaussianNoise(0.1, Name = \"jitter\")] [Dense(2, Activation.Softmax)]", "jitter", "4", "4",
             "[Input(4)] [{|NG0028:GaussianNoise(-0.1)|}] [Dense(2, Activation.Softmax)]"),
+        ["SimpleRnnAttribute"] = (
+            "[Input(6, 3, Sequence = true)] [SimpleRnn(5, ReturnSequences = true, Name = \"rnn\")] [Flatten] [Dense(2, Activation.Softmax)]", "rnn", "6×3", "6×5",
+            // Softmax normalises a layer's outputs; a recurrent cell applies its f element by element.
+            "[Input(6, 3, Sequence = true)] [{|NG0033:SimpleRnn(5, Activation.Softmax)|}] [Dense(2, Activation.Softmax)]"),
+        ["LstmAttribute"] = (
+            "[Input(8, 2, Sequence = true)] [Lstm(4, Name = \"memory\")] [Dense(2, Activation.Softmax)]", "memory", "8×2", "4",
+            // Without Sequence = true, [Input(8, 2)] is an image.
+            "[Input(8, 2)] [{|NG0046:Lstm(4)|}] [Dense(2, Activation.Softmax)]"),
+        ["GruAttribute"] = (
+            "[Input(5, 4, Sequence = true)] [Gru(3, ReturnSequences = true)] [Gru(6, Name = \"top\")] [Dense(2, Activation.Softmax)]", "top", "5×3", "6",
+            // The first GRU gives only its last step: the second has no sequence to read.
+            "[Input(5, 4, Sequence = true)] [Gru(3)] [{|NG0046:Gru(6)|}] [Dense(2, Activation.Softmax)]"),
     };
 
     public static TheoryData<string> LayerKindNames() => new(LayerKinds.Readers.Keys.Order(StringComparer.Ordinal));

@@ -327,6 +327,28 @@ public sealed class SnapshotTests
     /// and adds one file <paramref name="hintName"/> that compiles cleanly, then compares that file
     /// with the calling test's snapshot.
     /// </summary>
+    [Fact]
+    public void StackedLstmSequenceClassifier()
+    {
+        // Two LSTMs, the first giving every step through a dropout pass to the second, which reads the whole sequence
+        // and sends δ back down through its W_ih; the second's last step feeds a softmax classifier.
+        const string source = """
+            using NetGen;
+
+            namespace Sequences;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(12, 3, Sequence = true)]
+            [Lstm(16, ReturnSequences = true)]
+            [Dropout(0.2)]
+            [Lstm(8)]
+            [Dense(2, Activation.Softmax, Name = "classifier")]
+            public partial class SequenceClassifier;
+            """;
+
+        VerifyGenerated(source, "Sequences.SequenceClassifier.g.cs");
+    }
+
     private static GeneratorRun VerifyGenerated(
         string source, string hintName, string[]? expectedDiagnostics = null, [CallerMemberName] string testName = "")
     {

@@ -196,6 +196,18 @@ public static class DiagnosticDescriptors
         "NG0045", "Transposed convolution gives no output",
         "ConvTranspose2D '{0}' ({1}) on {2} gives no output {3}s: {4} < 1, since Padding crops {5} {3}s from each side of the {6} its kernels cover; use less Padding");
 
+    public static readonly DiagnosticDescriptor RecurrentNeedsSequence = Error(
+        "NG0046", "Recurrent layer on an input that is not a sequence",
+        "{0} '{1}' reads a sequence [steps, features], but gets {2}{3}");
+
+    public static readonly DiagnosticDescriptor DenseOnSequence = Error(
+        "NG0047", "Dense layer on a whole sequence",
+        "Dense '{0}' gets a whole sequence of {1} steps × {2} features from {3}, but a dense layer takes one vector per sample: {4}");
+
+    public static readonly DiagnosticDescriptor SequenceInputRank = Error(
+        "NG0048", "A sequence input takes 2 dimensions",
+        "[Input({0}, Sequence = true)] has {1} dimension{2}, but a sequence is [steps, features]{3}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

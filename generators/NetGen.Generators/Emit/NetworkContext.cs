@@ -56,6 +56,7 @@ internal sealed class NetworkContext
         PlannedBatchNormLayer batchNorm => new BatchNormEmitter(this, batchNorm),
         PlannedDropoutLayer dropout => new DropoutEmitter(this, dropout),
         PlannedNoise noise => new NoiseEmitter(this, noise),
+        PlannedRecurrent recurrent => new RecurrentEmitter(this, recurrent),
         _ => throw new System.ArgumentOutOfRangeException(nameof(layer), layer.Kind, "A planned layer kind with no emitter."),
     };
 }

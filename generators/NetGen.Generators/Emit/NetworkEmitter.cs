@@ -43,6 +43,10 @@ internal static class NetworkEmitter
             {
                 WriteEncodeDecode(writer, network);
             }
+            if (StreamingEmitter.Steppable(plan) is { } steps)
+            {
+                StreamingEmitter.Write(writer, plan, steps);
+            }
             WriteLoss(writer, plan);
             WriteForwardBackward(writer, network);
         }
@@ -138,7 +142,9 @@ internal static class NetworkEmitter
         writer.Line();
         if (network.Layers.Any(layer => layer.HasGeometry))
         {
-            writer.Line("// Each convolution's and pooling layer's geometry, for the runtime's kernels.");
+            writer.Line(network.Layers.Any(layer => layer.Layer is PlannedRecurrent)
+                ? "// Each convolution's, pooling and recurrent layer's geometry, for the runtime's kernels."
+                : "// Each convolution's and pooling layer's geometry, for the runtime's kernels.");
             foreach (LayerEmitter layer in network.Layers)
             {
                 layer.WriteGeometry(writer);

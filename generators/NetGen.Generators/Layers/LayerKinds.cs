@@ -27,5 +27,8 @@ internal static class LayerKinds
         ["MaskingNoiseAttribute"] = NoiseSpec.ReadMasking,
         ["GaussianNoiseAttribute"] = NoiseSpec.ReadGaussian,
         ["Upsample2DAttribute"] = UpsampleSpec.Read,
+        ["SimpleRnnAttribute"] = RecurrentSpec.ReadSimpleRnn,
+        ["LstmAttribute"] = RecurrentSpec.ReadLstm,
+        ["GruAttribute"] = RecurrentSpec.ReadGru,
     };
 }

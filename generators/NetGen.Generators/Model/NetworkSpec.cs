@@ -31,7 +31,8 @@ public sealed record NetworkSpec(
 public sealed record AutoencoderSpec(string? Code, LocationInfo? Location);
 
 /// <param name="Dimensions">One sample's dimensions, outermost first, as written.</param>
-public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location);
+/// <param name="Sequence">From <c>Sequence = true</c>: the sample is [steps, features], for recurrent layers.</param>
+public sealed record InputSpec(EquatableArray<int> Dimensions, LocationInfo? Location, bool Sequence = false);
 
 /// <summary>One layer attribute. Each kind's record, with its reading, checks and shape rule, lives in <c>Layers/</c>.</summary>
 /// <param name="Name">The <c>Name =</c> given, or null for the default.</param>
@@ -48,6 +49,12 @@ public abstract record LayerSpec(string? Name, LocationInfo? Location)
     internal virtual void Check(PlanningContext context)
     {
     }
+
+    /// <summary>
+    /// Whether the layer's output is a sequence [steps, units] that recurrent layers read step by step, given whether
+    /// its input is one. Most kinds give none (a Flatten, a convolution); element-wise passes keep what comes in.
+    /// </summary>
+    internal virtual bool GivesSequence(bool sequenceIn) => false;
 
     /// <summary>The layer's shape rule: its plan for one sample of <see cref="PlanningContext.Shape"/>, or null (with a diagnostic) where that shape does not fit it.</summary>
     internal abstract PlannedLayer? Plan(PlanningContext context);

@@ -85,7 +85,7 @@ internal static class NetworkParser
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralInputs, location, type.Name));
                         break;
                     }
-                    input = new InputSpec(ReadDimensions(attribute), location);
+                    input = new InputSpec(ReadDimensions(attribute), location, NamedArgument(attribute, "Sequence") is { Value: true });
                     break;
 
                 default:

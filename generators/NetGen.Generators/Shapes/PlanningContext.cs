@@ -41,6 +41,12 @@ internal sealed class PlanningContext(NetworkSpec spec, string[] names, FusionPl
     /// <summary>One sample's shape coming into the layer.</summary>
     public EquatableArray<int> Shape { get; set; }
 
+    /// <summary>Whether <see cref="Shape"/> is a sequence [steps, features] (<see cref="LayerSpec.GivesSequence"/>).</summary>
+    public bool IsSequence { get; set; }
+
+    /// <summary>The layer that gave the shape coming in, or null where it is the network's input.</summary>
+    public PlannedLayer? Below => Planned.Count > 0 ? Planned[Planned.Count - 1] : null;
+
     /// <summary>The next free place in the parameter buffer; may run past <see cref="MaxArrayLength"/>, which the kinds check.</summary>
     public long Offset { get; set; }
 

@@ -40,6 +40,13 @@ internal static class ShapeInference
             int rank = spec.Input.Dimensions.Count;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputRank, spec.Input.Location, rank, rank == 1 ? "" : "s"));
         }
+        else if (spec.Input.Sequence && spec.Input.Dimensions.Count != 2)
+        {
+            int rank = spec.Input.Dimensions.Count;
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.SequenceInputRank, spec.Input.Location, FormatShape(spec.Input.Dimensions), rank, rank == 1 ? "" : "s",
+                rank == 1 ? $"; a series of {spec.Input.Dimensions[0]} single numbers is [Input({spec.Input.Dimensions[0]}, 1, Sequence = true)]" : ""));
+        }
         else
         {
             for (int i = 0; i < spec.Input.Dimensions.Count; i++)
@@ -93,6 +100,7 @@ internal static class ShapeInference
         // Walk the layers with the shape of one sample; stop at the first layer whose shape is wrong,
         // since every shape after it would be a guess.
         context.Shape = spec.Input.Dimensions;
+        context.IsSequence = spec.Input.Sequence;
         List<PlannedLayer> planned = context.Planned;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -103,6 +111,7 @@ internal static class ShapeInference
             }
             planned.Add(layer);
             context.Shape = layer.OutputShape;
+            context.IsSequence = spec.Layers[i].GivesSequence(context.IsSequence);
         }
         var plan = new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset)
         {

@@ -132,6 +132,13 @@ public enum Initializer
 
     /// <summary>N(0, 0.01²): Hinton's guide's start for a restricted Boltzmann machine, as scikit-learn's BernoulliRBM's.</summary>
     SmallNormal = 5,
+
+    /// <summary>
+    /// U[−b, b], b = 1 / √fan_in: PyTorch's default for every tensor of <c>nn.RNN</c>, <c>nn.LSTM</c> and <c>nn.GRU</c>,
+    /// biases included, with the hidden size H as fan_in (b = 1 / √H). The default of <c>[SimpleRnn]</c>, <c>[Lstm]</c> and
+    /// <c>[Gru]</c>, whose biases it draws too.
+    /// </summary>
+    RecurrentUniform = 6,
 }
 
 /// <summary>How a convolution treats the edges of its input.</summary>

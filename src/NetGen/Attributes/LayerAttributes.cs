@@ -11,7 +11,10 @@ public sealed class NetworkAttribute : Attribute
     public Loss Loss { get; set; } = Loss.CrossEntropy;
 }
 
-/// <summary>The shape of one sample: 1 to 3 positive dimensions, e.g. <c>[Input(28, 28)]</c>.</summary>
+/// <summary>
+/// The shape of one sample: 1 to 3 positive dimensions, e.g. <c>[Input(28, 28)]</c>; a sequence for recurrent layers is
+/// <c>[Input(steps, features, Sequence = true)]</c>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {
@@ -19,6 +22,13 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The sample's dimensions, outermost first.</summary>
     public int[] Dimensions { get; }
+
+    /// <summary>
+    /// Whether a sample of two dimensions is a sequence <c>[steps, features]</c>, read step by step by recurrent layers
+    /// (<see cref="LstmAttribute"/>, <see cref="GruAttribute"/>, <see cref="SimpleRnnAttribute"/>), rather than an
+    /// image. Default false.
+    /// </summary>
+    public bool Sequence { get; set; }
 }
 
 /// <summary>Base of the attributes that add a layer; layers run in the order they are written.</summary>
@@ -28,7 +38,8 @@ public abstract class LayerAttribute : Attribute
     /// The layer's name: it names the parameter tensors (<c>{Name}.weight</c>, <c>{Name}.bias</c>, as in
     /// PyTorch) and the generated members. Defaults to the kind and its position among layers of that kind:
     /// <c>dense1</c>, <c>conv1</c>, <c>deconv1</c>, <c>maxpool1</c>, <c>avgpool1</c>, <c>upsample1</c>, <c>flatten1</c>,
-    /// <c>reshape1</c>, <c>batchnorm1</c>, <c>dropout1</c>, <c>maskingnoise1</c>, <c>gaussiannoise1</c>.
+    /// <c>reshape1</c>, <c>batchnorm1</c>, <c>dropout1</c>, <c>maskingnoise1</c>, <c>gaussiannoise1</c>, <c>rnn1</c>,
+    /// <c>lstm1</c>, <c>gru1</c>.
     /// </summary>
     public string? Name { get; set; }
 }

@@ -79,6 +79,22 @@ public abstract class Optimizer
         set => field = HyperParameters.NonNegative(value, nameof(WeightDecay));
     }
 
+    /// <summary>
+    /// Clipping by global norm (default 0: off): before each step, where the L2 norm of all gradients together,
+    /// ‖g‖ = √(Σ g²), exceeds this value, every gradient is scaled by <c>GlobalClipNorm / (‖g‖ + 1e-6)</c>, so the step
+    /// keeps its direction but not an exploding length. PyTorch's <c>clip_grad_norm_(max_norm)</c> and Keras's
+    /// <c>global_clipnorm</c>; recurrent networks, whose gradients multiply through the steps, are its common use.
+    /// Weight decay is added after clipping, as PyTorch's optimizers add it to the clipped <c>.grad</c>.
+    /// </summary>
+    public float GlobalClipNorm
+    {
+        get;
+        set => field = HyperParameters.NonNegative(value, nameof(GlobalClipNorm));
+    }
+
+    /// <summary>The gradients scaled by <see cref="GlobalClipNorm"/>; sized on the first step that clips.</summary>
+    private float[] _clipped = [];
+
     /// <summary>Steps taken so far (the t of bias corrections); it carries through <see cref="ExportState"/> / <see cref="ImportState"/>.</summary>
     public long StepCount { get; private set; }
 
@@ -239,6 +255,38 @@ public abstract class Optimizer
         return ++StepCount;
     }
 
+    /// <summary>The gradients, or a copy scaled to <see cref="GlobalClipNorm"/> where their global norm exceeds it.</summary>
+    private ReadOnlySpan<float> Clip(ReadOnlySpan<float> gradients)
+    {
+        // Σ g² in double, a register of float partial sums at a time: a million squares lose no digits that matter.
+        double sum = 0;
+        int i = 0;
+        for (; i + System.Numerics.Vector<float>.Count <= gradients.Length; i += System.Numerics.Vector<float>.Count)
+        {
+            var g = new System.Numerics.Vector<float>(gradients.Slice(i));
+            sum += System.Numerics.Vector.Dot(g, g);
+        }
+        for (; i < gradients.Length; i++)
+        {
+            sum += (double)gradients[i] * gradients[i];
+        }
+        double norm = Math.Sqrt(sum);
+        if (norm <= GlobalClipNorm)
+        {
+            return gradients;
+        }
+        float scale = (float)(GlobalClipNorm / (norm + 1e-6));
+        if (_clipped.Length != gradients.Length)
+        {
+            _clipped = new float[gradients.Length];
+        }
+        for (int j = 0; j < gradients.Length; j++)
+        {
+            _clipped[j] = gradients[j] * scale;
+        }
+        return _clipped;
+    }
+
     /// <summary>
     /// Runs <paramref name="rule"/> over every element, with weight decay on the weights: one pass
     /// over the whole buffer when there is no decay, else one pass per stretch of weights or non-weights.
@@ -248,6 +296,10 @@ public abstract class Optimizer
     {
         Span<float> first = _stateNames.Length > 0 ? _state![0] : [];
         Span<float> second = _stateNames.Length > 1 ? _state![1] : [];
+        if (GlobalClipNorm > 0f)
+        {
+            gradients = Clip(gradients);
+        }
         if (WeightDecay == 0f)
         {
             ElementwiseUpdate.Run(rule, parameters, gradients, first, second, DecayTerms.None);

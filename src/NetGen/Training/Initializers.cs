@@ -55,12 +55,15 @@ public static class Initializers
             case Initializer.SmallNormal:
                 Normal(weights, 0.01f, random);
                 break;
+            case Initializer.RecurrentUniform:
+                Uniform(weights, 1f / MathF.Sqrt(fanIn), random);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(initializer), initializer, "Unknown initializer.");
         }
     }
 
-    /// <summary>Every tensor of a network: weights Glorot-uniform, biases and shifts zero, scales one, in buffer order from one generator.</summary>
+    /// <summary>Every tensor of a network: weights as their initializer says (Glorot uniform unless set), biases and shifts zero (a recurrent layer's drawn as its weights), scales one, in buffer order from one generator.</summary>
     public static void Initialize(ModelDescription description, Span<float> parameters, Rng random)
     {
         foreach (ParameterTensor tensor in description.Tensors)
@@ -69,6 +72,10 @@ public static class Initializers
             switch (tensor.Role)
             {
                 case ParameterRole.Weight:
+                    Initialize(tensor.Initializer, values, tensor.FanIn, tensor.FanOut, random);
+                    break;
+                // PyTorch draws a recurrent layer's biases as its weights; every other bias starts at zero.
+                case ParameterRole.Bias when tensor.Initializer == Initializer.RecurrentUniform:
                     Initialize(tensor.Initializer, values, tensor.FanIn, tensor.FanOut, random);
                     break;
                 case ParameterRole.Bias or ParameterRole.BatchNormShift or ParameterRole.RunningMean:

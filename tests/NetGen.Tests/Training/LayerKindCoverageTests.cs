@@ -16,6 +16,7 @@ public sealed class LayerKindCoverageTests
             .Concat(ConvolutionNetworkTests.Networks())
             .Concat(TiedAndNoiseTests.Networks())
             .Concat(DecoderNetworkTests.Networks())
+            .Concat(RecurrentNetworkTests.Networks())
             .Select(row => (string)row[0])
             .Distinct()
             .ToArray();

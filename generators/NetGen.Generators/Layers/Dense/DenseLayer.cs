@@ -93,6 +93,11 @@ public sealed record DenseSpec(
             context.Report(DiagnosticDescriptors.NonPositiveSize, Location, $"Dense '{name}'", "units", Units);
             return null;
         }
+        if (context.IsSequence)
+        {
+            ReportSequence(context);
+            return null;
+        }
         if (context.Shape.Count != 1)
         {
             context.Report(DiagnosticDescriptors.DenseNeedsFlatInput, Location, name, ShapeInference.FormatShape(context.Shape), ShapeInference.Product(context.Shape).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -126,6 +131,22 @@ public sealed record DenseSpec(
             batchNormIndex >= 0 ? context.PlanBatchNorm(batchNormIndex, (int)afterWeights, Units) : null,
             dropoutIndex >= 0 ? context.PlanDropout(dropoutIndex) : null,
             (int)slopeOffset, Initializer, tie, WeightUsedAgainAbove(context));
+    }
+
+    /// <summary>NG0047: a whole sequence [steps, features], with the ways to a vector that fit what gave it.</summary>
+    private void ReportSequence(PlanningContext context)
+    {
+        int steps = context.Shape[0], features = context.Shape[1];
+        string all = $"add [Flatten] before it to take all {steps}×{features} = {steps * features} numbers as one vector";
+        PlannedRecurrent? source = null;
+        for (int j = context.Planned.Count - 1; j >= 0 && source is null; j--)
+        {
+            source = context.Planned[j] as PlannedRecurrent;
+        }
+        (string from, string fix) = source is null
+            ? ($"[Input({steps}, {features}, Sequence = true)]", $"read it with a recurrent layer first, or {all}")
+            : ($"{source.Kind} '{source.Name}'", $"set ReturnSequences = false on '{source.Name}' to take its last step's {features} outputs, or {all}");
+        context.Report(DiagnosticDescriptors.DenseOnSequence, Location, context.Name, steps, features, from, fix);
     }
 
     /// <summary>The tied weight's layer and place; NG0039, with the arithmetic, where its transpose is not [units, inputs].</summary>

@@ -24,6 +24,9 @@ public sealed record DropoutSpec(double Rate, string? Name, LocationInfo? Locati
         }
     }
 
+    /// <summary>Element-wise: a sequence stays one.</summary>
+    internal override bool GivesSequence(bool sequenceIn) => sequenceIn;
+
     /// <summary>The shape passes through; fused into its host, or a pass of its own.</summary>
     internal override PlannedLayer? Plan(PlanningContext context)
     {

@@ -37,6 +37,9 @@ public sealed record NoiseSpec(bool Gaussian, double Amount, string? Name, Locat
         }
     }
 
+    /// <summary>Element-wise: a sequence stays one.</summary>
+    internal override bool GivesSequence(bool sequenceIn) => sequenceIn;
+
     /// <summary>The shape passes through: a pass of its own.</summary>
     internal override PlannedLayer? Plan(PlanningContext context) =>
         new PlannedNoise(context.Name, context.MemberName, context.Shape, context.Shape, Gaussian, (float)Amount);
