@@ -28,7 +28,6 @@ public abstract class BoltzmannMachine : Model
     private readonly int _weightOffset, _hiddenBiasOffset, _visibleBiasOffset;
     private float[] _hiddenProbabilities = [];
     private float[] _reconstruction = [];
-    private float[] _transposedWeight = [];
     private float[] _chainHidden = [];
     private float[] _hiddenSample = [];
     private float[] _visibleMeans = [];
@@ -110,8 +109,7 @@ public abstract class BoltzmannMachine : Model
         _visibleMeans = new float[batchCapacity * visible];
         _visibleSample = new float[batchCapacity * visible];
         _scratch = new float[batchCapacity * hidden];
-        // Wᵀ does not grow with the batch; the persistent chain keeps its state when the buffers grow.
-        _transposedWeight = _transposedWeight.Length > 0 ? _transposedWeight : new float[visible * hidden];
+        // The persistent chain keeps its state when the buffers grow.
         if (Persistent)
         {
             float[] chain = new float[batchCapacity * visible];
@@ -137,8 +135,7 @@ public abstract class BoltzmannMachine : Model
     /// <summary>E[v | h] [B, V] from hidden states or probabilities h [B, H].</summary>
     protected override ReadOnlySpan<float> DecodeCore(ReadOnlySpan<float> code, int batchSize)
     {
-        Dense.Transpose(Weight, _transposedWeight, HiddenSize, VisibleSize);
-        Rbm.VisibleMeans(code, _transposedWeight, VisibleBias, _reconstruction, batchSize, VisibleSize, HiddenSize, Gaussian);
+        Rbm.VisibleMeans(code, Weight, VisibleBias, _reconstruction, batchSize, VisibleSize, HiddenSize, Gaussian);
         return _reconstruction.AsSpan(0, batchSize * VisibleSize);
     }
 
@@ -176,7 +173,7 @@ public abstract class BoltzmannMachine : Model
         for (int step = 0; step < GibbsSteps; step++)
         {
             Rbm.SampleBernoulli(_chainHidden, _hiddenSample, batchSize * hidden, NextRandomKey());
-            Rbm.VisibleMeans(_hiddenSample, _transposedWeight, VisibleBias, _visibleMeans, batchSize, visible, hidden, Gaussian);
+            Rbm.VisibleMeans(_hiddenSample, Weight, VisibleBias, _visibleMeans, batchSize, visible, hidden, Gaussian);
             SampleVisible(_visibleMeans, _visibleSample, batchSize * visible, NextRandomKey());
             Rbm.HiddenProbabilities(_visibleSample, Weight, HiddenBias, _chainHidden, batchSize, visible, hidden);
         }
@@ -298,12 +295,11 @@ public abstract class BoltzmannMachine : Model
             replica.GrowBuffers(batch);
             Span<float> rows = visible.Slice(start * visibleSize, batch * visibleSize);
             rows.CopyTo(replica._visibleSample);
-            Dense.Transpose(Weight, replica._transposedWeight, hidden, visibleSize);
             for (int step = 0; step < steps; step++)
             {
                 Rbm.HiddenProbabilities(replica._visibleSample, Weight, HiddenBias, replica._chainHidden, batch, visibleSize, hidden);
                 Rbm.SampleBernoulli(replica._chainHidden, replica._hiddenSample, batch * hidden, key++);
-                Rbm.VisibleMeans(replica._hiddenSample, replica._transposedWeight, VisibleBias, replica._visibleMeans, batch, visibleSize, hidden, Gaussian);
+                Rbm.VisibleMeans(replica._hiddenSample, Weight, VisibleBias, replica._visibleMeans, batch, visibleSize, hidden, Gaussian);
                 SampleVisible(replica._visibleMeans, replica._visibleSample, batch * visibleSize, key++);
             }
             replica._visibleMeans.AsSpan(0, batch * visibleSize).CopyTo(rows);

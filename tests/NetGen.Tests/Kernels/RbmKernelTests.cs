@@ -24,13 +24,6 @@ public sealed class RbmKernelTests
                 Enumerable.Range(0, V).Select(_ => random.NextSingle(-0.5f, 0.5f)).ToArray());
         }
 
-        public float[] Transposed()
-        {
-            var transposed = new float[V * H];
-            Dense.Transpose(Weight, transposed, H, V);
-            return transposed;
-        }
-
         /// <summary>E(v, h) = −hᵀWv − cᵀv − bᵀh.</summary>
         public double Energy(float[] v, float[] h)
         {
@@ -126,7 +119,7 @@ public sealed class RbmKernelTests
         var visibleProbabilities = new float[hidden.Length * V];
 
         Rbm.HiddenProbabilities(visible.SelectMany(v => v).ToArray(), machine.Weight, machine.HiddenBias, hiddenProbabilities, visible.Length, V, H);
-        Rbm.VisibleMeans(hidden.SelectMany(h => h).ToArray(), machine.Transposed(), machine.VisibleBias, visibleProbabilities, hidden.Length, V, H, gaussian: false);
+        Rbm.VisibleMeans(hidden.SelectMany(h => h).ToArray(), machine.Weight, machine.VisibleBias, visibleProbabilities, hidden.Length, V, H, gaussian: false);
 
         for (int s = 0; s < visible.Length; s++)
         {
@@ -282,14 +275,13 @@ public sealed class RbmKernelTests
         ulong key = 0x1234;
         return (machine, _) =>
         {
-            float[] transposed = machine.Transposed();
             Rbm.HiddenProbabilities(positive, machine.Weight, machine.HiddenBias, hPlus, batch, V, H);
             float[] start = persistent ? chain : positive;
             Rbm.HiddenProbabilities(start, machine.Weight, machine.HiddenBias, hMinus, batch, V, H);
             for (int k = 0; k < gibbsSteps; k++)
             {
                 Rbm.SampleBernoulli(hMinus, hSample, batch * H, key++);
-                Rbm.VisibleMeans(hSample, transposed, machine.VisibleBias, vMeans, batch, V, H, gaussian: false);
+                Rbm.VisibleMeans(hSample, machine.Weight, machine.VisibleBias, vMeans, batch, V, H, gaussian: false);
                 Rbm.SampleBernoulli(vMeans, vSample, batch * V, key++);
                 Rbm.HiddenProbabilities(vSample, machine.Weight, machine.HiddenBias, hMinus, batch, V, H);
             }

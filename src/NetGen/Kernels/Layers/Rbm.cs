@@ -21,20 +21,24 @@ public static class Rbm
         Dense.Forward<Sigmoid>(visible, weight, hiddenBias, probabilities, batch, inputs: visibleUnits, outputs: hiddenUnits);
 
     /// <summary>
-    /// E[v | h] [B, V] = σ(h [B, H] · W + c) for binary units, h · W + c for Gaussian ones, from
-    /// <paramref name="transposedWeight"/> = Wᵀ [V, H] (see <see cref="Dense.Transpose"/>).
+    /// E[v | h] [B, V] = σ(h [B, H] · W + c) for binary units, h · W + c for Gaussian ones: the product reads W [H, V]
+    /// as it lies (as a Dense layer's input delta does), then one pass adds c and applies σ.
     /// </summary>
     public static void VisibleMeans(
-        ReadOnlySpan<float> hidden, ReadOnlySpan<float> transposedWeight, ReadOnlySpan<float> visibleBias, Span<float> means,
+        ReadOnlySpan<float> hidden, ReadOnlySpan<float> weight, ReadOnlySpan<float> visibleBias, Span<float> means,
         int batch, int visibleUnits, int hiddenUnits, bool gaussian)
     {
-        if (gaussian)
+        Dense.RequireLength(visibleBias, visibleUnits, nameof(visibleBias), "[V]");
+        // With the identity no derivative is applied, so the "input" the product's epilogue would read is never read.
+        Dense.InputDelta<Identity>(hidden, weight, means, means, batch, inputs: visibleUnits, outputs: hiddenUnits);
+        for (int row = 0; row < batch; row++)
         {
-            Dense.Forward<Identity>(hidden, transposedWeight, visibleBias, means, batch, inputs: hiddenUnits, outputs: visibleUnits);
-        }
-        else
-        {
-            Dense.Forward<Sigmoid>(hidden, transposedWeight, visibleBias, means, batch, inputs: hiddenUnits, outputs: visibleUnits);
+            Span<float> values = means.Slice(row * visibleUnits, visibleUnits);
+            for (int i = 0; i < visibleUnits; i++)
+            {
+                float z = values[i] + visibleBias[i];
+                values[i] = gaussian ? z : Sigmoid.Forward(z);
+            }
         }
     }
 
