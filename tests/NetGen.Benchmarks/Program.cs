@@ -10,6 +10,7 @@ using NetGen.Kernels;
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- regularization              a training step with and without batch norm + dropout
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- cnn-profile                 each pass of the reference CNN's training step, timed alone
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- mlp-profile                 each pass of the reference MLP's training step, and Fit per batch
+// dotnet run -c Release --project tests/NetGen.Benchmarks -- autoencoder-profile         the compare autoencoder's step: the generated passes, Adam's update, Fit per batch
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- serving [--runs R]          batch-1 predictions per second of the reference MLP from 1, 2 and 4 threads sharing one model (medians of R rounds)
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- peak                        the FMA peak of the kernels' instruction set, on one thread and on the kernels' threads
 // dotnet run -c Release --project tests/NetGen.Benchmarks -- kernels [BenchmarkDotNet args]  the kernels per instruction set
@@ -52,6 +53,9 @@ switch (mode)
         return 0;
     case "mlp-profile":
         MlpProfile.Run();
+        return 0;
+    case "autoencoder-profile":
+        AutoencoderProfile.Run();
         return 0;
     case "serving":
         ServingThroughput.Run(ReadOption(args, "--runs", 5));
