@@ -245,6 +245,7 @@ public abstract class BoltzmannMachine : Model
     /// sample one visible unit i, picked by <paramref name="seed"/>, is flipped, and V · log σ(F(ṽ) − F(v)) estimates
     /// Σᵢ log p(vᵢ | v₋ᵢ). Higher is better; it rises as the machine models the data.
     /// </summary>
+    /// <remarks>Computed 1,024 samples at a time in the calling thread's buffers: it allocates nothing after their first use.</remarks>
     /// <exception cref="NotSupportedException">The visible units are Gaussian, for which flipping a unit means nothing.</exception>
     /// <exception cref="ArgumentException">The samples do not fit, or hold NaN or ±∞.</exception>
     public float PseudoLikelihood(ReadOnlySpan<float> samples, int seed = 0)
@@ -255,22 +256,30 @@ public abstract class BoltzmannMachine : Model
         }
         int count = CountSamples(samples, nameof(samples));
         RequireFiniteSamples(samples, VisibleSize, single: false, nameof(samples));
-        var energies = new float[count];
-        var flippedEnergies = new float[count];
-        float[] flipped = samples.ToArray();
-        for (int s = 0; s < count; s++)
-        {
-            int unit = (int)(Kernels.Rbm.PickUnit(unchecked((ulong)seed), (uint)s) % (uint)VisibleSize);
-            ref float value = ref flipped[s * VisibleSize + unit];
-            value = 1f - value;
-        }
-        FreeEnergy(samples, energies);
-        FreeEnergy(flipped, flippedEnergies);
+        var replica = (BoltzmannMachine)InferenceReplica;
+        int visible = VisibleSize;
+        Span<float> energies = stackalloc float[InferenceRows], flippedEnergies = stackalloc float[InferenceRows];
         double sum = 0;
-        for (int s = 0; s < count; s++)
+        for (int start = 0; start < count; start += InferenceRows)
         {
-            // log σ(x) = −log(1 + e^(−x)).
-            sum -= Kernels.Rbm.Softplus(-(flippedEnergies[s] - (double)energies[s]));
+            int batch = Math.Min(InferenceRows, count - start);
+            replica.GrowBuffers(batch);
+            ReadOnlySpan<float> rows = replica.Normalized(samples.Slice(start * visible, batch * visible));
+            Rbm.FreeEnergy(rows, Weight, HiddenBias, VisibleBias, energies, replica._scratch, batch, visible, HiddenSize, gaussian: false);
+            Span<float> flipped = replica._visibleMeans.AsSpan(0, batch * visible);
+            rows.CopyTo(flipped);
+            for (int s = 0; s < batch; s++)
+            {
+                int unit = (int)(Kernels.Rbm.PickUnit(unchecked((ulong)seed), (uint)(start + s)) % (uint)visible);
+                ref float value = ref flipped[s * visible + unit];
+                value = 1f - value;
+            }
+            Rbm.FreeEnergy(flipped, Weight, HiddenBias, VisibleBias, flippedEnergies, replica._scratch, batch, visible, HiddenSize, gaussian: false);
+            for (int s = 0; s < batch; s++)
+            {
+                // log σ(x) = −log(1 + e^(−x)).
+                sum -= Kernels.Rbm.Softplus(-(flippedEnergies[s] - (double)energies[s]));
+            }
         }
         return (float)(VisibleSize * sum / count);
     }
