@@ -29,6 +29,8 @@ internal sealed class EndToEnd
         ("cnn", static (workloads, report) => workloads.CnnTraining(report)),
         ("autoencoder", static (workloads, report) => workloads.AutoencoderTraining(report)),
         ("rbm", static (workloads, report) => workloads.RbmTraining(report)),
+        ("lstm", static (workloads, report) => workloads.LstmTraining(report)),
+        ("lstm_step", static (workloads, report) => LstmStepLatency(report)),
     ];
 
     /// <summary>The names of <see cref="Workloads"/>, in their order.</summary>
@@ -162,6 +164,56 @@ internal sealed class EndToEnd
         // LogisticRegression's default objective: the mean log loss plus ‖W‖² / (2·C·n) with C = 1, n = 10,000.
         classifier.Fit(Features(images), new Adam(0.003f) { WeightDecay = 1e-4f }, epochs: 100, batchSize: 50);
         report("rbm_features_test_accuracy", classifier.Evaluate(Features(_test)).Accuracy!.Value);
+    }
+
+    /// <summary>
+    /// Fashion-MNIST read row by row by an LSTM of 128 units (Adam 1e-3, batch 64), as pytorch_reference.py's lstm
+    /// section trains nn.LSTM: at most 2 epochs (fewer with --epochs), the median epoch after the first, then test accuracy.
+    /// The training images are [784] here; the network reads the same 784 numbers as [28 steps, 28 pixels].
+    /// </summary>
+    private void LstmTraining(Action<string, double> report)
+    {
+        int epochs = Math.Min(_epochs, 2);
+        var lstm = new ReferenceRowLstm(seed: 0);
+        History history = lstm.Fit(_train, new Adam(0.001f), epochs, batchSize: 64, onEpochEnd: epoch =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  lstm epoch {epoch.Epoch}: {epoch.Duration.TotalSeconds:F2}s  {epoch.SamplesPerSecond:N0} samples/s  loss {epoch.Loss:F4}")));
+        report("lstm_train_samples_per_s", Median(history.Epochs.Skip(epochs > 1 ? 1 : 0).Select(epoch => epoch.SamplesPerSecond)));
+        report("lstm_test_accuracy", lstm.Evaluate(_test).Accuracy!.Value);
+    }
+
+    /// <summary>
+    /// One LSTM step of one sample and its linear read-out through the generated Step, at hidden 16, 32, 64 and 128 on one
+    /// input feature: the
+    /// median of calls timed one by one after a second of warm-up, each from the raw ticks, and beside it the time one
+    /// core takes just to read the layer's weights. RTNeural's published figures are printed for reference.
+    /// </summary>
+    private static void LstmStepLatency(Action<string, double> report)
+    {
+        Console.WriteLine("  RTNeural, published (i7-8700B, one LSTM layer's step): 0.32 µs at hidden 16, 0.88 µs at 32, 3.2 µs at 64");
+        Measure(16, new StepLstm16(seed: 0), static (network, x, h) => network.Step(x, h));
+        Measure(32, new StepLstm32(seed: 0), static (network, x, h) => network.Step(x, h));
+        Measure(64, new StepLstm64(seed: 0), static (network, x, h) => network.Step(x, h));
+        Measure(128, new StepLstm128(seed: 0), static (network, x, h) => network.Step(x, h));
+
+        void Measure<TNetwork>(int units, TNetwork network, Action<TNetwork, float[], float[]> step) where TNetwork : Model
+        {
+            // A stream of inputs in [−1, 1), so each call reads a new x_t as a real loop would.
+            var random = new Rng(3);
+            float[][] inputs = Enumerable.Range(0, 1024).Select(_ => new[] { random.NextSingle(-1f, 1f) }).ToArray();
+            var forecast = new float[1];
+            int next = 0;
+            WarmUp(() => step(network, inputs[next++ & 1023], forecast));
+            var latencies = new double[20_000];
+            for (int i = 0; i < latencies.Length; i++)
+            {
+                float[] x = inputs[i & 1023];
+                long start = Stopwatch.GetTimestamp();
+                step(network, x, forecast);
+                latencies[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+            }
+            report($"lstm_step_h{units}_latency_us", Median(latencies));
+            report($"lstm_step_h{units}_weight_read_us", WeightRead.Microseconds(network.Parameters, 1));
+        }
     }
 
     /// <summary>Fashion-MNIST when Debian's package is installed; otherwise random data of the same shape (speed does not depend on the values).</summary>

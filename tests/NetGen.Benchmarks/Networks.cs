@@ -54,3 +54,39 @@ public partial class ReferenceRbm;
 [Input(256)]
 [Dense(10, Activation.Softmax)]
 public partial class ReferenceRbmClassifier;
+
+// compare's lstm row: Fashion-MNIST read row by row (28 steps of 28 pixels), samples/SequenceClassifier's network,
+// and pytorch_reference.py's nn.LSTM(28, 128, batch_first=True) + nn.Linear(128, 10) under the same names.
+[Network(Loss = Loss.CrossEntropy)]
+[Input(28, 28, Sequence = true)]
+[Lstm(128, Name = "lstm")]
+[Dense(10, Activation.Softmax, Name = "fc")]
+public partial class ReferenceRowLstm;
+
+// compare's lstm_step rows: one LSTM layer on one feature per step (an audio sample, a sensor reading) and a linear
+// read-out of its h [H] (a network must end in a learned layer, and a forecaster has one: samples/Streaming), stepped one
+// sample at a time with the generated Step; PyTorch's twin is nn.LSTMCell(1, H) then nn.Linear(H, 1) at batch 1. The
+// read-out is H multiply-adds against the cell's 4H·(H + 1).
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 1, Sequence = true)]
+[Lstm(16)]
+[Dense(1)]
+public partial class StepLstm16;
+
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 1, Sequence = true)]
+[Lstm(32)]
+[Dense(1)]
+public partial class StepLstm32;
+
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 1, Sequence = true)]
+[Lstm(64)]
+[Dense(1)]
+public partial class StepLstm64;
+
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1, 1, Sequence = true)]
+[Lstm(128)]
+[Dense(1)]
+public partial class StepLstm128;

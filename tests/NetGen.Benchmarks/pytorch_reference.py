@@ -3,7 +3,7 @@
 # The team benchmark script (shared/bench/torch_reference.py), kept here so the comparison runs from the repository.
 """PyTorch CPU reference benchmarks on Fashion-MNIST.
 Run: bash setup_torch.sh once, then bash torch_reference.sh [sections...]
-sections: matmul mlp_sgd infer infer_small mlp_adam cnn autoencoder  (default: all)
+sections: matmul mlp_sgd infer infer_small mlp_adam cnn autoencoder lstm lstm_step  (default: all)
 Every figure is printed as a line "RESULT name = value"; DATA_DIR overrides the data folder.
 """
 import gzip, sys, time, statistics, os, json
@@ -173,6 +173,55 @@ def sec_autoencoder(epochs=int(os.environ.get("BENCH_EPOCHS", "5")), bs=100):
         out(f"autoencoder_epoch{e}_samples_per_s", round(len(Xtr) / t)); rates.append(len(Xtr) / t)
     out("autoencoder_train_samples_per_s", round(statistics.median(rates[1:] or rates)))
 
+class RowLSTM(nn.Module):
+    """Fashion-MNIST read row by row: 28 steps of 28 pixels, the last step's h [128] to 10 logits (NetGen's ReferenceRowLstm)."""
+    def __init__(s):
+        super().__init__()
+        s.lstm = nn.LSTM(28, 128, batch_first=True); s.fc = nn.Linear(128, 10)
+    def forward(s, x):
+        out, _ = s.lstm(x.view(-1, 28, 28))
+        return s.fc(out[:, -1])
+
+def sec_lstm(epochs=min(2, int(os.environ.get("BENCH_EPOCHS", "5"))), bs=64):
+    """the row-by-row LSTM, Adam 1e-3, batch 64: median epoch after the first (or the one), then test accuracy"""
+    torch.manual_seed(0)
+    m = RowLSTM(); opt = torch.optim.Adam(m.parameters(), lr=1e-3); rates = []
+    for e in range(1, epochs + 1):
+        t, l = train_epoch(m, opt, Xtr, Ytr, bs)
+        print(f"  lstm epoch {e}: {t:.2f}s  {len(Xtr)/t:.0f} samples/s  loss {l:.4f}", flush=True)
+        out(f"lstm_epoch{e}_samples_per_s", round(len(Xtr) / t)); rates.append(len(Xtr) / t)
+    out("lstm_train_samples_per_s", round(statistics.median(rates[1:] or rates)))
+    out("lstm_test_accuracy", accuracy(m, Xte, Yte))
+
+def sec_lstm_step(calls=20000):
+    """one LSTM step at batch 1 on one input feature, state carried, then a linear read-out of h (NetGen's StepLstmH):
+    nn.LSTMCell, and nn.LSTM on a 1-step sequence; the faster of the two is the figure"""
+    for H in (16, 32, 64, 128):
+        torch.manual_seed(0)
+        cell = nn.LSTMCell(1, H); lstm = nn.LSTM(1, H, batch_first=True); fc = nn.Linear(H, 1)
+        xs = [torch.rand(1, 1) * 2 - 1 for _ in range(1024)]
+        with torch.no_grad():
+            def time_cell():
+                h, c = torch.zeros(1, H), torch.zeros(1, H)
+                for i in range(2000): h, c = cell(xs[i & 1023], (h, c)); fc(h)
+                lat = []
+                for i in range(calls):
+                    x = xs[i & 1023]
+                    t0 = time.perf_counter_ns(); h, c = cell(x, (h, c)); fc(h); lat.append(time.perf_counter_ns() - t0)
+                return statistics.median(lat) / 1e3
+            def time_lstm():
+                seq = [x.view(1, 1, 1) for x in xs]; state = (torch.zeros(1, 1, H), torch.zeros(1, 1, H))
+                for i in range(2000): y, state = lstm(seq[i & 1023], state); fc(y)
+                lat = []
+                for i in range(calls):
+                    x = seq[i & 1023]
+                    t0 = time.perf_counter_ns(); y, state = lstm(x, state); fc(y); lat.append(time.perf_counter_ns() - t0)
+                return statistics.median(lat) / 1e3
+            cell_us, lstm_us = time_cell(), time_lstm()
+        out(f"lstm_step_h{H}_lstmcell_latency_us", round(cell_us, 2))
+        out(f"lstm_step_h{H}_lstm_latency_us", round(lstm_us, 2))
+        out(f"lstm_step_h{H}_latency_us", round(min(cell_us, lstm_us), 2))
+
 def sec_matmul():
     for (M, K, N) in [(1000, 1000, 1000), (100, 784, 500)]:
         a = torch.randn(M, K); b = torch.randn(K, N); c = torch.empty(M, N)
@@ -188,7 +237,7 @@ def sec_matmul():
         out(f"gemm_{M}x{K}x{N}_gflops", round(statistics.median(g), 1))
 
 if __name__ == "__main__":
-    secs = sys.argv[1:] or ["matmul", "mlp_sgd", "infer", "infer_small", "mlp_adam", "cnn", "autoencoder"]
+    secs = sys.argv[1:] or ["matmul", "mlp_sgd", "infer", "infer_small", "mlp_adam", "cnn", "autoencoder", "lstm", "lstm_step"]
     print("torch", torch.__version__, "threads", torch.get_num_threads(),
           "OPENBLAS_CORETYPE", os.environ.get("OPENBLAS_CORETYPE", "<unset>"), flush=True)
     model = None
