@@ -80,10 +80,10 @@ public sealed partial class DiagnosticTests
             """);
 
         Assert.Equal(
-            "Dense 'dense1' gets a whole sequence of 12 steps × 16 features from Gru 'gru1', but a dense layer takes one vector per sample: set ReturnSequences = false on 'gru1' to take its last step's 16 outputs, or add [Flatten] before it to take all 12×16 = 192 numbers as one vector",
+            "Dense 'dense1' gets a whole sequence of 12 steps × 16 features from Gru 'gru1', but a dense layer takes one vector per sample: set ReturnSequences = false on 'gru1' to take its last step's 16 outputs, set PerStep = true to apply it to every step, or add [Flatten] before it to take all 12×16 = 192 numbers as one vector",
             Messages(run)[0]);
         Assert.Equal(
-            "Dense 'dense1' gets a whole sequence of 12 steps × 3 features from [Input(12, 3, Sequence = true)], but a dense layer takes one vector per sample: read it with a recurrent layer first, or add [Flatten] before it to take all 12×3 = 36 numbers as one vector",
+            "Dense 'dense1' gets a whole sequence of 12 steps × 3 features from [Input(12, 3, Sequence = true)], but a dense layer takes one vector per sample: read it with a recurrent layer first, set PerStep = true to apply it to every step, or add [Flatten] before it to take all 12×3 = 36 numbers as one vector",
             Messages(run)[1]);
     }
 
@@ -102,6 +102,24 @@ public sealed partial class DiagnosticTests
 
         Assert.Equal(
             "[Input(50, Sequence = true)] has 1 dimension, but a sequence is [steps, features]; a series of 50 single numbers is [Input(50, 1, Sequence = true)]",
+            Message(run));
+    }
+
+    [Fact]
+    public void NG0049_SoftmaxCrossEntropyOnAPerStepOutput()
+    {
+        GeneratorRun run = VerifyErrors("""
+            using NetGen;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(12, 3, Sequence = true)]
+            [Gru(16, ReturnSequences = true)]
+            [{|NG0049:Dense(4, Activation.Softmax, PerStep = true)|}]
+            public partial class Tagger;
+            """);
+
+        Assert.Equal(
+            "Dense 'dense1' gives the network's output per step, 12 steps × 4 units, but softmax with Loss.CrossEntropy takes one vector of class probabilities and one label per sample: to classify the whole sequence, set ReturnSequences = false on 'gru1' and drop PerStep; to label every step, use Activation.Sigmoid (binary cross-entropy per output, targets [steps, units] of 0 and 1)",
             Message(run));
     }
 

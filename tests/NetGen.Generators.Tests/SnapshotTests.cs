@@ -349,6 +349,27 @@ public sealed class SnapshotTests
         VerifyGenerated(source, "Sequences.SequenceClassifier.g.cs");
     }
 
+    [Fact]
+    public void GruWithPerStepDenseOutputs()
+    {
+        // Sequence to sequence: a per-step Dense under the GRU (its δ from the GRU's W_ih) and one above it, the
+        // network's output [steps, units]; each runs over B·steps rows, and Step streams one step's output.
+        const string source = """
+            using NetGen;
+
+            namespace Sequences;
+
+            [Network(Loss = Loss.MeanSquaredError)]
+            [Input(16, 2, Sequence = true)]
+            [Dense(8, Activation.Tanh, PerStep = true, Name = "embed")]
+            [Gru(12, ReturnSequences = true)]
+            [Dense(1, PerStep = true, Name = "out")]
+            public partial class SignalFilter;
+            """;
+
+        VerifyGenerated(source, "Sequences.SignalFilter.g.cs");
+    }
+
     private static GeneratorRun VerifyGenerated(
         string source, string hintName, string[]? expectedDiagnostics = null, [CallerMemberName] string testName = "")
     {

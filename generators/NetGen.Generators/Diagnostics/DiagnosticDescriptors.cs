@@ -208,6 +208,10 @@ public static class DiagnosticDescriptors
         "NG0048", "A sequence input takes 2 dimensions",
         "[Input({0}, Sequence = true)] has {1} dimension{2}, but a sequence is [steps, features]{3}");
 
+    public static readonly DiagnosticDescriptor SequenceOutputNeedsVector = Error(
+        "NG0049", "A sequence output where the loss needs a vector",
+        "Dense '{0}' gives the network's output per step, {1} steps × {2} units, but softmax with Loss.CrossEntropy takes one vector of class probabilities and one label per sample: {3}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0999", "NetGen generator failed",
         "NetGen could not generate '{0}' because of a bug in the generator; please report it with this text: {1}");

@@ -409,7 +409,9 @@ internal static class NetworkEmitter
         else if (output.Activation == Activation.Softmax)
         {
             writer.Line($"// {output.Name} (softmax + mean squared error): δ [B, {size}] = J_softmaxᵀ · 2 (p − y) / (B·{output.OutputSize})");
-            writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, batchSize, {output.OutputSize});");
+            // A per-step layer's softmax is over each step's units: its Jacobian is per row of B·T rows.
+            string rows = output is PlannedDense { IsPerStep: true } perStep ? $"batchSize * {perStep.Steps}, {perStep.Units}" : $"batchSize, {output.OutputSize}";
+            writer.Line($"{Kernels}.Losses.MeanSquaredErrorSoftmaxDelta({probabilities}, target, {outputDelta}, {rows});");
         }
         else
         {

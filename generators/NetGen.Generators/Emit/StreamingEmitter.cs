@@ -10,7 +10,9 @@ namespace NetGen.Generators.Emit;
 /// A recurrent network's streaming API: <c>Step(x_t, output)</c> runs one time step of one sample through every layer,
 /// carrying each recurrent layer's h (and c) to the next call, and <c>ResetState()</c> starts a new sequence. Written
 /// for networks that read the input sequence with recurrent layers stacked on whole sequences, the last giving its last
-/// step to Dense layers; dropout and noise, identities in inference, may come between. Any other network has no Step.
+/// step to Dense layers, or every step to per-step Dense layers (whose output at step t is then Step's); per-step Dense
+/// layers may also come before the first recurrent layer. Dropout and noise, identities in inference, may come between.
+/// Any other network has no Step.
 /// </summary>
 internal static class StreamingEmitter
 {
@@ -30,7 +32,8 @@ internal static class StreamingEmitter
                     break;
                 case PlannedDropoutLayer or PlannedNoise:
                     break;
-                case PlannedDense dense when !sequence && dense.BatchNorm is null && dense.Tie is null
+                // A per-step layer on a sequence is, for one step, the same layer on one vector.
+                case PlannedDense dense when (!sequence || dense.IsPerStep) && dense.BatchNorm is null && dense.Tie is null
                     && ActivationTraits.Of(dense.Activation).OwnPass is null:
                     run.Add(layer);
                     break;
@@ -38,8 +41,16 @@ internal static class StreamingEmitter
                     return null;
             }
         }
-        return sawRecurrent && !sequence ? run : null;
+        return sawRecurrent && (!sequence || run[run.Count - 1] is PlannedDense { IsPerStep: true }) ? run : null;
     }
+
+    /// <summary>What one Step gives: the last layer's units for one step (a per-step layer's, or a vector layer's).</summary>
+    private static int StepOutputs(PlannedLayer last) => last switch
+    {
+        PlannedDense dense => dense.Units,
+        PlannedRecurrent recurrent => recurrent.Units,
+        _ => 0,
+    };
 
     private static string Hidden(PlannedRecurrent layer) => $"_{Camel(layer.MemberName)}StepHidden";
 
@@ -47,12 +58,18 @@ internal static class StreamingEmitter
 
     private static string Output(PlannedDense layer) => $"_{Camel(layer.MemberName)}StepOutput";
 
+    /// <summary>z of one step, for an activation whose kernel keeps it (SiLU, GELU, …): Step has no use for it after.</summary>
+    private static string PreActivation(PlannedDense layer) => $"_{Camel(layer.MemberName)}StepPreActivation";
+
     private const string Scratch = "_stepScratch";
 
     public static void Write(CodeWriter writer, NetworkPlan plan, IReadOnlyList<PlannedLayer> run)
     {
-        PlannedRecurrent first = (PlannedRecurrent)run[0];
+        // x_t [features]: the sequence input's second dimension, whatever layer reads it first.
+        int steps = plan.InputShape[0], features = plan.InputShape[1];
         PlannedLayer last = run[run.Count - 1];
+        int outputs = StepOutputs(last);
+        string outputSize = last is PlannedDense { IsPerStep: true } ? Code(outputs) : "OutputSize";
         writer.Line("// Streaming: the state Step carries from one call to the next, for one sample, and its scratch.");
         var scratch = new List<string>();
         foreach (PlannedLayer layer in run)
@@ -66,9 +83,16 @@ internal static class StreamingEmitter
                 }
                 scratch.Add($"{Kernels}.{recurrent.Kind}.StepScratchSize({Members.ShapeField(recurrent)})");
             }
-            else if (layer is PlannedDense dense && !ReferenceEquals(layer, last))
+            else if (layer is PlannedDense dense)
             {
-                writer.Line($"private readonly float[] {Output(dense)} = new float[{dense.Units}]; // {dense.Name}: a [{dense.Units}]");
+                if (!ReferenceEquals(layer, last))
+                {
+                    writer.Line($"private readonly float[] {Output(dense)} = new float[{dense.Units}]; // {dense.Name}: a [{dense.Units}]");
+                }
+                if (ActivationEmit.KeepsPreActivation(dense))
+                {
+                    writer.Line($"private readonly float[] {PreActivation(dense)} = new float[{dense.Units}]; // {dense.Name}: z [{dense.Units}], which its activation's kernel writes");
+                }
             }
         }
         string largest = scratch.Aggregate((left, right) => $"global::System.Math.Max({left}, {right})");
@@ -76,21 +100,23 @@ internal static class StreamingEmitter
         writer.Line();
 
         writer.Line("/// <summary>");
-        writer.Line($"/// Runs one time step of one sample: <paramref name=\"input\"/> is x_t [{first.Features}], and <paramref name=\"output\"/> [OutputSize]");
-        writer.Line($"/// gets what the network gives after this step, as <c>Predict</c> would after the steps so far. Each recurrent layer's");
+        writer.Line($"/// Runs one time step of one sample: <paramref name=\"input\"/> is x_t [{features}], and <paramref name=\"output\"/> [{outputs}]");
+        writer.Line(last is PlannedDense { IsPerStep: true }
+            ? "/// gets the network's output at this step, as <c>Predict</c> gives it for step t of the sequence so far. Each recurrent layer's"
+            : "/// gets what the network gives after this step, as <c>Predict</c> would after the steps so far. Each recurrent layer's");
         writer.Line("/// state carries over to the next call until <see cref=\"ResetState\"/>, so T calls give the outputs of the whole");
-        writer.Line($"/// sequence of {first.Steps} steps, or of any length. Allocates nothing. x_t is taken as it is (no <c>InputNormalization</c>),");
+        writer.Line($"/// sequence of {steps} steps, or of any length. Allocates nothing. x_t is taken as it is (no <c>InputNormalization</c>),");
         writer.Line("/// and the state is this object's: one stream per model, from one thread at a time.");
         writer.Line("/// </summary>");
         using (writer.Block($"public void Step({ReadOnlySpan} input, {Span} output)"))
         {
-            writer.Line($"if (input.Length != {first.Features})");
+            writer.Line($"if (input.Length != {features})");
             writer.Line("{");
-            writer.Line($"    throw new global::System.ArgumentException($\"One step of {plan.ClassName} is {first.Features} numbers, but input has {{input.Length}}.\", nameof(input));");
+            writer.Line($"    throw new global::System.ArgumentException($\"One step of {plan.ClassName} is {features} numbers, but input has {{input.Length}}.\", nameof(input));");
             writer.Line("}");
-            writer.Line("if (output.Length < OutputSize)");
+            writer.Line($"if (output.Length < {outputSize})");
             writer.Line("{");
-            writer.Line($"    throw new global::System.ArgumentException($\"{plan.ClassName} gives {{OutputSize}} outputs, but output has room for {{output.Length}}.\", nameof(output));");
+            writer.Line($"    throw new global::System.ArgumentException($\"{plan.ClassName} gives {{{outputSize}}} outputs, but output has room for {{output.Length}}.\", nameof(output));");
             writer.Line("}");
             writer.Line($"{ReadOnlySpan} parameters = base.Parameters;");
             string source = "input";
@@ -110,7 +136,7 @@ internal static class StreamingEmitter
                     bool softmax = dense.Activation == Activation.Softmax;
                     string type = softmax ? $"{Kernels}.Identity" : ActivationEmit.KernelType(dense);
                     writer.Line($"// {dense.Name}: a [{dense.Units}] = {ActivationTraits.Of(dense.Activation).Name}(x [{dense.Inputs}] · Wᵀ + b)");
-                    writer.Line($"{Kernels}.Dense.Forward<{type}>({source}, parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}), parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}), {target}, 1, inputs: {dense.Inputs}, outputs: {dense.Units});");
+                    writer.Line($"{Kernels}.Dense.Forward<{type}>({source}, parameters.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs}), parameters.Slice({dense.MemberName}BiasOffset, {dense.Units}), {target}, 1, inputs: {dense.Inputs}, outputs: {dense.Units}{(ActivationEmit.KeepsPreActivation(dense) ? $", preActivation: {PreActivation(dense)}" : "")});");
                     if (softmax)
                     {
                         writer.Line($"{Kernels}.Softmax.Rows({target}, 1, {dense.Units});");

@@ -45,7 +45,8 @@ internal sealed class FusionPlan
         (int, int)[] fused = Enumerable.Repeat((-1, -1), count).ToArray();
         for (int host = 0; host < count; host++)
         {
-            if (layers[host] is not (DenseSpec or Conv2DSpec) || host == outputIndex)
+            // A per-step Dense fuses nothing: batch norm on a sequence normalises per step, not per unit over B·T rows.
+            if (layers[host] is not (DenseSpec { PerStep: false } or Conv2DSpec) || host == outputIndex)
             {
                 continue;
             }

@@ -113,6 +113,11 @@ internal static class ShapeInference
             context.Shape = layer.OutputShape;
             context.IsSequence = spec.Layers[i].GivesSequence(context.IsSequence);
         }
+        if (context.IsSequence && spec.Loss == Loss.CrossEntropy && planned[outputIndex] is PlannedDense { IsPerStep: true, Activation: Activation.Softmax } output)
+        {
+            ReportSequenceOutput(spec, output, planned, diagnostics);
+            return null;
+        }
         var plan = new NetworkPlan(spec.Namespace, spec.ClassName, spec.Loss, spec.Input.Dimensions, planned.ToEquatableArray(), (int)context.Offset)
         {
             CodeLayer = code,
@@ -123,6 +128,23 @@ internal static class ShapeInference
         }
         Emit.GeneratedNames.Check(spec, plan, diagnostics);
         return plan;
+    }
+
+    /// <summary>
+    /// NG0049: softmax with cross-entropy over a per-step output [steps, units]. The loss takes one class distribution and
+    /// one label per sample; per step it would sum the steps' losses and read the steps' units as one vector of classes.
+    /// </summary>
+    private static void ReportSequenceOutput(NetworkSpec spec, PlannedDense output, List<PlannedLayer> planned, List<DiagnosticInfo> diagnostics)
+    {
+        PlannedRecurrent? source = planned.OfType<PlannedRecurrent>().LastOrDefault();
+        string whole = source is null
+            ? $"to classify the whole sequence, read it with a recurrent layer and Dense '{output.Name}' without PerStep"
+            : $"to classify the whole sequence, set ReturnSequences = false on '{source.Name}' and drop PerStep";
+        // The planned layers follow the declared ones one for one.
+        LocationInfo? location = spec.Layers[planned.IndexOf(output)].Location;
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.SequenceOutputNeedsVector, location, output.Name, output.Steps, output.Units,
+            $"{whole}; to label every step, use Activation.Sigmoid (binary cross-entropy per output, targets [steps, units] of 0 and 1)"));
     }
 
     /// <summary>

@@ -107,4 +107,12 @@ public sealed class DenseAttribute : LayerAttribute
     /// earlier layer's inputs, and its inputs that layer's units. Null, the default, gives the layer its own weight.
     /// </summary>
     public string? TiedTo { get; set; }
+
+    /// <summary>
+    /// Applies the layer to every step of a sequence [steps, features] on its own, with one weight for all steps (Keras's
+    /// <c>TimeDistributed(Dense)</c>, PyTorch's <c>nn.Linear</c> on a [B, T, F] tensor): it gives [steps, units], a
+    /// sequence, for sequence-to-sequence outputs (per-step regression, tagging) or a recurrent layer above. On a
+    /// vector it changes nothing. False, the default, takes one vector per sample, and a whole sequence is an error.
+    /// </summary>
+    public bool PerStep { get; set; }
 }

@@ -183,7 +183,7 @@ partial class SequenceClassifier : global::NetGen.Model
     private readonly float[] _stepScratch = new float[global::System.Math.Max(global::NetGen.Kernels.Lstm.StepScratchSize(Lstm1Shape), global::NetGen.Kernels.Lstm.StepScratchSize(Lstm2Shape))];
 
     /// <summary>
-    /// Runs one time step of one sample: <paramref name="input"/> is x_t [3], and <paramref name="output"/> [OutputSize]
+    /// Runs one time step of one sample: <paramref name="input"/> is x_t [3], and <paramref name="output"/> [2]
     /// gets what the network gives after this step, as <c>Predict</c> would after the steps so far. Each recurrent layer's
     /// state carries over to the next call until <see cref="ResetState"/>, so T calls give the outputs of the whole
     /// sequence of 12 steps, or of any length. Allocates nothing. x_t is taken as it is (no <c>InputNormalization</c>),

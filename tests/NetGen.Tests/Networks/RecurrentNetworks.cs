@@ -73,3 +73,29 @@ public partial class TorchGruRegressor;
 [SimpleRnn(4, Name = "rnn")]
 [Dense(2, Name = "fc")]
 public partial class TorchRnnRegressor;
+
+/// <summary>A per-step Dense on a GRU's whole sequence: a sequence-to-sequence regression, [4, 2] out per sample.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(4, 3, Sequence = true)]
+[Gru(5, ReturnSequences = true)]
+[Dense(2, Activation.Tanh, PerStep = true)]
+public partial class PerStepGruRegressor;
+
+/// <summary>
+/// Two per-step Dense layers stacked on an LSTM's sequence, the lower under SiLU (its f' needs z), the upper a sigmoid per
+/// output (binary cross-entropy over every step's every unit): a multi-label tagger.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(5, 2, Sequence = true)]
+[Lstm(4, ReturnSequences = true)]
+[Dense(3, Activation.SiLU, PerStep = true)]
+[Dense(2, Activation.Sigmoid, PerStep = true)]
+public partial class PerStepLstmTagger;
+
+/// <summary>A per-step Dense under an LSTM: features per step, and the LSTM's δ sent down through W_ih into it.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(5, 2, Sequence = true)]
+[Dense(4, Activation.Tanh, PerStep = true)]
+[Lstm(3)]
+[Dense(2, Activation.Softmax)]
+public partial class PerStepFeaturesLstm;

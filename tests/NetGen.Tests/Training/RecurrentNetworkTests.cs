@@ -23,6 +23,10 @@ public sealed class RecurrentNetworkTests(ITestOutputHelper output)
         { nameof(RnnLstmSequenceRegressor), 5 },
         { nameof(SiluRnnGruClassifier), 4 },
         { nameof(SiluRnnGruClassifier), 7 },
+        { nameof(PerStepGruRegressor), 3 },
+        { nameof(PerStepGruRegressor), 8 },
+        { nameof(PerStepLstmTagger), 5 },
+        { nameof(PerStepFeaturesLstm), 4 },
     };
 
     internal static Model Create(string network) => network switch
@@ -31,6 +35,9 @@ public sealed class RecurrentNetworkTests(ITestOutputHelper output)
         nameof(StackedGruRegressor) => GradientCheckTests.Randomised(new StackedGruRegressor(seed: 62)),
         nameof(RnnLstmSequenceRegressor) => GradientCheckTests.Randomised(new RnnLstmSequenceRegressor(seed: 63)),
         nameof(SiluRnnGruClassifier) => GradientCheckTests.Randomised(new SiluRnnGruClassifier(seed: 64)),
+        nameof(PerStepGruRegressor) => GradientCheckTests.Randomised(new PerStepGruRegressor(seed: 66)),
+        nameof(PerStepLstmTagger) => GradientCheckTests.Randomised(new PerStepLstmTagger(seed: 67)),
+        nameof(PerStepFeaturesLstm) => GradientCheckTests.Randomised(new PerStepFeaturesLstm(seed: 68)),
         _ => throw new ArgumentException(network),
     };
 
@@ -114,7 +121,7 @@ public sealed class RecurrentNetworkTests(ITestOutputHelper output)
     }
 
     public static TheoryData<InstructionSet, int, string> KernelPathsAndNetworks() =>
-        Kernels.KernelPaths.Cross([nameof(LstmClassifier), nameof(StackedGruRegressor), nameof(RnnLstmSequenceRegressor)]);
+        Kernels.KernelPaths.Cross([nameof(LstmClassifier), nameof(StackedGruRegressor), nameof(RnnLstmSequenceRegressor), nameof(PerStepLstmTagger)]);
 
     [Fact]
     public void Recurrent_tensors_start_as_PyTorch_draws_them_biases_included()
@@ -167,6 +174,61 @@ public sealed class RecurrentNetworkTests(ITestOutputHelper output)
                 for (int k = 0; k < outputs; k++)
                 {
                     Assert.True(Math.Abs(expected[n * outputs + k] - y[k]) <= 1e-5f, $"sample {n} output {k}: Step {y[k]}, Predict {expected[n * outputs + k]}");
+                }
+            }
+        }
+        Assert.Equal(0, AllocationCounter.BytesAllocatedBy(() =>
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                step(x, y);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// A network with per-step outputs streams them: Step's output at step t is Predict's row t of [steps, units], for
+    /// a per-step Dense layer above the recurrent ones and one below them; nothing is allocated.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(PerStepGruRegressor))]
+    [InlineData(nameof(PerStepLstmTagger))]
+    [InlineData(nameof(PerStepFeaturesLstm))]
+    public void Step_gives_each_steps_output_of_a_per_step_network(string name)
+    {
+        Model network = Create(name);
+        (Action<float[], float[]> step, Action reset) = network switch
+        {
+            PerStepGruRegressor n => ((Action<float[], float[]>)((x, y) => n.Step(x, y)), (Action)n.ResetState),
+            PerStepLstmTagger n => ((x, y) => n.Step(x, y), n.ResetState),
+            PerStepFeaturesLstm n => ((x, y) => n.Step(x, y), n.ResetState),
+            _ => throw new ArgumentException(name),
+        };
+        int steps = network.Description.InputShape[0], features = network.Description.InputShape[1], outputs = network.Description.OutputSize;
+        // Per step, the last layer's units; with a vector output (PerStepFeaturesLstm), Step's output is the whole output.
+        bool perStepOutput = network.Description.Layers[^1].OutputShape.Length == 2;
+        int units = perStepOutput ? outputs / steps : outputs;
+        Dataset data = GradientCheckTests.DataFor(network, 3);
+        var expected = new float[3 * outputs];
+        network.Predict(data.Features, expected);
+        var x = new float[features];
+        var y = new float[units];
+
+        for (int n = 0; n < 3; n++)
+        {
+            reset();
+            for (int t = 0; t < steps; t++)
+            {
+                data.Features.AsSpan((n * steps + t) * features, features).CopyTo(x);
+                step(x, y);
+                if (!perStepOutput && t < steps - 1)
+                {
+                    continue;
+                }
+                int row = n * outputs + (perStepOutput ? t * units : 0);
+                for (int k = 0; k < units; k++)
+                {
+                    Assert.True(Math.Abs(expected[row + k] - y[k]) <= 1e-5f, $"sample {n} step {t} output {k}: Step {y[k]}, Predict {expected[row + k]}");
                 }
             }
         }

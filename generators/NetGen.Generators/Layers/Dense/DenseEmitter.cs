@@ -42,10 +42,10 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override string DeltaComment(string product, string size) =>
         HasOwnPass
-            ? $"{dense.Name}: δ at its activation's output [B, {dense.Units}] = {product}"
+            ? $"{dense.Name}: δ at its activation's output [{B}, {dense.Units}] = {product}"
             : dense.Activation == Activation.Identity
-                ? $"{dense.Name}: δ [B, {dense.Units}] = {product} (identity: no derivative factor)"
-                : $"{dense.Name}: δ [B, {dense.Units}] = ({product}) ⊙ {ActivationTraits.Of(dense.Activation).Derivative}, fused into one pass";
+                ? $"{dense.Name}: δ [{B}, {dense.Units}] = {product} (identity: no derivative factor)"
+                : $"{dense.Name}: δ [{B}, {dense.Units}] = ({product}) ⊙ {ActivationTraits.Of(dense.Activation).Derivative}, fused into one pass";
 
     /// <summary>W [units, inputs]: the layer's slice of <paramref name="buffer"/>, or, tied, the transposed copy its forward pass makes.</summary>
     private string Weight(string buffer) =>
@@ -54,7 +54,13 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
     /// <summary>A tied layer's W = Wₑᵀ [units, inputs], transposed from its partner's slice at the start of each forward pass.</summary>
     private string TiedWeightBuffer => $"_{Camel(dense.MemberName)}TiedWeight";
 
-    private string Sizes => $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}";
+    /// <summary>The rows the layer's products run over: B, or B·steps for a per-step layer on a sequence [B, T, F].</summary>
+    private string Rows => dense.IsPerStep ? $"batchSize * {dense.Steps}" : "batchSize";
+
+    /// <summary>The rows as comments write them.</summary>
+    private string B => dense.IsPerStep ? $"B·{dense.Steps}" : "B";
+
+    private string Sizes => $"{Rows}, inputs: {dense.Inputs}, outputs: {dense.Units}";
 
     private string SlopeKey => $"_{Camel(dense.MemberName)}SlopeKey";
 
@@ -123,7 +129,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteBuffers(CodeWriter writer)
     {
-        string size = Number(dense.Units);
+        string size = dense.IsPerStep ? $"{Number(dense.Steps)}, {Number(dense.Units)}" : Number(dense.Units);
         writer.Line($"private float[] {OutputBuffer(dense)} = global::System.Array.Empty<float>(); // a [B, {size}]");
         writer.Line($"private float[] {DeltaBuffer(dense)} = global::System.Array.Empty<float>();  // δ [B, {size}]");
         if (KeepsPreActivation(dense))
@@ -150,11 +156,11 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
 
     public override void WriteAllocation(CodeWriter writer)
     {
-        writer.Line($"{OutputBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
-        writer.Line($"{DeltaBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+        writer.Line($"{OutputBuffer(dense)} = new float[batchCapacity * {dense.OutputSize}];");
+        writer.Line($"{DeltaBuffer(dense)} = new float[batchCapacity * {dense.OutputSize}];");
         if (KeepsPreActivation(dense))
         {
-            writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.Units}];");
+            writer.Line($"{PreActivationBuffer(dense)} = new float[batchCapacity * {dense.OutputSize}];");
         }
         if (dense.BatchNorm is { } bn)
         {
@@ -202,7 +208,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         if (dense.BatchNorm is { } bn)
         {
             string dropped = dense.Dropout is { } dropoutLayer ? $", then {dropoutLayer.Name} (p = {Number(dropoutLayer.Rate)})" : "";
-            writer.Line($"// {dense.Name} + {bn.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}),");
+            writer.Line($"// {dense.Name} + {bn.Name}: z [{B}, {dense.Units}] = x [{B}, {dense.Inputs}] · Wᵀ (no bias: β shifts), ẑ = (z − μ) / √(σ² + {Number(bn.Epsilon)}),");
             writer.Line($"//   a = {activation.Name}(γ ẑ + β){parameter}{dropped}; μ, σ² of the mini-batch in training, running averages in inference{kept}");
             writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{KernelType(dense)}>(");
             writer.Line($"    {source},");
@@ -226,7 +232,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         string bias = $"parameters.Slice({dense.MemberName}BiasOffset, {dense.Units})";
         if (dense.Dropout is { } dropoutOnly)
         {
-            writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b) ⊙ mask / (1 − p), W [{dense.Units}, {dense.Inputs}]{parameter},");
+            writer.Line($"// {dense.Name}: a [{B}, {dense.Units}] = {activation.Name}(x [{B}, {dense.Inputs}] · Wᵀ + b) ⊙ mask / (1 − p), W [{dense.Units}, {dense.Inputs}]{parameter},");
             writer.Line($"//   {dropoutOnly.Name}: p = {Number(dropoutOnly.Rate)}, a fresh mask per mini-batch in training, none in inference{kept}");
             writer.Call(
                 $"{Kernels}.Dense.ForwardDropout<{KernelType(dense)}>",
@@ -240,7 +246,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
             return;
         }
 
-        writer.Line($"// {dense.Name}: a [B, {dense.Units}] = {activation.Name}(x [B, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
+        writer.Line($"// {dense.Name}: a [{B}, {dense.Units}] = {activation.Name}(x [{B}, {dense.Inputs}] · Wᵀ + b), W [{dense.Units}, {dense.Inputs}]{parameter}{kept}");
         writer.Call(
             $"{Kernels}.Dense.Forward<{KernelType(dense)}>",
             source,
@@ -250,7 +256,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
             $"{Sizes}{preActivation}");
         if (dense.Activation == Activation.Softmax)
         {
-            writer.Line($"{Kernels}.Softmax.Rows({output}, batchSize, {dense.Units});");
+            writer.Line($"{Kernels}.Softmax.Rows({output}, {Rows}, {dense.Units});");
         }
     }
 
@@ -273,7 +279,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         string weight = Weight("parameters");
         if (dense.BatchNorm is { } bn)
         {
-            writer.Line($"// {dense.Name} + {bn.Name}: y [B, {dense.Units}] = γ ẑ + β, ẑ = (x · Wᵀ − μ) / √(σ² + {Number(bn.Epsilon)}); {activation.Name} follows as its own pass");
+            writer.Line($"// {dense.Name} + {bn.Name}: y [{B}, {dense.Units}] = γ ẑ + β, ẑ = (x · Wᵀ − μ) / √(σ² + {Number(bn.Epsilon)}); {activation.Name} follows as its own pass");
             writer.Line($"{Kernels}.Dense.ForwardBatchNorm<{Kernels}.Identity>(");
             writer.Line($"    {source},");
             writer.Line($"    {weight},");
@@ -285,7 +291,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
         else
         {
-            writer.Line($"// {dense.Name}: z [B, {dense.Units}] = x [B, {dense.Inputs}] · Wᵀ + b; {activation.Name} follows as its own pass");
+            writer.Line($"// {dense.Name}: z [{B}, {dense.Units}] = x [{B}, {dense.Inputs}] · Wᵀ + b; {activation.Name} follows as its own pass");
             writer.Call(
                 $"{Kernels}.Dense.Forward<{Kernels}.Identity>",
                 source,
@@ -297,7 +303,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         string dropout = dense.Dropout is not { } d
             ? $"{Kernels}.DropoutParameters.None"
             : $"training ? new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)}) : {Kernels}.DropoutParameters.None";
-        string units = $"batchSize, {dense.Units}";
+        string units = $"{Rows}, {dense.Units}";
         writer.Line($"// a = {activation.Name}(z){(dense.Dropout is { } dropped ? $", then {dropped.Name}" : "")}; z is kept for the backward pass");
         writer.Line(dense.Activation switch
         {
@@ -330,7 +336,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
                 step.Input,
                 $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
                 dense.HasBias ? $"gradients.Slice({dense.MemberName}BiasOffset, {dense.Units})" : "biasGradient: default",
-                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: false");
+                $"{Rows}, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: false");
         }
         if (SendsDeltaDown(writer, step) is { } below)
         {
@@ -356,7 +362,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
                 delta,
                 step.Input,
                 $"gradients.Slice({tie.MemberName}WeightOffset, {dense.Inputs} * {dense.Units})",
-                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: {(dense.WeightGradientAddsUp ? "true" : "false")}");
+                $"{Rows}, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: {(dense.WeightGradientAddsUp ? "true" : "false")}");
         }
         else
         {
@@ -367,12 +373,12 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
                 step.Input,
                 $"gradients.Slice({dense.MemberName}WeightOffset, {dense.Units} * {dense.Inputs})",
                 "biasGradient: default",
-                $"batchSize, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: true");
+                $"{Rows}, inputs: {dense.Inputs}, outputs: {dense.Units}, accumulate: true");
         }
         if (dense.HasBias)
         {
             writer.Line($"// {dense.Name}: db [{dense.Units}] = Σ_B δ (its one use: overwritten)");
-            writer.Line($"{Kernels}.Dense.BiasGradient({delta}, gradients.Slice({dense.MemberName}BiasOffset, {dense.Units}), batchSize, {dense.Units}, accumulate: false);");
+            writer.Line($"{Kernels}.Dense.BiasGradient({delta}, gradients.Slice({dense.MemberName}BiasOffset, {dense.Units}), {Rows}, {dense.Units}, accumulate: false);");
         }
     }
 
@@ -399,7 +405,7 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         string dropout = dense.Dropout is not { } d
             ? $"{Kernels}.DropoutParameters.None"
             : $"new {Kernels}.DropoutParameters({Network.DropoutRateCall(d)}, {DropoutKey(d)})";
-        string units = $"batchSize, {dense.Units}";
+        string units = $"{Rows}, {dense.Units}";
         writer.Line($"// {dense.Name}: δ ⊙= {ActivationTraits.Of(dense.Activation).Derivative}{(dense.Dropout is null ? "" : " ⊙ mask / (1 − p)")}{(dense.HasSlopes ? ", and dαⱼ = Σ_B δ min(z, 0)" : "")}");
         writer.Line(dense.Activation switch
         {

@@ -6,12 +6,13 @@ using NetGen.Generators.Shapes;
 
 namespace NetGen.Generators.Layers;
 
-/// <summary><c>[Dense(units, activation, Alpha = …, Initializer = …, TiedTo = …)]</c>.</summary>
+/// <summary><c>[Dense(units, activation, Alpha = …, Initializer = …, TiedTo = …, PerStep = …)]</c>.</summary>
 /// <param name="TiedTo">The earlier Dense layer whose weight, transposed, this layer uses; null for a weight of its own.</param>
 /// <param name="TiedToLocation">The <c>TiedTo = …</c> argument, where diagnostics about the tie point.</param>
+/// <param name="PerStep">Applied to every step of a sequence, giving a sequence (Keras's TimeDistributed(Dense)).</param>
 public sealed record DenseSpec(
     int Units, Activation Activation, double? Alpha, string? Name, LocationInfo? Location, LocationInfo? AlphaLocation,
-    Initializer Initializer = Initializer.GlorotUniform, string? TiedTo = null, LocationInfo? TiedToLocation = null)
+    Initializer Initializer = Initializer.GlorotUniform, string? TiedTo = null, LocationInfo? TiedToLocation = null, bool PerStep = false)
     : WeightedLayerSpec(Activation, Alpha, AlphaLocation, Initializer, Name, Location)
 {
     public override string Kind => "Dense";
@@ -21,8 +22,13 @@ public sealed record DenseSpec(
         var (activation, alpha, alphaLocation, initializer) = ReadActivation(attribute, "Dense");
         string? tiedTo = attribute.Named("TiedTo") as string;
         LocationInfo? tiedToLocation = tiedTo is null ? null : attribute.NamedLocation("TiedTo") ?? attribute.Location;
-        return new DenseSpec(attribute.Int(0), activation, alpha, attribute.Name, attribute.Location, alphaLocation, initializer, tiedTo, tiedToLocation);
+        return new DenseSpec(
+            attribute.Int(0), activation, alpha, attribute.Name, attribute.Location, alphaLocation, initializer, tiedTo, tiedToLocation,
+            attribute.Named("PerStep") is true);
     }
+
+    /// <summary>A per-step layer on a sequence gives a sequence [steps, units]; on a vector, a vector.</summary>
+    internal override bool GivesSequence(bool sequenceIn) => PerStep && sequenceIn;
 
     /// <summary>
     /// Softmax normalises the network's outputs into class probabilities: on the last layer only, over more than one
@@ -93,17 +99,23 @@ public sealed record DenseSpec(
             context.Report(DiagnosticDescriptors.NonPositiveSize, Location, $"Dense '{name}'", "units", Units);
             return null;
         }
-        if (context.IsSequence)
+        // Per step, the layer is an ordinary one over B·steps rows of [features]: x [B, T, F] is already [B·T, F] row-major.
+        int steps = 1;
+        if (context.IsSequence && PerStep)
+        {
+            steps = context.Shape[0];
+        }
+        else if (context.IsSequence)
         {
             ReportSequence(context);
             return null;
         }
-        if (context.Shape.Count != 1)
+        else if (context.Shape.Count != 1)
         {
             context.Report(DiagnosticDescriptors.DenseNeedsFlatInput, Location, name, ShapeInference.FormatShape(context.Shape), ShapeInference.Product(context.Shape).ToString(System.Globalization.CultureInfo.InvariantCulture));
             return null;
         }
-        int inputs = context.Shape[0];
+        int inputs = context.Shape[context.Shape.Count - 1];
         PlannedTie? tie = null;
         if (TiedTo is not null)
         {
@@ -126,11 +138,12 @@ public sealed record DenseSpec(
         }
         context.Offset = offset;
         return new PlannedDense(
-            name, context.MemberName, context.Shape, new[] { Units }.ToEquatableArray(), inputs, Units, Activation, AlphaAsFloat,
+            name, context.MemberName, context.Shape, (steps > 1 || context.IsSequence ? new[] { steps, Units } : new[] { Units }).ToEquatableArray(),
+            inputs, Units, Activation, AlphaAsFloat,
             (int)weightOffset, (int)biasOffset,
             batchNormIndex >= 0 ? context.PlanBatchNorm(batchNormIndex, (int)afterWeights, Units) : null,
             dropoutIndex >= 0 ? context.PlanDropout(dropoutIndex) : null,
-            (int)slopeOffset, Initializer, tie, WeightUsedAgainAbove(context));
+            (int)slopeOffset, Initializer, tie, WeightUsedAgainAbove(context), context.IsSequence ? steps : 0);
     }
 
     /// <summary>NG0047: a whole sequence [steps, features], with the ways to a vector that fit what gave it.</summary>
@@ -144,8 +157,8 @@ public sealed record DenseSpec(
             source = context.Planned[j] as PlannedRecurrent;
         }
         (string from, string fix) = source is null
-            ? ($"[Input({steps}, {features}, Sequence = true)]", $"read it with a recurrent layer first, or {all}")
-            : ($"{source.Kind} '{source.Name}'", $"set ReturnSequences = false on '{source.Name}' to take its last step's {features} outputs, or {all}");
+            ? ($"[Input({steps}, {features}, Sequence = true)]", $"read it with a recurrent layer first, set PerStep = true to apply it to every step, or {all}")
+            : ($"{source.Kind} '{source.Name}'", $"set ReturnSequences = false on '{source.Name}' to take its last step's {features} outputs, set PerStep = true to apply it to every step, or {all}");
         context.Report(DiagnosticDescriptors.DenseOnSequence, Location, context.Name, steps, features, from, fix);
     }
 
@@ -202,12 +215,17 @@ public sealed record PlannedDense(
     int SlopeOffset = -1,
     Initializer Initializer = Initializer.GlorotUniform,
     PlannedTie? Tie = null,
-    bool WeightGradientAddsUp = false)
+    bool WeightGradientAddsUp = false,
+    int Steps = 0)
     : PlannedLayer(Name, MemberName, InputShape, OutputShape), IOutputLayer
 {
     public override string Kind => "Dense";
 
-    public int OutputSize => Units;
+    /// <summary>Units × steps: a per-step layer on a sequence gives [steps, units] per sample.</summary>
+    public int OutputSize => Units * System.Math.Max(Steps, 1);
+
+    /// <summary>Whether the layer runs per step on a sequence (<see cref="Steps"/> &gt; 0): its rows are B·steps, not B.</summary>
+    public bool IsPerStep => Steps > 0;
 
     /// <summary>Batch norm's β takes the place of the bias, so a normalised layer has none.</summary>
     public bool HasBias => BatchNorm is null;
