@@ -122,6 +122,15 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>
+    /// The layer's part of the ONNX inference graph (<c>AddOnnxLayers</c>): calls on <c>graph</c> that turn the value
+    /// named by the local <c>x</c> into the layer's output and assign it to <c>x</c>. Nothing for a layer that is the
+    /// identity in inference (noise) or whose work its host's nodes include (fused batch norm).
+    /// </summary>
+    public virtual void WriteOnnx(CodeWriter writer)
+    {
+    }
+
+    /// <summary>
     /// The backward pass of a stage, labelled once where its parameter gradients are formed: its own f' if the layer
     /// above could not fold it, its parameter gradients, then δ for the stage below.
     /// </summary>

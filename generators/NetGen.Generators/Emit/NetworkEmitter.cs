@@ -39,6 +39,7 @@ internal static class NetworkEmitter
             WriteConstructor(writer, plan);
             WriteBuffers(writer, network);
             WriteForward(writer, network);
+            WriteOnnx(writer, network);
             if (plan.IsAutoencoder)
             {
                 WriteEncodeDecode(writer, network);
@@ -51,6 +52,21 @@ internal static class NetworkEmitter
             WriteForwardBackward(writer, network);
         }
         return writer.ToString();
+    }
+
+    /// <summary>The ONNX inference graph, layer by layer: what <c>Model.ExportOnnx</c> writes.</summary>
+    private static void WriteOnnx(CodeWriter writer, NetworkContext network)
+    {
+        writer.Line("/// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>");
+        using (writer.Block("protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)"))
+        {
+            foreach (LayerEmitter layer in network.Layers)
+            {
+                layer.WriteOnnx(writer);
+            }
+            writer.Line("return x;");
+        }
+        writer.Line();
     }
 
     /// <summary>The opening of every generated file: whence it came, nullable context, the class's namespace.</summary>

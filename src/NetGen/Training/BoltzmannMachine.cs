@@ -118,6 +118,20 @@ public abstract class BoltzmannMachine : Model
         }
     }
 
+    /// <summary>The reconstruction, flat as <c>Predict</c> gives it.</summary>
+    private protected override int[] OnnxOutputShape => [VisibleSize];
+
+    /// <summary>
+    /// What <c>Predict</c> computes, the mean-field reconstruction: h = σ(v · Wᵀ + b) through one Gemm, then
+    /// E[v | h] = h · W + c through a second Gemm on the same <c>weight</c>, with σ for binary visible units.
+    /// </summary>
+    protected override string AddOnnxLayers(Onnx.OnnxGraph graph, string input)
+    {
+        string hidden = graph.Activation("hidden", graph.Gemm("hidden", graph.Flatten("visible", input), "weight", "hidden_bias"), Activation.Sigmoid);
+        string visible = graph.Gemm("visible", hidden, "weight", "visible_bias", transposeWeight: false);
+        return VisibleUnits == VisibleUnits.Binary ? graph.Activation("visible", visible, Activation.Sigmoid) : visible;
+    }
+
     /// <summary>The mean-field reconstruction [B, V] = E[v | h = p(h | v)], in this instance's buffers.</summary>
     protected override void ForwardCore(ReadOnlySpan<float> inputs, int batchSize)
     {

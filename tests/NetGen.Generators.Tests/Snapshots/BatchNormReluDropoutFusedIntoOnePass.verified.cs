@@ -184,6 +184,24 @@ partial class RegularizedMlp : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_fc3Output, batchSize, 10);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // fc1: Dense 784 → 256
+        x = graph.Gemm("fc1", x, "fc1.weight", null);
+        x = graph.BatchNormalization("bn1", x, epsilon: 1E-05f, momentum: 0.1f);
+        x = graph.Activation("fc1", x, global::NetGen.Activation.ReLU);
+        x = graph.Dropout("drop1", x, rate: 0.2f);
+        // fc2: Dense 256 → 128
+        x = graph.Gemm("fc2", x, "fc2.weight", "fc2.bias");
+        x = graph.Activation("fc2", x, global::NetGen.Activation.ReLU);
+        x = graph.Dropout("drop2", x, rate: 0.1f);
+        // fc3: Dense 128 → 10
+        x = graph.Gemm("fc3", x, "fc3.weight", "fc3.bias");
+        x = graph.Activation("fc3", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

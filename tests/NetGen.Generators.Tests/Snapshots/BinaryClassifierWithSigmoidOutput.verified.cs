@@ -115,6 +115,18 @@ partial class TumourClassifier : global::NetGen.Model
             batchSize, inputs: 16, outputs: 1);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // hidden: Dense 30 → 16
+        x = graph.Gemm("hidden", x, "hidden.weight", "hidden.bias");
+        x = graph.Activation("hidden", x, global::NetGen.Activation.ReLU);
+        // score: Dense 16 → 1
+        x = graph.Gemm("score", x, "score.weight", "score.bias");
+        x = graph.Activation("score", x, global::NetGen.Activation.Sigmoid);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

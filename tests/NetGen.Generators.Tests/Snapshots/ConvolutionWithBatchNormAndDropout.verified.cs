@@ -226,6 +226,27 @@ partial class RegularizedCnn : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_fc1Output, batchSize, 10);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // conv1: Conv2D 1×28×28 → 16×28×28
+        x = graph.Conv("conv1", x, "conv1.weight", null, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        x = graph.BatchNormalization("bn1", x, epsilon: 1E-05f, momentum: 0.1f);
+        x = graph.Activation("conv1", x, global::NetGen.Activation.ReLU);
+        x = graph.Dropout("drop1", x, rate: 0.1f);
+        // pool1: MaxPool2D 16×28×28 → 16×14×14
+        x = graph.Pool("pool1", x, max: true, window: 2, stride: 2);
+        // conv2: Conv2D 16×14×14 → 32×12×12
+        x = graph.Conv("conv2", x, "conv2.weight", "conv2.bias", kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0);
+        x = graph.Activation("conv2", x, global::NetGen.Activation.ReLU);
+        x = graph.Dropout("drop2", x, rate: 0.25f);
+        x = graph.Flatten("flatten1", x); // [B, 32×12×12] → [B, 4608]
+        // fc1: Dense 4608 → 10
+        x = graph.Gemm("fc1", x, "fc1.weight", "fc1.bias");
+        x = graph.Activation("fc1", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -232,6 +232,33 @@ partial class ConvAutoencoder : global::NetGen.Model
             batchSize, Dec2Shape, _convolutionScratch);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // enc1: Conv2D 1×28×28 → 16×14×14
+        x = graph.Conv("enc1", x, "enc1.weight", "enc1.bias", kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1);
+        x = graph.Activation("enc1", x, global::NetGen.Activation.ReLU);
+        // enc2: Conv2D 16×14×14 → 32×7×7
+        x = graph.Conv("enc2", x, "enc2.weight", "enc2.bias", kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1);
+        x = graph.Activation("enc2", x, global::NetGen.Activation.ReLU);
+        x = graph.Flatten("flatten1", x); // [B, 32×7×7] → [B, 1568]
+        // code: Dense 1568 → 16
+        x = graph.Gemm("code", x, "code.weight", "code.bias");
+        x = graph.Activation("code", x, global::NetGen.Activation.Tanh);
+        // expand: Dense 16 → 1568
+        x = graph.Gemm("expand", x, "expand.weight", "expand.bias");
+        x = graph.Activation("expand", x, global::NetGen.Activation.ReLU);
+        x = graph.Reshape("unflatten", x, 32, 7, 7); // [B, 1568] → [B, 32×7×7]
+        // dec1: ConvTranspose2D 32×7×7 → 16×14×14
+        x = graph.ConvTranspose("dec1", x, "dec1.weight", "dec1.bias", kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1, outputPadding: 1);
+        x = graph.Activation("dec1", x, global::NetGen.Activation.GELU);
+        x = graph.Upsample("up", x, scale: 2); // [B, 16×14×14] → [B, 16×28×28]
+        // dec2: ConvTranspose2D 16×28×28 → 1×28×28
+        x = graph.ConvTranspose("dec2", x, "dec2.weight", "dec2.bias", kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1, outputPadding: 0);
+        x = graph.Activation("dec2", x, global::NetGen.Activation.Sigmoid);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

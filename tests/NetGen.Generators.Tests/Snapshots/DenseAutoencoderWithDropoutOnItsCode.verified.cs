@@ -182,6 +182,25 @@ partial class TinyAutoencoder : global::NetGen.Model
             batchSize, inputs: 16, outputs: 64);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        x = graph.Flatten("flatten1", x); // [B, 8×8] → [B, 64]
+        // enc1: Dense 64 → 16
+        x = graph.Gemm("enc1", x, "enc1.weight", "enc1.bias");
+        x = graph.Activation("enc1", x, global::NetGen.Activation.Sigmoid);
+        // code: Dense 16 → 4
+        x = graph.Gemm("code", x, "code.weight", "code.bias");
+        x = graph.Dropout("drop", x, rate: 0.1f);
+        // dec1: Dense 4 → 16
+        x = graph.Gemm("dec1", x, "dec1.weight", "dec1.bias");
+        x = graph.Activation("dec1", x, global::NetGen.Activation.Sigmoid);
+        // out: Dense 16 → 64
+        x = graph.Gemm("out", x, "out.weight", "out.bias");
+        x = graph.Activation("out", x, global::NetGen.Activation.Sigmoid);
+        return x;
+    }
+
     /// <summary>One raw sample's code (the output of 'code', 4), as a new array: <see cref="global::NetGen.Model.InputNormalization"/> applied, inference mode. Safe from any number of threads at once, as Predict is.</summary>
     public float[] Encode(global::System.ReadOnlySpan<float> sample) => base.EncodeSample(sample);
 

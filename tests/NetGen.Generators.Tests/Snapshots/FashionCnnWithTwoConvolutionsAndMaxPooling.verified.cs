@@ -199,6 +199,29 @@ partial class FashionCnn : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_f2Output, batchSize, 10);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // c1: Conv2D 1×28×28 → 32×24×24
+        x = graph.Conv("c1", x, "c1.weight", "c1.bias", kernelHeight: 5, kernelWidth: 5, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0);
+        x = graph.Activation("c1", x, global::NetGen.Activation.ReLU);
+        // pool1: MaxPool2D 32×24×24 → 32×12×12
+        x = graph.Pool("pool1", x, max: true, window: 2, stride: 2);
+        // c2: Conv2D 32×12×12 → 64×8×8
+        x = graph.Conv("c2", x, "c2.weight", "c2.bias", kernelHeight: 5, kernelWidth: 5, strideY: 1, strideX: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0);
+        x = graph.Activation("c2", x, global::NetGen.Activation.ReLU);
+        // pool2: MaxPool2D 64×8×8 → 64×4×4
+        x = graph.Pool("pool2", x, max: true, window: 2, stride: 2);
+        x = graph.Flatten("flatten1", x); // [B, 64×4×4] → [B, 1024]
+        // f1: Dense 1024 → 128
+        x = graph.Gemm("f1", x, "f1.weight", "f1.bias");
+        x = graph.Activation("f1", x, global::NetGen.Activation.ReLU);
+        // f2: Dense 128 → 10
+        x = graph.Gemm("f2", x, "f2.weight", "f2.bias");
+        x = graph.Activation("f2", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -144,6 +144,19 @@ partial class SignalFilter : global::NetGen.Model
             batchSize * 16, inputs: 12, outputs: 1);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // embed: Dense 16×2 → 16×8
+        x = graph.PerStepGemm("embed", x, steps: 16, inputs: 2, units: 8, "embed.weight", "embed.bias");
+        x = graph.Activation("embed", x, global::NetGen.Activation.Tanh);
+        // gru1: Gru 16×8 → 16×12
+        x = graph.Gru("gru1", x, units: 12, returnSequences: true);
+        // out: Dense 16×12 → 16×1
+        x = graph.PerStepGemm("out", x, steps: 16, inputs: 12, units: 1, "out.weight", "out.bias");
+        return x;
+    }
+
     // Streaming: the state Step carries from one call to the next, for one sample, and its scratch.
     private readonly float[] _embedStepOutput = new float[8]; // embed: a [8]
     private readonly float[] _gru1StepHidden = new float[12]; // gru1: h_t [12]

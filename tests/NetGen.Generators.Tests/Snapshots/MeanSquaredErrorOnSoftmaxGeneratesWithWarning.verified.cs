@@ -116,6 +116,18 @@ partial class IrisSoftmaxMse : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_speciesOutput, batchSize, 3);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // dense1: Dense 4 → 8
+        x = graph.Gemm("dense1", x, "dense1.weight", "dense1.bias");
+        x = graph.Activation("dense1", x, global::NetGen.Activation.Sigmoid);
+        // species: Dense 8 → 3
+        x = graph.Gemm("species", x, "species.weight", "species.bias");
+        x = graph.Activation("species", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

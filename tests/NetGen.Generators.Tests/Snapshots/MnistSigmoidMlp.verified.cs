@@ -138,6 +138,22 @@ partial class MnistMlp : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_fc3Output, batchSize, 10);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        x = graph.Flatten("flatten1", x); // [B, 28×28] → [B, 784]
+        // fc1: Dense 784 → 500
+        x = graph.Gemm("fc1", x, "fc1.weight", "fc1.bias");
+        x = graph.Activation("fc1", x, global::NetGen.Activation.Sigmoid);
+        // fc2: Dense 500 → 500
+        x = graph.Gemm("fc2", x, "fc2.weight", "fc2.bias");
+        x = graph.Activation("fc2", x, global::NetGen.Activation.Sigmoid);
+        // fc3: Dense 500 → 10
+        x = graph.Gemm("fc3", x, "fc3.weight", "fc3.bias");
+        x = graph.Activation("fc3", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -162,6 +162,24 @@ partial class DemandForecaster : global::NetGen.Model
             batchSize, inputs: 8, outputs: 3, preActivation: _outPreActivation);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // fc1: Dense 6 → 16
+        x = graph.Gemm("fc1", x, "fc1.weight", "fc1.bias");
+        x = graph.Activation("fc1", x, global::NetGen.Activation.LeakyReLU, alpha: 0.2f);
+        // fc2: Dense 16 → 12
+        x = graph.Gemm("fc2", x, "fc2.weight", "fc2.bias");
+        x = graph.Activation("fc2", x, global::NetGen.Activation.GELU);
+        // fc3: Dense 12 → 8
+        x = graph.Gemm("fc3", x, "fc3.weight", "fc3.bias");
+        x = graph.Activation("fc3", x, global::NetGen.Activation.ELU, alpha: 1f);
+        // out: Dense 8 → 3
+        x = graph.Gemm("out", x, "out.weight", "out.bias");
+        x = graph.Activation("out", x, global::NetGen.Activation.SiLU);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -133,6 +133,19 @@ partial class PriceRegressor : global::NetGen.Model
             batchSize, inputs: 8, outputs: 2);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // dense1: Dense 13 → 32
+        x = graph.Gemm("dense1", x, "dense1.weight", "dense1.bias");
+        x = graph.Activation("dense1", x, global::NetGen.Activation.Tanh);
+        // dense2: Dense 32 → 8
+        x = graph.Gemm("dense2", x, "dense2.weight", "dense2.bias");
+        // dense3: Dense 8 → 2
+        x = graph.Gemm("dense3", x, "dense3.weight", "dense3.bias");
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -136,6 +136,22 @@ partial class TinyImageClassifier : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_dense3Output, batchSize, 5);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        x = graph.Flatten("flatten1", x); // [B, 3×8×8] → [B, 192]
+        // dense1: Dense 192 → 64
+        x = graph.Gemm("dense1", x, "dense1.weight", "dense1.bias");
+        x = graph.Activation("dense1", x, global::NetGen.Activation.ReLU);
+        // dense2: Dense 64 → 32
+        x = graph.Gemm("dense2", x, "dense2.weight", "dense2.bias");
+        x = graph.Activation("dense2", x, global::NetGen.Activation.Tanh);
+        // dense3: Dense 32 → 5
+        x = graph.Gemm("dense3", x, "dense3.weight", "dense3.bias");
+        x = graph.Activation("dense3", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

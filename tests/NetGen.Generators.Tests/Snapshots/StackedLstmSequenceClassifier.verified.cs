@@ -175,6 +175,20 @@ partial class SequenceClassifier : global::NetGen.Model
         global::NetGen.Kernels.Softmax.Rows(_classifierOutput, batchSize, 2);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // lstm1: Lstm 12×3 → 12×16
+        x = graph.Lstm("lstm1", x, units: 16, returnSequences: true);
+        x = graph.Dropout("dropout1", x, rate: 0.2f);
+        // lstm2: Lstm 12×16 → 8
+        x = graph.Lstm("lstm2", x, units: 8, returnSequences: false);
+        // classifier: Dense 8 → 2
+        x = graph.Gemm("classifier", x, "classifier.weight", "classifier.bias");
+        x = graph.Activation("classifier", x, global::NetGen.Activation.Softmax);
+        return x;
+    }
+
     // Streaming: the state Step carries from one call to the next, for one sample, and its scratch.
     private readonly float[] _lstm1StepHidden = new float[16]; // lstm1: h_t [16]
     private readonly float[] _lstm1StepCell = new float[16]; // lstm1: c_t [16]

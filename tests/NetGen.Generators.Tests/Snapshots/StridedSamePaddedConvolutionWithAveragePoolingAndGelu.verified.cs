@@ -142,6 +142,20 @@ partial class Denoiser : global::NetGen.Model
             batchSize, inputs: 96, outputs: 1);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // conv1: Conv2D 3×16×15 → 6×8×8
+        x = graph.Conv("conv1", x, "conv1.weight", "conv1.bias", kernelHeight: 3, kernelWidth: 2, strideY: 2, strideX: 2, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1);
+        x = graph.Activation("conv1", x, global::NetGen.Activation.GELU);
+        // avgpool1: AvgPool2D 6×8×8 → 6×4×4
+        x = graph.Pool("avgpool1", x, max: false, window: 2, stride: 2);
+        x = graph.Flatten("flatten1", x); // [B, 6×4×4] → [B, 96]
+        // dense1: Dense 96 → 1
+        x = graph.Gemm("dense1", x, "dense1.weight", "dense1.bias");
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

@@ -174,6 +174,23 @@ partial class TiedDenoiser : global::NetGen.Model
             batchSize, inputs: 32, outputs: 64);
     }
 
+    /// <summary>Adds the layers to an ONNX inference graph, as <c>Predict</c> runs them; <c>ExportOnnx</c> writes it.</summary>
+    protected override string AddOnnxLayers(global::NetGen.Onnx.OnnxGraph graph, string x)
+    {
+        // enc1: Dense 64 → 32
+        x = graph.Gemm("enc1", x, "enc1.weight", "enc1.bias");
+        x = graph.Activation("enc1", x, global::NetGen.Activation.Sigmoid);
+        // code: Dense 32 → 8
+        x = graph.Gemm("code", x, "code.weight", "code.bias");
+        // dec1: Dense 8 → 32
+        x = graph.Gemm("dec1", x, "code.weight", "dec1.bias", transposeWeight: false);
+        x = graph.Activation("dec1", x, global::NetGen.Activation.Sigmoid);
+        // dec2: Dense 32 → 64
+        x = graph.Gemm("dec2", x, "enc1.weight", "dec2.bias", transposeWeight: false);
+        x = graph.Activation("dec2", x, global::NetGen.Activation.Sigmoid);
+        return x;
+    }
+
     /// <inheritdoc/>
     protected override float LossCore(global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> target, int batchSize)
     {

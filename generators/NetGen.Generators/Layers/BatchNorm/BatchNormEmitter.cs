@@ -71,6 +71,15 @@ internal sealed class BatchNormEmitter(NetworkContext network, PlannedBatchNormL
         BatchNormEmit.WriteAllocation(writer, Bn, normalizedSize: Size);
     }
 
+    /// <summary>On its own only: a fused batch norm is among its host's nodes, between the product and the activation.</summary>
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        if (IsOwnPass)
+        {
+            OnnxEmit.WriteBatchNorm(writer, Bn);
+        }
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         string over = layer.Pixels == 1 ? "per feature over the batch" : "per channel over the batch and positions";

@@ -152,6 +152,17 @@ internal sealed class Conv2DEmitter(NetworkContext network, PlannedConvolution c
         }
     }
 
+    /// <summary>Conv with its stride and padding, its batch norm, its activation.</summary>
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        ConvolutionGeometry g = convolution.Geometry;
+        string bias = convolution.HasBias ? String($"{convolution.Name}.bias") : "null";
+        writer.Line($"// {convolution.Name}: Conv2D {Shape(convolution.InputShape)} → {Shape(convolution.OutputShape)}");
+        writer.Line($"x = graph.Conv({String(convolution.Name)}, x, {String($"{convolution.Name}.weight")}, {bias}, kernelHeight: {Code(g.KernelHeight)}, kernelWidth: {Code(g.KernelWidth)}, strideY: {Code(g.StrideY)}, strideX: {Code(g.StrideX)}, padTop: {Code(g.PadTop)}, padLeft: {Code(g.PadLeft)}, padBottom: {Code(g.PadBottom)}, padRight: {Code(g.PadRight)});");
+        OnnxEmit.WriteBatchNorm(writer, convolution.BatchNorm);
+        OnnxEmit.WriteActivation(writer, convolution, g.Filters);
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         ConvolutionGeometry g = G;

@@ -94,6 +94,15 @@ internal sealed class ConvTranspose2DEmitter(NetworkContext network, PlannedConv
         }
     }
 
+    /// <summary>ConvTranspose with its stride, padding and output padding, then its activation.</summary>
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        TransposedGeometry g = deconv.Geometry;
+        writer.Line($"// {deconv.Name}: ConvTranspose2D {Shape(deconv.InputShape)} → {Shape(deconv.OutputShape)}");
+        writer.Line($"x = graph.ConvTranspose({String(deconv.Name)}, x, {String($"{deconv.Name}.weight")}, {String($"{deconv.Name}.bias")}, kernelHeight: {Code(g.KernelHeight)}, kernelWidth: {Code(g.KernelWidth)}, stride: {Code(g.Stride)}, padding: {Code(g.Padding)}, outputPadding: {Code(g.OutputPadding)});");
+        OnnxEmit.WriteActivation(writer, deconv, g.OutputChannels);
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         TransposedGeometry g = G;

@@ -185,6 +185,24 @@ internal sealed class DenseEmitter(NetworkContext network, PlannedDense dense) :
         }
     }
 
+    /// <summary>Gemm (x · Wᵀ + b, or x · W with the partner's weight when tied), its batch norm, its activation; per step on a sequence.</summary>
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        string weight = String(dense.Tie is { } tie ? $"{tie.Name}.weight" : $"{dense.Name}.weight");
+        string bias = dense.HasBias ? String($"{dense.Name}.bias") : "null";
+        writer.Line($"// {dense.Name}: Dense {Shape(dense.InputShape)} → {Shape(dense.OutputShape)}");
+        if (dense.IsPerStep)
+        {
+            writer.Line($"x = graph.PerStepGemm({String(dense.Name)}, x, steps: {Code(dense.Steps)}, inputs: {Code(dense.Inputs)}, units: {Code(dense.Units)}, {weight}, {bias});");
+        }
+        else
+        {
+            writer.Line($"x = graph.Gemm({String(dense.Name)}, x, {weight}, {bias}{(dense.Tie is null ? "" : ", transposeWeight: false")});");
+            OnnxEmit.WriteBatchNorm(writer, dense.BatchNorm);
+        }
+        OnnxEmit.WriteActivation(writer, dense, dense.Units);
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         if (dense.Tie is { } tie)

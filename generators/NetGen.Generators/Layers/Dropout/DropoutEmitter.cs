@@ -55,6 +55,10 @@ internal sealed class DropoutEmitter(NetworkContext network, PlannedDropoutLayer
         }
     }
 
+    /// <summary>A Dropout node, the identity in inference, so that the exported graph shows the declared layer.</summary>
+    public override void WriteOnnx(CodeWriter writer) =>
+        writer.Line($"x = graph.Dropout({String(layer.Name)}, x, rate: {FloatLiteral(layer.Dropout.Rate)});");
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         writer.Line($"// {layer.Name}: a [B, {Shape(layer.OutputShape)}] = x ⊙ mask / (1 − p), p = {Number(Dropout.Rate)}: a fresh mask per mini-batch in training, a = x in inference");

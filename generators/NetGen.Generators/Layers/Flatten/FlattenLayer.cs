@@ -32,6 +32,9 @@ internal sealed class FlattenEmitter(NetworkContext network, PlannedFlatten flat
 
     public override bool WritesForward => true;
 
+    public override void WriteOnnx(CodeWriter writer) =>
+        writer.Line($"x = graph.Flatten({String(flatten.Name)}, x); // [B, {Shape(flatten.InputShape)}] → [B, {Shape(flatten.OutputShape)}]");
+
     public override void WriteForward(CodeWriter writer, string source) =>
         writer.Line($"// {flatten.Name}: [B, {Shape(flatten.InputShape)}] → [B, {Shape(flatten.OutputShape)}], a view: samples are already contiguous.");
 }

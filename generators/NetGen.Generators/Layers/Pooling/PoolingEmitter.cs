@@ -52,6 +52,12 @@ internal sealed class PoolingEmitter(NetworkContext network, PlannedPooling pool
         }
     }
 
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        writer.Line($"// {pooling.Name}: {pooling.Kind} {Shape(pooling.InputShape)} → {Shape(pooling.OutputShape)}");
+        writer.Line($"x = graph.Pool({String(pooling.Name)}, x, max: {(pooling.IsMax ? "true" : "false")}, window: {Code(pooling.Window)}, stride: {Code(pooling.Stride)});");
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         string shapes = $"[B, {Shape(pooling.InputShape)}] → [B, {Shape(pooling.OutputShape)}]";

@@ -106,6 +106,19 @@ internal sealed class RecurrentEmitter(NetworkContext network, PlannedRecurrent 
 
     private string Parameters(string buffer) => $"{buffer}.Slice({recurrent.MemberName}WeightIhOffset, {recurrent.ParameterCount})";
 
+    /// <summary>ONNX's LSTM, GRU or RNN node between the transposes to and from its time-major layout.</summary>
+    public override void WriteOnnx(CodeWriter writer)
+    {
+        writer.Line($"// {recurrent.Name}: {recurrent.Kind} {Shape(recurrent.InputShape)} → {Shape(recurrent.OutputShape)}");
+        string returnSequences = recurrent.ReturnSequences ? "true" : "false";
+        writer.Line(recurrent.Cell switch
+        {
+            RecurrentCell.Lstm => $"x = graph.Lstm({String(recurrent.Name)}, x, units: {Code(recurrent.Units)}, returnSequences: {returnSequences});",
+            RecurrentCell.Gru => $"x = graph.Gru({String(recurrent.Name)}, x, units: {Code(recurrent.Units)}, returnSequences: {returnSequences});",
+            _ => $"x = graph.SimpleRnn({String(recurrent.Name)}, x, units: {Code(recurrent.Units)}, global::NetGen.Activation.{recurrent.Activation}, returnSequences: {returnSequences});",
+        });
+    }
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         string h = Shape(recurrent.OutputShape);

@@ -84,6 +84,9 @@ internal sealed class ReshapeEmitter(NetworkContext network, PlannedReshape resh
 
     public override bool WritesForward => true;
 
+    public override void WriteOnnx(CodeWriter writer) =>
+        writer.Line($"x = graph.Reshape({String(reshape.Name)}, x, {string.Join(", ", reshape.OutputShape.Select(Code))}); // [B, {Shape(reshape.InputShape)}] → [B, {Shape(reshape.OutputShape)}]");
+
     public override void WriteForward(CodeWriter writer, string source) =>
         writer.Line($"// {reshape.Name}: [B, {Shape(reshape.InputShape)}] → [B, {Shape(reshape.OutputShape)}], a view: samples are already contiguous.");
 }

@@ -79,6 +79,9 @@ internal sealed class UpsampleEmitter(NetworkContext network, PlannedUpsample up
         writer.Line($"{DeltaBuffer(upsample)} = new float[batchCapacity * {size}];");
     }
 
+    public override void WriteOnnx(CodeWriter writer) =>
+        writer.Line($"x = graph.Upsample({String(upsample.Name)}, x, scale: {Code(upsample.Scale)}); // [B, {Shape(upsample.InputShape)}] → [B, {Shape(upsample.OutputShape)}]");
+
     public override void WriteForward(CodeWriter writer, string source)
     {
         writer.Line($"// {upsample.Name}: [B, {Shape(upsample.InputShape)}] → [B, {Shape(upsample.OutputShape)}], each input repeated over a {upsample.Scale}×{upsample.Scale} block");
