@@ -25,6 +25,10 @@ network.Predict(test.Features, outputs);
 Console.WriteLine($"test accuracy: {network.Evaluate(test).Accuracy:F4}");
 Console.WriteLine($"predictions: {Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(outputs.AsSpan())))}");
 
+// The ONNX export runs under NativeAOT too (Google.Protobuf is managed): the same bytes as under the JIT.
+byte[] onnx = network.ExportOnnx();
+Console.WriteLine($"onnx: {onnx.Length} bytes, {Convert.ToHexString(SHA256.HashData(onnx))}");
+
 [Network(Loss = Loss.CrossEntropy)]
 [Input(28, 28)]
 [Flatten]

@@ -30,7 +30,7 @@ public abstract partial class Model
         AtomicFile.Write(path, stream => model.WriteTo(stream));
     }
 
-    /// <summary>The ONNX model <see cref="ExportOnnx"/> writes, as bytes.</summary>
+    /// <summary>The ONNX model <see cref="ExportOnnx(string)"/> writes, as bytes.</summary>
     public byte[] ExportOnnx()
     {
         return ToOnnx().ToByteArray();

@@ -28,7 +28,13 @@ public sealed partial class OnnxGraph
     /// x [B, T, F] → [T, B, F] (ONNX Runtime runs only the time-major layout) → the recurrent node → Y [T, 1, B, H]
     /// squeezed and turned back to [B, T, H], or the last state Y_h [1, B, H] squeezed to [B, H].
     /// </summary>
+    /// <param name="layer">The layer's name, which prefixes its nodes and its W, R and B.</param>
+    /// <param name="x">The value coming in, [B, T, F].</param>
+    /// <param name="op">LSTM, GRU or RNN.</param>
+    /// <param name="units">H, the hidden size.</param>
+    /// <param name="returnSequences">Whether every step's h goes on, or only the last.</param>
     /// <param name="blocks">For each ONNX gate block in turn, the index of NetGen's block that holds it.</param>
+    /// <param name="activation">RNN's activation as ONNX names it; null for LSTM and GRU, which use their defaults.</param>
     private string Recurrent(string layer, string x, string op, int units, bool returnSequences, int[] blocks, string? activation)
     {
         string timeMajor = Transpose(layer, x);

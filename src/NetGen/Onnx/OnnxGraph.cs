@@ -7,7 +7,7 @@ using Onnx;
 namespace NetGen.Onnx;
 
 /// <summary>
-/// The ONNX inference graph of one model as it is being written: <see cref="Model.ExportOnnx"/> makes one, and the
+/// The ONNX inference graph of one model as it is being written: <see cref="Model.ExportOnnx(string)"/> makes one, and the
 /// network's generated code adds its layers in order, each call taking the name of the value coming in and
 /// returning the name of the value going out. Weights become initializers under the model's own tensor names
 /// (<c>fc1.weight</c>), read from its parameters when the layer asks for them.
