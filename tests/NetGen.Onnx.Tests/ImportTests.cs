@@ -17,13 +17,15 @@ public class ImportTests
     /// </summary>
     private const float Tolerance = 1e-5f;
 
-    public static TheoryData<string> Networks => ["MlpNet", "CnnNet", "ActivationsNet", "LstmNet", "GruNet", "RnnNet"];
+    public static TheoryData<string> Networks => ["MlpNet", "CnnNet", "ActivationsNet", "BatchNormNet", "DecoderNet", "LstmNet", "GruNet", "RnnNet"];
 
     private static Model Create(string className) => className switch
     {
         "MlpNet" => new MlpNet(),
         "CnnNet" => new CnnNet(),
         "ActivationsNet" => new ActivationsNet(),
+        "BatchNormNet" => new BatchNormNet(),
+        "DecoderNet" => new DecoderNet(),
         "LstmNet" => new LstmNet(),
         "GruNet" => new GruNet(),
         "RnnNet" => new RnnNet(),
@@ -87,6 +89,16 @@ public class ImportTests
             ["classifier.bias", "classifier.weight", "features_0.bias", "features_0.weight", "features_4.bias", "features_4.weight"],
             network.Tensors.Select(tensor => tensor.Name).Order(StringComparer.Ordinal));
         Assert.Contains(network.Notes, note => note.Contains("features.0 is features_0"));
+    }
+
+    [Fact]
+    public void Batch_norm_fused_into_a_Dense_layer_takes_its_bias_into_the_running_mean()
+    {
+        ImportedNetwork network = OnnxImporter.Import(ImportFixtures.File("BatchNormNet.onnx"), "BatchNormNet", ImportFixtures.Namespace);
+
+        // NetGen's fc1 has no bias of its own under a fused batch norm: BN(z + b) with μ is BN(z) with μ − b.
+        Assert.DoesNotContain(network.Tensors, tensor => tensor.Name == "fc1.bias");
+        Assert.Contains(network.Tensors, tensor => tensor.Name == "bn1.running_mean");
     }
 
     [Fact]

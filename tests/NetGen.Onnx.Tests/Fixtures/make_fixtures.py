@@ -71,6 +71,36 @@ class Cnn(nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
+class BatchNormMlp(nn.Module):
+    """BatchNorm1d between two Linear layers: NetGen fuses it into the first, whose bias goes into the running mean."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(8, 10)
+        self.bn1 = nn.BatchNorm1d(10, eps=1e-3)
+        self.drop = nn.Dropout(0.3)
+        self.fc2 = nn.Linear(10, 4)
+
+    def forward(self, x):
+        return torch.softmax(self.fc2(self.drop(torch.relu(self.bn1(self.fc1(x))))), dim=1)
+
+
+class Decoder(nn.Module):
+    """A decoder: Linear, unflatten, transposed convolution, nearest upsampling, convolution."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 4 * 3 * 3)
+        self.deconv = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.conv = nn.Conv2d(3, 2, 3, padding=1)
+
+    def forward(self, x):
+        x = torch.relu(self.fc(x)).view(-1, 4, 3, 3)
+        x = torch.tanh(self.deconv(x))
+        return torch.sigmoid(self.conv(self.up(x)))
+
+
 class Activations(nn.Module):
     """Every activation PyTorch exports as its own node or subgraph, after an input standardisation."""
 
@@ -155,6 +185,8 @@ def main():
         ("MlpNet", Mlp, (20,)),
         ("CnnNet", Cnn, (1, 12, 12)),
         ("ActivationsNet", Activations, (10,)),
+        ("BatchNormNet", BatchNormMlp, (8,)),
+        ("DecoderNet", Decoder, (6,)),
         ("LstmNet", LstmClassifier, (7, 5)),
         ("GruNet", GruTagger, (6, 4)),
         ("RnnNet", RnnRegressor, (5, 3)),
@@ -164,7 +196,7 @@ def main():
         model = make()
         # Non-trivial running statistics, so that batch norm's import is checked with numbers that matter.
         for module in model.modules():
-            if isinstance(module, nn.BatchNorm2d):
+            if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 module.running_mean.uniform_(-0.5, 0.5)
                 module.running_var.uniform_(0.5, 2.0)
                 module.weight.data.uniform_(0.5, 1.5)
