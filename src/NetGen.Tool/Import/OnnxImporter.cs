@@ -87,6 +87,10 @@ public static class OnnxImporter
                 context.Problem(node, "not on the chain of layers from the input to the output");
             }
         }
+        if (context.Problems.Count == 0 && context.Layers.LastOrDefault() is not (WeightedLayer or null))
+        {
+            context.Problems.Add($"the graph ends with what NetGen declares as [{context.Layers[^1].Kind}]; a NetGen network ends with a Dense, Conv2D or ConvTranspose2D layer");
+        }
         if (context.Problems.Count == 0 && context.Layers.Count == 0)
         {
             context.Problems.Add("the graph has no layer NetGen could declare");

@@ -180,6 +180,85 @@ class TwoInputs(nn.Module):
         return self.a(left) + self.b(right)
 
 
+def netgen_style(name, nodes, initializers, input_shape, output_shape):
+    """A graph written as NetGen's own export writes its layers (names "{layer}.weight", Dropout with a ratio, tied Gemm...)."""
+    from onnx import TensorProto, checker, helper, numpy_helper
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", *input_shape])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", *output_shape])],
+        [numpy_helper.from_array(np.asarray(value), key) for key, value in initializers.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="netgen-fixtures")
+    model.ir_version = 8
+    checker.check_model(model)
+    with open(os.path.join(HERE, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def netgen_fixtures():
+    """Graphs in the conventions of NetGen's ONNX export, so that what it writes imports back; ONNX Runtime is their reference."""
+    from onnx import helper
+    rng = np.random.default_rng(7)
+
+    def w(*shape):
+        return rng.normal(0, 0.5, shape).astype(np.float32)
+
+    n = helper.make_node
+    netgen_style("NetGenDenseNet", [
+        n("Sub", ["input", "input_normalization.mean"], ["centred"], name="input_normalization/Sub"),
+        n("Div", ["centred", "input_normalization.std"], ["x0"], name="input_normalization/Div"),
+        n("Gemm", ["x0", "fc1.weight", "fc1.bias"], ["z1"], name="fc1/Gemm", transB=1),
+        n("Relu", ["z1"], ["a1"], name="fc1/Relu"),
+        n("Dropout", ["a1", "drop.ratio"], ["d1"], name="drop/Dropout"),
+        n("Gemm", ["d1", "fc1.weight", "dec.bias"], ["z2"], name="dec/Gemm", transB=0),
+        n("Sigmoid", ["z2"], ["output"], name="dec/Sigmoid"),
+    ], {
+        "input_normalization.mean": w(8), "input_normalization.std": (np.abs(w(8)) + 0.5).astype(np.float32),
+        "fc1.weight": w(5, 8), "fc1.bias": w(5), "drop.ratio": np.float32(0.25), "dec.bias": w(8),
+    }, [8], [8])
+    netgen_style("NetGenConvNet", [
+        n("Conv", ["input", "conv1.weight"], ["z1"], name="conv1/Conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]),
+        n("BatchNormalization", ["z1", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"], ["b1"], name="bn1/BatchNormalization",
+          epsilon=1e-5, momentum=0.9),
+        n("Relu", ["b1"], ["a1"], name="conv1/Relu"),
+        n("MaxPool", ["a1"], ["p1"], name="maxpool1/MaxPool", kernel_shape=[2, 2], strides=[2, 2]),
+        n("Flatten", ["p1"], ["f1"], name="flatten1/Flatten", axis=1),
+        n("Gemm", ["f1", "dense1.weight", "dense1.bias"], ["z2"], name="dense1/Gemm", transB=1),
+        n("Softmax", ["z2"], ["output"], name="dense1/Softmax", axis=-1),
+    ], {
+        "conv1.weight": w(3, 2, 3, 3), "bn1.weight": w(3), "bn1.bias": w(3), "bn1.running_mean": w(3),
+        "bn1.running_var": (np.abs(w(3)) + 0.5).astype(np.float32), "dense1.weight": w(4, 27), "dense1.bias": w(4),
+    }, [2, 6, 6], [4])
+    netgen_style("NetGenSequenceNet", [
+        n("Transpose", ["input"], ["t0"], name="lstm1/Transpose", perm=[1, 0, 2]),
+        n("LSTM", ["t0", "lstm1.W", "lstm1.R", "lstm1.B"], ["y1"], name="lstm1/LSTM", hidden_size=4),
+        n("Squeeze", ["y1", "lstm1.squeeze_axes"], ["s1"], name="lstm1/Squeeze"),
+        n("Transpose", ["s1"], ["h1"], name="lstm1/Transpose_1", perm=[1, 0, 2]),
+        n("Transpose", ["h1"], ["t2"], name="gru1/Transpose", perm=[1, 0, 2]),
+        n("GRU", ["t2", "gru1.W", "gru1.R", "gru1.B"], ["", "yh2"], name="gru1/GRU", hidden_size=3, linear_before_reset=1),
+        n("Squeeze", ["yh2", "gru1.squeeze_axes"], ["h2"], name="gru1/Squeeze"),
+        n("Gemm", ["h2", "dense1.weight", "dense1.bias"], ["output"], name="dense1/Gemm", transB=1),
+    ], {
+        "lstm1.W": w(1, 16, 3), "lstm1.R": w(1, 16, 4), "lstm1.B": w(1, 32), "lstm1.squeeze_axes": np.array([1], np.int64),
+        "gru1.W": w(1, 9, 4), "gru1.R": w(1, 9, 3), "gru1.B": w(1, 18), "gru1.squeeze_axes": np.array([0], np.int64),
+        "dense1.weight": w(6, 3), "dense1.bias": w(6),
+    }, [5, 3], [6])
+    netgen_style("NetGenPerStepNet", [
+        n("Transpose", ["input"], ["t0"], name="rnn1/Transpose", perm=[1, 0, 2]),
+        n("RNN", ["t0", "rnn1.W", "rnn1.R", "rnn1.B"], ["y1"], name="rnn1/RNN", hidden_size=4, activations=["Relu"]),
+        n("Squeeze", ["y1", "rnn1.squeeze_axes"], ["s1"], name="rnn1/Squeeze"),
+        n("Transpose", ["s1"], ["h1"], name="rnn1/Transpose_1", perm=[1, 0, 2]),
+        n("Reshape", ["h1", "dense1.rows"], ["r1"], name="dense1/Reshape"),
+        n("Gemm", ["r1", "dense1.weight", "dense1.bias"], ["z2"], name="dense1/Gemm", transB=1),
+        n("Tanh", ["z2"], ["a2"], name="dense1/Tanh"),
+        n("Reshape", ["a2", "dense1.steps"], ["output"], name="dense1/Reshape_1"),
+    ], {
+        "rnn1.W": w(1, 4, 3), "rnn1.R": w(1, 4, 4), "rnn1.B": w(1, 8), "rnn1.squeeze_axes": np.array([1], np.int64),
+        "dense1.rows": np.array([-1, 4], np.int64), "dense1.weight": w(2, 4), "dense1.bias": w(2),
+        "dense1.steps": np.array([-1, 5, 2], np.int64),
+    }, [5, 3], [5, 2])
+
+
 def main():
     for name, make, shape in [
         ("MlpNet", Mlp, (20,)),
@@ -202,6 +281,7 @@ def main():
                 module.weight.data.uniform_(0.5, 1.5)
                 module.bias.data.uniform_(-0.5, 0.5)
         export(name, model, shape, outputs=name != "Unsupported")
+    netgen_fixtures()
     torch.manual_seed(0)
     model = TwoInputs().eval()
     torch.onnx.export(model, (torch.randn(1, 4), torch.randn(1, 4)), os.path.join(HERE, "TwoInputs.onnx"), opset_version=17,
