@@ -42,6 +42,23 @@ public class ImportErrorTests
     }
 
     [Fact]
+    public void Unsupported_attribute_names_the_node_and_the_value()
+    {
+        OnnxImportException error = AssertRefused(File.ReadAllBytes(ImportFixtures.File("Dilated.onnx")), "1 problem");
+
+        Assert.Contains("node 0 (Conv 'conv1/Conv'): dilations [2, 2]", error.Message);
+    }
+
+    [Fact]
+    public void Batch_norm_after_a_convolutions_activation_is_refused()
+    {
+        // NetGen fuses a BatchNorm under a Conv2D into it, before the activation: Conv → Relu → BN has no declaration.
+        OnnxImportException error = AssertRefused(File.ReadAllBytes(ImportFixtures.File("ActivationBeforeBatchNorm.onnx")), "1 problem");
+
+        Assert.Contains("normalises after the ReLU", error.Message);
+    }
+
+    [Fact]
     public void Missing_file_is_an_error_naming_it()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"netgen-missing-{Guid.NewGuid():N}.onnx");

@@ -258,6 +258,24 @@ def netgen_fixtures():
         "dense1.steps": np.array([-1, 5, 2], np.int64),
     }, [5, 3], [5, 2])
 
+    # Graphs NetGen cannot declare: a dilated convolution, and batch norm after a convolution's activation (NetGen
+    # fuses it before the activation).
+    netgen_style("Dilated", [
+        n("Conv", ["input", "conv1.weight", "conv1.bias"], ["z1"], name="conv1/Conv", kernel_shape=[3, 3], dilations=[2, 2]),
+        n("Flatten", ["z1"], ["f1"], name="flatten1/Flatten"),
+        n("Gemm", ["f1", "dense1.weight", "dense1.bias"], ["output"], name="dense1/Gemm", transB=1),
+    ], {"conv1.weight": w(2, 1, 3, 3), "conv1.bias": w(2), "dense1.weight": w(3, 8), "dense1.bias": w(3)}, [1, 6, 6], [3])
+    netgen_style("ActivationBeforeBatchNorm", [
+        n("Conv", ["input", "conv1.weight", "conv1.bias"], ["z1"], name="conv1/Conv", kernel_shape=[3, 3]),
+        n("Relu", ["z1"], ["a1"], name="relu/Relu"),
+        n("BatchNormalization", ["a1", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"], ["b1"], name="bn1/BatchNormalization"),
+        n("Flatten", ["b1"], ["f1"], name="flatten1/Flatten"),
+        n("Gemm", ["f1", "dense1.weight", "dense1.bias"], ["output"], name="dense1/Gemm", transB=1),
+    ], {
+        "conv1.weight": w(2, 1, 3, 3), "conv1.bias": w(2), "bn1.weight": w(2), "bn1.bias": w(2), "bn1.running_mean": w(2),
+        "bn1.running_var": (np.abs(w(2)) + 0.5).astype(np.float32), "dense1.weight": w(3, 32), "dense1.bias": w(3),
+    }, [1, 6, 6], [3])
+
 
 def main():
     for name, make, shape in [
