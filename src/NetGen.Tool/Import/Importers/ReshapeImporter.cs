@@ -59,11 +59,9 @@ internal sealed class ReshapeImporter : INodeImporter
             context.Problem(node, "Reshape to a shape computed in a way the importer cannot follow; NetGen needs each sample's shape fixed");
             return context.Stop();
         }
-        context.Layers.Add(sample.Length == 1 ? new ImportedFlatten() : new ImportedReshape(sample));
-        if (node.OpType == "Reshape")
-        {
-            context.Layers[^1].SourceName = LayerNames.FromTensor(node.Input(1));
-        }
+        // NetGen's export writes [Reshape] as Reshape(x, "{name}.shape") and [Flatten] as Flatten: a named shape stays a Reshape.
+        string? name = node.OpType == "Reshape" ? LayerNames.FromTensor(node.Input(1)) : null;
+        context.Layers.Add(sample.Length == 1 && name is null ? new ImportedFlatten() : new ImportedReshape(sample) { SourceName = name });
         context.Advance(node.Output(0)!, sample);
         return true;
     }
