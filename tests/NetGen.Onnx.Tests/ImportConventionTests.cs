@@ -8,7 +8,8 @@ namespace NetGen.Onnx.Tests;
 /// <summary>
 /// Graphs written in the conventions of NetGen's own ONNX export (Fixtures/make_fixtures.py's <c>netgen_fixtures</c>:
 /// <c>{layer}.weight</c> initializers, Dropout with a ratio, a tied decoder's Gemm with transB = 0, Conv → BN → Relu,
-/// recurrent layers with <c>{layer}.W/.R/.B</c>, a per-step Gemm between Reshapes): each imports to the checked-in
+/// recurrent layers with <c>{layer}.W/.R/.B</c>, a per-step Gemm between Reshapes, ISRU, ISRLU, SQNL and BipolarReLU as
+/// subgraphs): each imports to the checked-in
 /// declaration, and the network predicts what ONNX Runtime computes from the same file.
 /// </summary>
 public class ImportConventionTests
@@ -18,7 +19,7 @@ public class ImportConventionTests
 
     private const int Batch = 4;
 
-    public static TheoryData<string> Networks => ["NetGenDenseNet", "NetGenConvNet", "NetGenSequenceNet", "NetGenPerStepNet"];
+    public static TheoryData<string> Networks => ["NetGenDenseNet", "NetGenConvNet", "NetGenSequenceNet", "NetGenPerStepNet", "NetGenActivationsNet"];
 
     private static Model Create(string className) => className switch
     {
@@ -26,6 +27,7 @@ public class ImportConventionTests
         "NetGenConvNet" => new NetGenConvNet(),
         "NetGenSequenceNet" => new NetGenSequenceNet(),
         "NetGenPerStepNet" => new NetGenPerStepNet(),
+        "NetGenActivationsNet" => new NetGenActivationsNet(),
         _ => throw new ArgumentOutOfRangeException(nameof(className)),
     };
 

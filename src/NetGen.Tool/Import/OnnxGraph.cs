@@ -63,7 +63,7 @@ internal sealed record OnnxConstant(string Name, int[] Shape, int DataType, floa
 /// </summary>
 internal sealed class OnnxGraph
 {
-    public const int Float = 1, Int32 = 6, Int64 = 7;
+    public const int Float = 1, Int32 = 6, Int64 = 7, Bool = 9;
 
     private readonly Dictionary<string, OnnxConstant> _constants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<OnnxNode>> _consumers = new(StringComparer.Ordinal);
@@ -214,7 +214,7 @@ internal sealed class OnnxGraph
         return new OnnxConstant(name, [0], 0, null, null, false);
     }
 
-    /// <summary>float32 and int32/int64 elements, from raw data or the typed fields; other types keep only their shape.</summary>
+    /// <summary>float32, and int32/int64/bool elements as int64, from raw data or the typed fields; other types keep only their shape.</summary>
     private OnnxConstant ReadTensor(TensorProto tensor, string name, bool isInitializer)
     {
         int[] shape = tensor.Dims.Select(dimension => checked((int)dimension)).ToArray();
@@ -235,6 +235,13 @@ internal sealed class OnnxGraph
             case Int32:
                 longs = raw.Length > 0
                     ? ReadRaw(raw, count, 4, name, bytes => (long)BinaryPrimitives.ReadInt32LittleEndian(bytes))
+                    : tensor.Int32Data.Select(value => (long)value).ToArray();
+                Expect(longs.Length, count, name);
+                break;
+            case Bool:
+                // One byte each in raw data; int32_data otherwise.
+                longs = raw.Length > 0
+                    ? ReadRaw(raw, count, 1, name, bytes => (long)bytes[0])
                     : tensor.Int32Data.Select(value => (long)value).ToArray();
                 Expect(longs.Length, count, name);
                 break;

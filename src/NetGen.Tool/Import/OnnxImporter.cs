@@ -30,6 +30,7 @@ public static class OnnxImporter
         new DropoutImporter(),
         new RecurrentImporter(),
         new ActivationImporter(),
+        new ElementwiseActivationImporter(),
     ];
 
     /// <summary>The ops some importer reads; a graph with any other is refused before the walk, naming every such node.</summary>
@@ -39,6 +40,7 @@ public static class OnnxImporter
         "Softsign", "PRelu", "Atan", "Asinh", "Erf", "GreaterOrEqual", "Cast", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
         "BatchNormalization", "Flatten", "Reshape", "Resize", "Dropout", "Identity", "Pad", "Transpose", "LSTM", "GRU", "RNN",
         "Squeeze", "Unsqueeze", "Gather", "Slice", "Shape", "Concat", "Constant", "ConstantOfShape",
+        "Sqrt", "Abs", "Neg", "Clip", "Min", "Max", "Where", "Greater", "Less", "LessOrEqual", "Exp", "Log", "Pow", "Reciprocal",
     ];
 
     /// <summary>Ops that only compute shapes and constants; used where everything they feed was imported.</summary>

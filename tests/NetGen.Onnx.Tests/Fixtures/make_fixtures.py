@@ -257,6 +257,39 @@ def netgen_fixtures():
         "dense1.rows": np.array([-1, 4], np.int64), "dense1.weight": w(2, 4), "dense1.bias": w(2),
         "dense1.steps": np.array([-1, 5, 2], np.int64),
     }, [5, 3], [5, 2])
+    # Activations without an ONNX op, in the forms NetGen's export writes them.
+    netgen_style("NetGenActivationsNet", [
+        n("Gemm", ["input", "dense1.weight", "dense1.bias"], ["z1"], name="dense1/Gemm", transB=1),
+        n("Mul", ["z1", "z1"], ["sq1"], name="dense1/Mul"),
+        n("Mul", ["sq1", "dense1.alpha"], ["asq1"], name="dense1/Mul_1"),
+        n("Add", ["one", "asq1"], ["den1"], name="dense1/Add"),
+        n("Sqrt", ["den1"], ["root1"], name="dense1/Sqrt"),
+        n("Div", ["z1", "root1"], ["a1"], name="dense1/Div"),
+        n("Gemm", ["a1", "dense2.weight", "dense2.bias"], ["z2"], name="dense2/Gemm", transB=1),
+        n("GreaterOrEqual", ["z2", "zero"], ["pos2"], name="dense2/GreaterOrEqual"),
+        n("Mul", ["z2", "z2"], ["sq2"], name="dense2/Mul"),
+        n("Add", ["sq2", "one"], ["den2"], name="dense2/Add"),
+        n("Sqrt", ["den2"], ["root2"], name="dense2/Sqrt"),
+        n("Div", ["z2", "root2"], ["isru2"], name="dense2/Div"),
+        n("Where", ["pos2", "z2", "isru2"], ["a2"], name="dense2/Where"),
+        n("Gemm", ["a2", "dense3.weight", "dense3.bias"], ["z3"], name="dense3/Gemm", transB=1),
+        n("Clip", ["z3", "minus_two", "two"], ["c3"], name="dense3/Clip"),
+        n("Abs", ["c3"], ["abs3"], name="dense3/Abs"),
+        n("Mul", ["c3", "abs3"], ["cc3"], name="dense3/Mul"),
+        n("Mul", ["cc3", "quarter"], ["q3"], name="dense3/Mul_1"),
+        n("Sub", ["c3", "q3"], ["a3"], name="dense3/Sub"),
+        n("Gemm", ["a3", "dense4.weight", "dense4.bias"], ["z4"], name="dense4/Gemm", transB=1),
+        n("Relu", ["z4"], ["r4"], name="dense4/Relu"),
+        n("Min", ["z4", "zero"], ["m4"], name="dense4/Min"),
+        n("Where", ["dense4.even_units", "r4", "m4"], ["a4"], name="dense4/Where"),
+        n("Gemm", ["a4", "dense5.weight", "dense5.bias"], ["output"], name="dense5/Gemm", transB=1),
+    ], {
+        "dense1.weight": w(6, 6), "dense1.bias": w(6), "dense1.alpha": np.float32(0.5), "one": np.float32(1), "zero": np.float32(0),
+        "dense2.weight": w(6, 6), "dense2.bias": w(6), "dense3.weight": w(6, 6), "dense3.bias": w(6),
+        "minus_two": np.float32(-2), "two": np.float32(2), "quarter": np.float32(0.25),
+        "dense4.weight": w(6, 6), "dense4.bias": w(6), "dense4.even_units": np.arange(6) % 2 == 0,
+        "dense5.weight": w(3, 6), "dense5.bias": w(3),
+    }, [6], [3])
 
     # Graphs NetGen cannot declare: a dilated convolution, and batch norm after a convolution's activation (NetGen
     # fuses it before the activation).

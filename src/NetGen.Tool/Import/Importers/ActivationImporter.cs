@@ -16,6 +16,9 @@ internal sealed class ActivationImporter : INodeImporter
         ["Softsign"] = Activation.Softsign, ["PRelu"] = Activation.PReLU, ["Atan"] = Activation.ArcTan, ["Asinh"] = Activation.ArSinh,
     };
 
+    /// <summary>RReLU's slope below zero in inference: the mean of U(1/8, 1/3), as PyTorch's defaults give.</summary>
+    private const float RReLUSlope = 11f / 48f;
+
     public bool TryImport(ImportContext context)
     {
         if (Subgraph(context) is { } matched)
@@ -33,6 +36,11 @@ internal sealed class ActivationImporter : INodeImporter
         {
             case Activation.LeakyReLU:
                 alpha = node.Float("alpha", 0.01f);
+                // NetGen's export writes RReLU as its inference form, LeakyRelu with the mean slope 11/48.
+                if (Math.Abs(alpha.Value - RReLUSlope) <= 1e-7f && context.Last<ImportedDense>() is not null)
+                {
+                    (activation, alpha) = (Activation.RReLU, null);
+                }
                 break;
             case Activation.ELU:
                 alpha = node.Float("alpha", 1f);
@@ -63,7 +71,7 @@ internal sealed class ActivationImporter : INodeImporter
     /// Puts the activation on the layer that computed <see cref="ImportContext.Current"/>: the last layer, or the layer
     /// before a batch norm that follows it (then z → BN → f, as NetGen fuses them).
     /// </summary>
-    private static void Fold(ImportContext context, OnnxNode[] nodes, Activation activation, float? alpha, float[]? slopes, string output)
+    internal static void Fold(ImportContext context, OnnxNode[] nodes, Activation activation, float? alpha, float[]? slopes, string output)
     {
         context.Consume(nodes);
         WeightedLayer? host = context.Last<WeightedLayer>();
