@@ -59,6 +59,22 @@ public class ImportErrorTests
     }
 
     [Fact]
+    public void Weights_that_are_not_float32_are_named_with_their_type()
+    {
+        OnnxImportException error = AssertRefused(File.ReadAllBytes(ImportFixtures.File("DoubleWeights.onnx")), "1 problem");
+
+        Assert.Contains("node 0 (Gemm 'dense1/Gemm'): its weight 'dense1.weight' is DOUBLE", error.Message);
+    }
+
+    [Fact]
+    public void External_data_is_refused_naming_the_initializer()
+    {
+        OnnxImportException error = AssertRefused(File.ReadAllBytes(ImportFixtures.File("ExternalData.onnx")), "external file");
+
+        Assert.Contains("initializer 'fc1.weight'", error.Message);
+    }
+
+    [Fact]
     public void Missing_file_is_an_error_naming_it()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"netgen-missing-{Guid.NewGuid():N}.onnx");

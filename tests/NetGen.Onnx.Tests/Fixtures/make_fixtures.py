@@ -11,6 +11,7 @@ import os
 import struct
 
 import numpy as np
+import onnx
 import torch
 from torch import nn
 
@@ -180,7 +181,7 @@ class TwoInputs(nn.Module):
         return self.a(left) + self.b(right)
 
 
-def netgen_style(name, nodes, initializers, input_shape, output_shape):
+def netgen_style(name, nodes, initializers, input_shape, output_shape, check=True):
     """A graph written as NetGen's own export writes its layers (names "{layer}.weight", Dropout with a ratio, tied Gemm...)."""
     from onnx import TensorProto, checker, helper, numpy_helper
     graph = helper.make_graph(
@@ -190,7 +191,8 @@ def netgen_style(name, nodes, initializers, input_shape, output_shape):
         [numpy_helper.from_array(np.asarray(value), key) for key, value in initializers.items()])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="netgen-fixtures")
     model.ir_version = 8
-    checker.check_model(model)
+    if check:
+        checker.check_model(model)
     with open(os.path.join(HERE, name + ".onnx"), "wb") as f:
         f.write(model.SerializeToString())
 
@@ -308,6 +310,19 @@ def netgen_fixtures():
         "conv1.weight": w(2, 1, 3, 3), "conv1.bias": w(2), "bn1.weight": w(2), "bn1.bias": w(2), "bn1.running_mean": w(2),
         "bn1.running_var": (np.abs(w(2)) + 0.5).astype(np.float32), "dense1.weight": w(3, 32), "dense1.bias": w(3),
     }, [1, 6, 6], [3])
+    # Weights NetGen cannot load as they are: float64, and float32 kept in an external data file.
+    from onnx import TensorProto, numpy_helper
+    # (Not a valid model, so not checked: ONNX's Gemm takes one element type. A float64 model would fail at its input.)
+    netgen_style("DoubleWeights", [
+        n("Gemm", ["input", "dense1.weight", "dense1.bias"], ["output"], name="dense1/Gemm", transB=1),
+    ], {"dense1.weight": w(2, 4).astype(np.float64), "dense1.bias": w(2).astype(np.float32)}, [4], [2], check=False)
+    external = onnx.load(os.path.join(HERE, "MlpNet.onnx"))
+    weight = external.graph.initializer[0]
+    weight.ClearField("raw_data")
+    weight.data_location = TensorProto.EXTERNAL
+    weight.external_data.add(key="location", value="MlpNet.weights.bin")
+    with open(os.path.join(HERE, "ExternalData.onnx"), "wb") as f:
+        f.write(external.SerializeToString())
 
 
 def main():
