@@ -82,6 +82,10 @@ public static class OnnxImporter
         int[] sample = dimensions.Skip(1).Select(d => (int)d!.Value).ToArray();
         var context = new ImportContext(graph, graph.Input.Name, sample);
         Walk(context);
+        if (context.Stopped && context.Problems.Count == 0)
+        {
+            context.Problems.Add($"the chain of layers could not go on past '{context.Current}'");
+        }
         if (context.Problems.Count == 0)
         {
             foreach (OnnxNode node in Unused(context))

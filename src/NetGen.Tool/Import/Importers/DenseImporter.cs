@@ -93,8 +93,13 @@ internal sealed class DenseImporter : INodeImporter
             context.Problem(gemm, "Gemm with transA, alpha or beta other than 0, 1, 1; a Dense layer is x·Wᵀ + b");
             return context.Stop();
         }
-        if (context.FloatConstant(gemm, 1, "weight") is not { } weight || weight.Shape.Length != 2)
+        if (context.FloatConstant(gemm, 1, "weight") is not { } weight)
         {
+            return context.Stop();
+        }
+        if (weight.Shape.Length != 2)
+        {
+            context.Problem(gemm, $"weight '{weight.Name}' is {ImportContext.Format(weight.Shape)}; a Dense layer's is 2-D");
             return context.Stop();
         }
         int inputs = context.Shape[0];
@@ -121,8 +126,9 @@ internal sealed class DenseImporter : INodeImporter
         {
             layer.Bias = Bias(context, gemm, 2, units);
         }
-        layer.SourceName = LayerNames.FromTensor(gemm.Input(2)) is { } fromBias && layer.TiedTo is not null
-            ? fromBias
+        // A tied layer's weight is named for the layer it borrows from: its own name is in its bias, or its node's.
+        layer.SourceName = layer.TiedTo is not null
+            ? LayerNames.FromTensor(gemm.Input(2)) ?? gemm.Scope()
             : LayerNames.FromTensor(weight.Name) ?? LayerNames.FromTensor(gemm.Input(2)) ?? gemm.Scope();
         context.Layers.Add(layer);
         context.Advance(output, [units]);
