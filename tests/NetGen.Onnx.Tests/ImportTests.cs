@@ -17,7 +17,7 @@ public class ImportTests
     /// </summary>
     private const float Tolerance = 1e-5f;
 
-    public static TheoryData<string> Networks => ["MlpNet", "CnnNet", "ActivationsNet", "BatchNormNet", "DecoderNet", "LstmNet", "GruNet", "RnnNet"];
+    public static TheoryData<string> Networks => ["MlpNet", "CnnNet", "ActivationsNet", "BatchNormNet", "DecoderNet", "ViewNet", "LstmNet", "GruNet", "RnnNet"];
 
     private static Model Create(string className) => className switch
     {
@@ -26,6 +26,7 @@ public class ImportTests
         "ActivationsNet" => new ActivationsNet(),
         "BatchNormNet" => new BatchNormNet(),
         "DecoderNet" => new DecoderNet(),
+        "ViewNet" => new ViewNet(),
         "LstmNet" => new LstmNet(),
         "GruNet" => new GruNet(),
         "RnnNet" => new RnnNet(),

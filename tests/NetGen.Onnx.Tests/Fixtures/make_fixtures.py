@@ -102,6 +102,23 @@ class Decoder(nn.Module):
         return torch.sigmoid(self.conv(self.up(x)))
 
 
+class ViewNet(nn.Module):
+    """view(x.size(0), -1) (a Reshape by a shape computed from Shape), overlapping pooling, batch norm on its own, PReLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.pool = nn.MaxPool2d(2, stride=1)
+        self.norm = nn.BatchNorm2d(2)
+        self.fc = nn.Linear(2 * 3 * 3, 3)
+        self.act = nn.PReLU()
+        self.out = nn.Linear(3, 2)
+
+    def forward(self, x):
+        x = self.norm(self.pool(torch.tanh(self.conv(x))))
+        return self.out(self.act(self.fc(x.view(x.size(0), -1))))
+
+
 class Activations(nn.Module):
     """Every activation PyTorch exports as its own node or subgraph, after an input standardisation."""
 
@@ -332,6 +349,7 @@ def main():
         ("ActivationsNet", Activations, (10,)),
         ("BatchNormNet", BatchNormMlp, (8,)),
         ("DecoderNet", Decoder, (6,)),
+        ("ViewNet", ViewNet, (1, 6, 6)),
         ("LstmNet", LstmClassifier, (7, 5)),
         ("GruNet", GruTagger, (6, 4)),
         ("RnnNet", RnnRegressor, (5, 3)),
