@@ -57,7 +57,7 @@ public partial class StepActivation;
 [BatchNorm]
 [Dropout(0.3)]
 [Dense(8, Activation.Tanh)]
-[BatchNorm(Epsilon = 1e-3)]
+[BatchNorm(Epsilon = 0.001)]
 [Dense(3, Activation.Softmax)]
 public partial class NormalizedMlp;
 

@@ -9,12 +9,15 @@ public class ExportTests
 {
     private const int Batch = 7;
 
-    public static TheoryData<string> Networks =>
+    /// <summary>The networks of ExportNetworks.cs, which between them use every layer kind and activation.</summary>
+    internal static readonly string[] Names =
     [
         nameof(ClassicActivations), nameof(SmoothActivations), nameof(SquareRootActivations), nameof(ExponentialActivations),
         nameof(UnitActivations), nameof(StepActivation), nameof(NormalizedMlp), nameof(SmallCnn), nameof(ConvDecoder),
         nameof(TiedAutoencoder), nameof(RecurrentStack), nameof(ReluRnn), nameof(PerStepOutput), nameof(BinaryMachine), nameof(GaussianMachine),
     ];
+
+    public static TheoryData<string> Networks => [.. Names];
 
     internal static Model Create(string name) => name switch
     {
@@ -130,7 +133,7 @@ public class ExportTests
         try
         {
             var paths = new List<string>();
-            foreach (string name in Networks)
+            foreach (string name in Names)
             {
                 Model model = Create(name);
                 model.InputNormalization = name == nameof(ClassicActivations) ? new InputNormalization(new float[6], Enumerable.Repeat(2f, 6).ToArray()) : null;

@@ -45,6 +45,10 @@ internal sealed class DeclarationWriter
             text.Append("namespace ").Append(_namespace).Append(";\n\n");
         }
         text.Append("[Network(Loss = Loss.").Append(Loss()).Append(")]\n");
+        if (_context.Graph.Metadata.GetValueOrDefault("netgen.autoencoder") is { } code && Layers.Any(layer => layer.Name == code))
+        {
+            text.Append("[Autoencoder(\"").Append(code).Append("\")]\n");
+        }
         text.Append("[Input(").Append(string.Join(", ", InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture))));
         bool sequence = InputShape.Length == 2 && Layers.FirstOrDefault() is ImportedRecurrent or ImportedDense { PerStep: true };
         text.Append(sequence ? ", Sequence = true)]\n" : ")]\n");
@@ -65,13 +69,18 @@ internal sealed class DeclarationWriter
 
     private int[] InputShape => _context.Shapes[_context.Graph.Input.Name];
 
-    /// <summary>Cross-entropy after a softmax or a single sigmoid (the classifier's outputs), else mean squared error.</summary>
-    private string Loss() => Layers[^1] switch
-    {
-        ImportedDense { Activation: Activation.Softmax } => "CrossEntropy",
-        ImportedDense { Activation: Activation.Sigmoid, Units: 1 } => "CrossEntropy",
-        _ => "MeanSquaredError",
-    };
+    /// <summary>
+    /// The loss NetGen's export recorded; else cross-entropy after a softmax or sigmoid outputs (a classifier's
+    /// probabilities, or binary cross-entropy per output, as for an autoencoder's pixels), else mean squared error.
+    /// ONNX keeps no loss; it matters only for training.
+    /// </summary>
+    private string Loss() => _context.Graph.Metadata.GetValueOrDefault("netgen.loss") is { } recorded && Enum.TryParse(recorded, out NetGen.Loss loss)
+        ? loss.ToString()
+        : Layers[^1] switch
+        {
+            WeightedLayer { Activation: Activation.Softmax or Activation.Sigmoid } => "CrossEntropy",
+            _ => "MeanSquaredError",
+        };
 
     /// <summary>
     /// A [BatchNorm] right under a Dense or Conv2D is fused into it where NetGen's FusionPlan fuses it: it then

@@ -69,9 +69,13 @@ internal sealed class OnnxGraph
     private readonly Dictionary<string, List<OnnxNode>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
 
-    private OnnxGraph(string path, GraphProto graph)
+    private OnnxGraph(string path, GraphProto graph, IEnumerable<StringStringEntryProto> metadata)
     {
         Path = path;
+        foreach (StringStringEntryProto entry in metadata)
+        {
+            Metadata[entry.Key] = entry.Value;
+        }
         Nodes = graph.Node.Select((node, i) => new OnnxNode(i, node)).ToArray();
         foreach (TensorProto initializer in graph.Initializer)
         {
@@ -115,6 +119,12 @@ internal sealed class OnnxGraph
 
     /// <summary>The file read, as messages name it.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The model's metadata_props. NetGen's export records there what a graph cannot say: <c>netgen.loss</c> and an
+    /// autoencoder's code layer, <c>netgen.autoencoder</c>.
+    /// </summary>
+    public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<OnnxNode> Nodes { get; }
 
@@ -161,7 +171,7 @@ internal sealed class OnnxGraph
                     $"Cannot import {path}: initializer '{tensor.Name}' keeps its data in an external file; save the model with its weights inside (onnx.save_model(..., save_as_external_data=False)).");
             }
         }
-        return new OnnxGraph(path, model.Graph);
+        return new OnnxGraph(path, model.Graph, model.MetadataProps);
     }
 
     /// <summary>The nodes that read <paramref name="tensor"/>, in graph order.</summary>

@@ -52,6 +52,13 @@ public abstract partial class Model
             Graph = graph.Proto,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxGraph.OpsetVersion });
+        // What the graph cannot say, for netgen import to give back the same declaration; other tools ignore it.
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.network", Value = Description.Name });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.loss", Value = Description.Loss.ToString() });
+        if (Description.Code is { } code)
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.autoencoder", Value = code.Name });
+        }
         return model;
     }
 

@@ -4,7 +4,7 @@ using NetGen;
 
 namespace NetGen.Onnx.Tests.Imported;
 
-[Network(Loss = Loss.MeanSquaredError)]
+[Network(Loss = Loss.CrossEntropy)]
 [Input(6)]
 [Dense(36, Activation.ReLU, Name = "fc")]
 [Reshape(4, 3, 3)]

@@ -4,7 +4,7 @@ using NetGen;
 
 namespace NetGen.Onnx.Tests.Imported;
 
-[Network(Loss = Loss.MeanSquaredError)]
+[Network(Loss = Loss.CrossEntropy)]
 [Input(8)]
 [Dense(5, Activation.ReLU, Name = "fc1")]
 [Dropout(0.25, Name = "drop")]
