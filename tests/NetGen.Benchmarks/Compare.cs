@@ -34,6 +34,8 @@ internal static partial class Compare
         ("lstm_step_h32_latency_us", false, Target.Ratio(10), 0, "lstm_step_h32_weight_read_us"),
         ("lstm_step_h64_latency_us", false, Target.Ratio(10), 0, "lstm_step_h64_weight_read_us"),
         ("lstm_step_h128_latency_us", false, Target.Ratio(10), 0, "lstm_step_h128_weight_read_us"),
+        ("onnx_cnn_b1_latency_us", false, Target.Ratio(2), 0, null),
+        ("onnx_cnn_b1000_infer_samples_per_s", true, Target.Ratio(1), 0, null),
     ];
 
     /// <summary>
@@ -123,7 +125,18 @@ internal static partial class Compare
             {
                 string section = sections[s];
                 bool torchFirst = (round + s) % 2 == 1;
-                void Torch() => torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                // The onnx rows' reference is ONNX Runtime in this process; every other row's runs in Python.
+                void Torch()
+                {
+                    if (section == "onnx")
+                    {
+                        netgen.RunOnnxRuntime(theirs);
+                    }
+                    else
+                    {
+                        torchRuns = torchRuns && RunPyTorch(epochs, section, theirs);
+                    }
+                }
                 Console.WriteLine(torchRuns ? $"## {section}, {(torchFirst ? "PyTorch" : "NetGen")} first" : $"## {section}");
                 if (torchFirst)
                 {
@@ -204,7 +217,8 @@ internal static partial class Compare
             }
             return "";
         }
-        Console.WriteLine("| workload | NetGen | PyTorch | NetGen / PyTorch | target | the target takes |");
+        // The reference is PyTorch's, scikit-learn's for the rbm rows and ONNX Runtime's for the onnx rows.
+        Console.WriteLine("| workload | NetGen | reference | NetGen / reference | target | the target takes |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach ((string name, bool higherIsBetter, Target target, double flops, string? floor) in Figures)
         {

@@ -31,6 +31,7 @@ internal sealed class EndToEnd
         ("rbm", static (workloads, report) => workloads.RbmTraining(report)),
         ("lstm", static (workloads, report) => workloads.LstmTraining(report)),
         ("lstm_step", static (workloads, report) => LstmStepLatency(report)),
+        ("onnx", static (workloads, report) => OnnxInference.NetGen(workloads._test, report)),
     ];
 
     /// <summary>The names of <see cref="Workloads"/>, in their order.</summary>
@@ -70,6 +71,14 @@ internal sealed class EndToEnd
         QuietMachine.WaitForOthers();
         return new EndToEnd(train, test, epochs, cnnEpochs);
     }
+
+    /// <summary>The <c>onnx</c> workload's reference, ONNX Runtime in this process, on the same test images.</summary>
+    public void RunOnnxRuntime(Dictionary<string, double> results) =>
+        OnnxInference.OnnxRuntime(_test, (name, value) =>
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} = {value}"));
+            results[name] = value;
+        });
 
     /// <summary>Runs one of <see cref="Sections"/>, printing each figure as a RESULT line and adding it to <paramref name="results"/>.</summary>
     public void RunSection(string section, Dictionary<string, double> results)
@@ -291,7 +300,7 @@ internal sealed class EndToEnd
     }
 
     /// <summary>Median latency of one-sample predictions, cycling through the test set, into a reused output buffer.</summary>
-    private static double BatchOneLatencyMicroseconds(Model model, Dataset test)
+    internal static double BatchOneLatencyMicroseconds(Model model, Dataset test)
     {
         var output = new float[model.Description.OutputSize];
         int next = 0;
@@ -307,7 +316,7 @@ internal sealed class EndToEnd
         return Median(latencies);
     }
 
-    private static double BatchInferenceSamplesPerSecond(Model model, Dataset test, int batch)
+    internal static double BatchInferenceSamplesPerSecond(Model model, Dataset test, int batch)
     {
         var outputs = new float[batch * model.Description.OutputSize];
         WarmUp(() => model.Predict(test.Features.AsSpan(0, batch * test.SampleSize), outputs));
