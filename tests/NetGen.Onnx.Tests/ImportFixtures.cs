@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetGen.Tool.Import;
 
 namespace NetGen.Onnx.Tests;
 
@@ -20,6 +21,23 @@ internal static class ImportFixtures
     /// <summary>The checked-in expected declaration for <paramref name="className"/>.</summary>
     public static string ExpectedDeclaration(string className, [CallerFilePath] string callerFile = "") =>
         Path.Combine(Path.GetDirectoryName(callerFile)!, "Fixtures", "Imported", className + ".cs");
+
+    /// <summary>
+    /// Imports the fixture <c>{className}.onnx</c> and compares its declaration with the checked-in one, or, with
+    /// <see cref="AcceptVariable"/> set to 1, writes it as the new expected file.
+    /// </summary>
+    public static void AssertDeclarationIsTheExpectedOne(string className, [CallerFilePath] string callerFile = "")
+    {
+        ImportedNetwork network = OnnxImporter.Import(File(className + ".onnx"), className, Namespace);
+        string expectedPath = ExpectedDeclaration(className, callerFile);
+        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
+        {
+            System.IO.File.WriteAllText(expectedPath, network.Declaration);
+            return;
+        }
+        Assert.True(System.IO.File.Exists(expectedPath), $"{expectedPath} is missing; run with {AcceptVariable}=1 to write it.");
+        Assert.Equal(System.IO.File.ReadAllText(expectedPath), network.Declaration);
+    }
 
     /// <summary>A fresh empty folder under the temporary directory; the caller deletes it.</summary>
     public static string TemporaryFolder()

@@ -35,18 +35,7 @@ public class ImportTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void Declaration_is_the_expected_one(string className)
-    {
-        ImportedNetwork network = OnnxImporter.Import(ImportFixtures.File(className + ".onnx"), className, ImportFixtures.Namespace);
-        string expectedPath = ImportFixtures.ExpectedDeclaration(className);
-        if (Environment.GetEnvironmentVariable(ImportFixtures.AcceptVariable) == "1")
-        {
-            File.WriteAllText(expectedPath, network.Declaration);
-            return;
-        }
-        Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; run with {ImportFixtures.AcceptVariable}=1 to write it.");
-        Assert.Equal(File.ReadAllText(expectedPath), network.Declaration);
-    }
+    public void Declaration_is_the_expected_one(string className) => ImportFixtures.AssertDeclarationIsTheExpectedOne(className);
 
     [Theory]
     [MemberData(nameof(Networks))]
