@@ -15,6 +15,8 @@ cat > nuget.config <<CONFIG
   <packageSources>
     <clear />
     <add key="local" value="$work/feed" />
+    <!-- NetGen's one dependency, Google.Protobuf (managed, for ONNX export), comes from nuget.org as users get it. -->
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
 </configuration>
 CONFIG
@@ -45,6 +47,8 @@ network.Fit(data, new Adam(0.05f), epochs: 60, batchSize: 20);
 float accuracy = network.Evaluate(data).Accuracy ?? 0f;
 Console.WriteLine($"class of (0, 1): {network.PredictClass([0f, 1f])}, of (1, 1): {network.PredictClass([1f, 1f])}");
 Console.WriteLine($"training accuracy: {accuracy:F3}");
+network.ExportOnnx("xor.onnx");
+Console.WriteLine($"xor.onnx: {new FileInfo("xor.onnx").Length} bytes");
 return accuracy > 0.95f ? 0 : 1;
 
 [Network(Loss = Loss.CrossEntropy)]
@@ -54,4 +58,4 @@ return accuracy > 0.95f ? 0 : 1;
 public partial class Xor;
 PROGRAM
 dotnet run -c Release
-echo "package test: the packed NetGen built, trained and predicted in a fresh app with an empty package cache"
+echo "package test: the packed NetGen built, trained, predicted and exported ONNX in a fresh app with an empty package cache"
