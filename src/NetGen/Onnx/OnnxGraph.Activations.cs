@@ -21,15 +21,15 @@ public sealed partial class OnnxGraph
         NetGen.Activation.Sigmoid => Unary(layer, "Sigmoid", z),
         NetGen.Activation.Tanh => Unary(layer, "Tanh", z),
         NetGen.Activation.ReLU => Unary(layer, "Relu", z),
-        NetGen.Activation.Softmax => WithInt(Unary(layer, "Softmax", z), "axis", -1),
+        NetGen.Activation.Softmax => Unary(layer, "Softmax", z, Int("axis", -1)),
         NetGen.Activation.ArcTan => Unary(layer, "Atan", z),
         NetGen.Activation.ArSinh => Unary(layer, "Asinh", z),
         NetGen.Activation.Softsign => Unary(layer, "Softsign", z),
         NetGen.Activation.Softplus => Unary(layer, "Softplus", z),
         NetGen.Activation.LeakyReLU => LeakyRelu(layer, z, alpha),
         NetGen.Activation.RReLU => LeakyRelu(layer, z, (UnitActivations.RReLULower + UnitActivations.RReLUUpper) / 2f),
-        NetGen.Activation.ELU => WithFloat(Unary(layer, "Elu", z), "alpha", alpha),
-        NetGen.Activation.SELU => Selu(layer, z),
+        NetGen.Activation.ELU => Unary(layer, "Elu", z, Float("alpha", alpha)),
+        NetGen.Activation.SELU => Unary(layer, "Selu", z, Float("alpha", Kernels.SELU.Alpha), Float("gamma", Kernels.SELU.Scale)),
         NetGen.Activation.PReLU => Node(layer, "PRelu", z, Weight($"{layer}_prelu.weight")).Output[0],
         NetGen.Activation.GELU => Gelu(layer, z),
         NetGen.Activation.SiLU => Node(layer, "Mul", z, Unary(layer, "Sigmoid", z)).Output[0],
@@ -41,29 +41,15 @@ public sealed partial class OnnxGraph
         _ => throw new NotSupportedException($"Layer '{layer}': no ONNX form for the activation {activation}."),
     };
 
-    private string Unary(string layer, string op, string x) => Node(layer, op, x).Output[0];
-
-    private string WithInt(string value, string attribute, long number)
+    /// <summary>A node of one input, with its attributes.</summary>
+    private string Unary(string layer, string op, string x, params AttributeProto[] attributes)
     {
-        _graph.Node[^1].Attribute.Add(Int(attribute, number));
-        return value;
-    }
-
-    private string WithFloat(string value, string attribute, float number)
-    {
-        _graph.Node[^1].Attribute.Add(Float(attribute, number));
-        return value;
-    }
-
-    private string LeakyRelu(string layer, string z, float slope) => WithFloat(Unary(layer, "LeakyRelu", z), "alpha", slope);
-
-    private string Selu(string layer, string z)
-    {
-        NodeProto node = Node(layer, "Selu", z);
-        node.Attribute.Add(Float("alpha", Kernels.SELU.Alpha));
-        node.Attribute.Add(Float("gamma", Kernels.SELU.Scale));
+        NodeProto node = Node(layer, op, x);
+        node.Attribute.Add(attributes);
         return node.Output[0];
     }
+
+    private string LeakyRelu(string layer, string z, float slope) => Unary(layer, "LeakyRelu", z, Float("alpha", slope));
 
     /// <summary>z · (1 + erf(z / √2)) · 0.5, node for node as <c>torch.onnx.export</c> writes GELU before opset 20.</summary>
     private string Gelu(string layer, string z)
