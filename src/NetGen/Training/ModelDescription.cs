@@ -87,10 +87,10 @@ public sealed record ModelDescription(
 
     /// <summary>
     /// Whether the outputs are class probabilities: a softmax output (whatever the loss), or one sigmoid unit under
-    /// cross-entropy (a yes/no answer). A classifier is measured by accuracy, precision, recall and a confusion
-    /// matrix; every other network is a regressor, measured by mean absolute error, RMSE and R² — several sigmoid
+    /// cross-entropy (a yes/no answer). A classifier is scored by accuracy, precision, recall and a confusion
+    /// matrix; every other network is a regressor, scored by mean absolute error, RMSE and R² — several sigmoid
     /// units under cross-entropy too (a probability per output, as multi-label classes are). An autoencoder is
-    /// never a classifier: its outputs reconstruct its input, measured as a regressor's.
+    /// never a classifier: its outputs reconstruct its input, scored as a regressor's are.
     /// </summary>
     public bool IsClassifier => !IsAutoencoder && (OutputActivation == Activation.Softmax || (Loss == Loss.CrossEntropy && OutputSize == 1));
 
