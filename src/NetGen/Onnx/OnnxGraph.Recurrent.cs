@@ -38,12 +38,12 @@ public sealed partial class OnnxGraph
     private string Recurrent(string layer, string x, string op, int units, bool returnSequences, int[] blocks, string? activation)
     {
         string timeMajor = Transpose(layer, x);
-        ParameterTensor inputWeight = Tensor($"{layer}.weight_ih_l0");
+        ParameterTensor inputWeight = _model.FindTensor($"{layer}.weight_ih_l0");
         int features = inputWeight.Shape[1];
         string w = Constant($"{layer}.W", Reordered(inputWeight, blocks, units, features), [1, blocks.Length * units, features]);
-        string r = Constant($"{layer}.R", Reordered(Tensor($"{layer}.weight_hh_l0"), blocks, units, units), [1, blocks.Length * units, units]);
-        float[] inputBias = Reordered(Tensor($"{layer}.bias_ih_l0"), blocks, units, 1);
-        float[] hiddenBias = Reordered(Tensor($"{layer}.bias_hh_l0"), blocks, units, 1);
+        string r = Constant($"{layer}.R", Reordered(_model.FindTensor($"{layer}.weight_hh_l0"), blocks, units, units), [1, blocks.Length * units, units]);
+        float[] inputBias = Reordered(_model.FindTensor($"{layer}.bias_ih_l0"), blocks, units, 1);
+        float[] hiddenBias = Reordered(_model.FindTensor($"{layer}.bias_hh_l0"), blocks, units, 1);
         string b = Constant($"{layer}.B", [.. inputBias, .. hiddenBias], [1, 2 * blocks.Length * units]);
 
         string name = UniqueName($"{layer}/{op}");
@@ -74,10 +74,6 @@ public sealed partial class OnnxGraph
         node.Attribute.Add(Ints("perm", 1, 0, 2));
         return node.Output[0];
     }
-
-    private ParameterTensor Tensor(string name) =>
-        _model.Description.Tensors.FirstOrDefault(t => t.Name == name)
-        ?? throw new InvalidOperationException($"{_model.Description.Name} has no tensor '{name}' to export.");
 
     /// <summary>The tensor's blocks of <paramref name="units"/> rows of <paramref name="columns"/>, in ONNX's order.</summary>
     private float[] Reordered(ParameterTensor tensor, int[] blocks, int units, int columns)

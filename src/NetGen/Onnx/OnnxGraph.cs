@@ -203,8 +203,7 @@ public sealed partial class OnnxGraph
         {
             return tensorName;
         }
-        ParameterTensor tensor = _model.Description.Tensors.FirstOrDefault(t => t.Name == tensorName)
-            ?? throw new InvalidOperationException($"{_model.Description.Name} has no tensor '{tensorName}' to export.");
+        ParameterTensor tensor = _model.FindTensor(tensorName);
         return Constant(tensorName, _model.Parameters.AsSpan(tensor.Offset, tensor.Length), tensor.Shape);
     }
 

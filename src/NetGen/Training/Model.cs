@@ -451,7 +451,7 @@ public abstract partial class Model
         return best;
     }
 
-    private ParameterTensor FindTensor(string tensorName)
+    internal ParameterTensor FindTensor(string tensorName)
     {
         foreach (ParameterTensor tensor in Description.Tensors)
         {
