@@ -303,13 +303,19 @@ internal sealed class EndToEnd
     internal static double BatchOneLatencyMicroseconds(Model model, Dataset test)
     {
         var output = new float[model.Description.OutputSize];
+        return BatchOneLatencyMicroseconds(sample => model.Predict(test.Sample(sample), output), test.Count);
+    }
+
+    /// <summary>The median of 5,000 timed calls of <paramref name="predict"/> on samples 0, 1, … (modulo <paramref name="samples"/>), after a second's warm-up.</summary>
+    internal static double BatchOneLatencyMicroseconds(Action<int> predict, int samples)
+    {
         int next = 0;
-        WarmUp(() => model.Predict(test.Sample(next++ % test.Count), output));
+        WarmUp(() => predict(next++ % samples));
         var latencies = new double[5000];
         for (int i = 0; i < latencies.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            model.Predict(test.Sample(i % test.Count), output);
+            predict(i % samples);
             // From the raw ticks: GetElapsedTime's TimeSpan counts whole 100 ns, too coarse for a prediction of a few microseconds.
             latencies[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
         }
@@ -319,16 +325,26 @@ internal sealed class EndToEnd
     internal static double BatchInferenceSamplesPerSecond(Model model, Dataset test, int batch)
     {
         var outputs = new float[batch * model.Description.OutputSize];
-        WarmUp(() => model.Predict(test.Features.AsSpan(0, batch * test.SampleSize), outputs));
+        return BatchInferenceSamplesPerSecond(
+            first => model.Predict(test.Features.AsSpan(first * test.SampleSize, batch * test.SampleSize), outputs), test.Count, batch);
+    }
+
+    /// <summary>
+    /// The median rate of 30 passes over <paramref name="samples"/> in whole batches, <paramref name="predict"/> taking
+    /// the first sample of each, after a second's warm-up.
+    /// </summary>
+    internal static double BatchInferenceSamplesPerSecond(Action<int> predict, int samples, int batch)
+    {
+        WarmUp(() => predict(0));
         var rates = new List<double>();
         for (int repeat = 0; repeat < 30; repeat++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int first = 0; first + batch <= test.Count; first += batch)
+            for (int first = 0; first + batch <= samples; first += batch)
             {
-                model.Predict(test.Features.AsSpan(first * test.SampleSize, batch * test.SampleSize), outputs);
+                predict(first);
             }
-            rates.Add(test.Count / batch * batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
+            rates.Add(samples / batch * batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         return Median(rates);
     }

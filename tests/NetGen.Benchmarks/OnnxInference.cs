@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using NetGen.Data;
 using OnnxImport;
@@ -35,7 +34,10 @@ internal static class OnnxInference
         {
             using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
             using var session = new InferenceSession(File("fashion_cnn.onnx"), options);
-            double b1 = BatchOneLatency(session, test), b1000 = BatchSamplesPerSecond(session, test, 1000);
+            using var single = new Runner(session, test, batch: 1);
+            using var thousand = new Runner(session, test, batch: 1000);
+            double b1 = EndToEnd.BatchOneLatencyMicroseconds(single.Predict, test.Count);
+            double b1000 = EndToEnd.BatchInferenceSamplesPerSecond(thousand.Predict, test.Count, batch: 1000);
             Console.WriteLine($"  ONNX Runtime, {threads} thread(s): batch 1 {b1:F2} µs, batch 1000 {b1000:N0} samples/s");
             latency = Math.Min(latency, b1);
             rate = Math.Max(rate, b1000);
@@ -44,40 +46,8 @@ internal static class OnnxInference
         report("onnx_cnn_b1000_infer_samples_per_s", rate);
     }
 
-    private static double BatchOneLatency(InferenceSession session, Dataset test)
-    {
-        var run = new Runner(session, test, batch: 1);
-        int next = 0;
-        EndToEnd.WarmUp(() => run.Predict(next++ % test.Count));
-        var latencies = new double[5000];
-        for (int i = 0; i < latencies.Length; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            run.Predict(i % test.Count);
-            latencies[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
-        }
-        return EndToEnd.Median(latencies);
-    }
-
-    private static double BatchSamplesPerSecond(InferenceSession session, Dataset test, int batch)
-    {
-        var run = new Runner(session, test, batch);
-        EndToEnd.WarmUp(() => run.Predict(0));
-        var rates = new List<double>();
-        for (int repeat = 0; repeat < 30; repeat++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int first = 0; first + batch <= test.Count; first += batch)
-            {
-                run.Predict(first);
-            }
-            rates.Add(test.Count / batch * batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
-        }
-        return EndToEnd.Median(rates);
-    }
-
     /// <summary>One session's run over <c>batch</c> test images from a given one: the images copied into a bound input, as Predict reads its span.</summary>
-    private sealed class Runner
+    private sealed class Runner : IDisposable
     {
         private readonly InferenceSession _session;
         private readonly Dataset _test;
@@ -98,6 +68,13 @@ internal static class OnnxInference
         {
             _test.Features.AsSpan(first * _test.SampleSize, _input.Length).CopyTo(_input);
             _session.Run(_options, ["input"], [_inputValue], ["output"], [_outputValue]);
+        }
+
+        public void Dispose()
+        {
+            _inputValue.Dispose();
+            _outputValue.Dispose();
+            _options.Dispose();
         }
     }
 }
